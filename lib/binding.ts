@@ -1,0 +1,149 @@
+// Loads the native addon and declares its raw API: the one contract between native/src (generic COM)
+// and the TypeScript layer (Virtual Server meaning). Nothing here knows about virtual machines.
+import * as path from 'path';
+
+/** An opaque handle to a COM object held (as IDispatch) by the addon's COM thread. */
+export interface NativeObject {
+  readonly __nativeObjectBrand: never;
+}
+
+/** A VARIANT as JS sees it: VT_EMPTY -> undefined, VT_NULL -> null, VT_DATE -> Date, VT_DISPATCH -> NativeObject (null when NULL), SAFEARRAY -> array. */
+export type NativeValue = undefined | null | boolean | number | bigint | string | Date | NativeObject | NativeValue[];
+
+export interface NativeConnectOptions {
+  /** ProgID to activate; default 'VirtualServer.Application'. Ignored when clsid is given. */
+  progId?: string;
+  /** '{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}': for remote hosts whose ProgID is not registered locally. */
+  clsid?: string;
+  /** Remote host name: CoCreateInstanceEx with COSERVERINFO. Omit for this host. */
+  host?: string;
+  /** Explicit credentials (COAUTHIDENTITY); never logged, never copied into error messages. */
+  user?: string;
+  password?: string;
+  domain?: string;
+}
+
+export type NativeParamDirection = 'in' | 'out' | 'inout';
+
+export interface NativeEventParam {
+  name: string;
+  /** VARTYPE of the parameter without VT_BYREF, e.g. 3 for VT_I4. */
+  vt: number;
+  /** Readable type, e.g. 'BSTR', 'long', 'VARIANT', 'VARIANT_BOOL*', or the enum's name from the type library. */
+  type: string;
+  direction: NativeParamDirection;
+}
+
+export interface NativeEventMethod {
+  name: string;
+  dispid: number;
+  /** vtable slot index (FUNCDESC.oVft / sizeof(void*)); for a dispinterface the IDispatch::Invoke path is used. */
+  vtableSlot: number;
+  params: NativeEventParam[];
+}
+
+/** A source interface as discovered from an object's connection points and its type library. */
+export interface NativeEventInterface {
+  name: string;
+  iid: string;
+  kind: 'dispinterface' | 'vtable';
+  methods: NativeEventMethod[];
+}
+
+/** One event as the sink saw it, copied on the COM thread and delivered in arrival order. */
+export interface NativeEventRecord {
+  method: string;
+  /** [in] arguments in declaration order. */
+  args: NativeValue[];
+  /** ms since the epoch, taken when the COM call arrived. */
+  time: number;
+  /** For methods with [out] parameters: what the sink answered, by parameter name. */
+  answered?: Record<string, NativeValue>;
+}
+
+/** An Error from the addon: code is one of ERR_VS_*, hresult is unsigned where COM gave one. */
+export interface NativeError extends Error {
+  code: string;
+  hresult?: number;
+}
+
+export interface NativeSubscribeOptions {
+  /** IID of the connection point to advise; default: the object's only (or default) source interface. */
+  iid?: string;
+  /** Bound of the native queue between the COM threads and the JS thread. */
+  maxQueue: number;
+  /** What the native queue does when full: end the subscription with ERR_VS_EVENT_QUEUE_OVERFLOW, or drop the oldest event. */
+  overflow: 'error' | 'drop-oldest';
+  /** How often the server's liveness is probed; a dead server ends the subscription with ERR_VS_DISCONNECTED. */
+  probeIntervalMs: number;
+  /** Answers for [out] parameters, given before any event arrives: method name -> parameter name -> value. */
+  outAnswers?: Record<string, Record<string, NativeValue>>;
+  /** Called on the JS thread with every event queued since the previous call; dropped counts drop-oldest losses. */
+  onEvents(batch: NativeEventRecord[], dropped: number): void;
+  /** Called once on the JS thread when the subscription has ended: null after close(), else the error that ended it. */
+  onEnd(error: NativeError | null): void;
+}
+
+export interface NativeSubscription {
+  readonly eventInterface: NativeEventInterface;
+  /** Unadvise and release; resolves when done. Events already queued are delivered before onEnd. Idempotent. */
+  close(): Promise<void>;
+  /** By default a subscription does not keep the process alive; ref() makes it do so. */
+  ref(): void;
+  unref(): void;
+}
+
+export interface NativeBinding {
+  readonly addonVersion: string;
+  /** The Node-API version of the running Node. */
+  readonly napiVersion: number;
+  connect(options: NativeConnectOptions): Promise<NativeObject>;
+  /** Property get (with optional index arguments) through IDispatch, DISPIDs cached. */
+  get(target: NativeObject, name: string, args?: NativeValue[]): Promise<NativeValue>;
+  put(target: NativeObject, name: string, value: NativeValue): Promise<void>;
+  call(target: NativeObject, name: string, args: NativeValue[]): Promise<NativeValue>;
+  /** The items of a collection through _NewEnum. */
+  items(collection: NativeObject): Promise<NativeValue[]>;
+  /** Releases the COM reference now instead of at garbage collection. Later use rejects ERR_VS_RELEASED. */
+  release(target: NativeObject): void;
+  describeEvents(target: NativeObject): Promise<NativeEventInterface[]>;
+  subscribe(target: NativeObject, options: NativeSubscribeOptions): Promise<NativeSubscription>;
+}
+
+/** Thrown when the addon cannot be had on this host; lib turns it into ERR_VS_UNSUPPORTED_PLATFORM or a build hint. */
+export class BindingUnavailableError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'BindingUnavailableError';
+    this.code = code;
+  }
+}
+
+let loaded: NativeBinding | undefined;
+
+/** The addon, loaded on first use (never at import, so that importing works on every platform). */
+export function loadBinding(): NativeBinding {
+  if (loaded) return loaded;
+  if (process.platform !== 'win32') {
+    throw new BindingUnavailableError(
+      `virtual-server-events talks to Virtual Server through COM, which exists only on Windows; this is ${process.platform}`,
+      'ERR_VS_UNSUPPORTED_PLATFORM',
+    );
+  }
+  const packageRoot = path.join(__dirname, '..');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const nodeGypBuild: (dir: string) => NativeBinding = require('node-gyp-build');
+    loaded = nodeGypBuild(packageRoot);
+  } catch (error) {
+    throw new BindingUnavailableError(
+      `the native addon for win32-${process.arch} could not be loaded from ${packageRoot}: ${(error as Error).message}. ` +
+        'Reinstall the package (npm install virtual-server-events) so that it ships or builds the addon ' +
+        '(a build needs Visual Studio Build Tools with the C++ workload).',
+      'ERR_VS_ADDON_NOT_FOUND',
+      error,
+    );
+  }
+  return loaded;
+}

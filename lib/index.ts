@@ -1,0 +1,3 @@
+// Public exports of virtual-server-events.
+export { loadBinding, BindingUnavailableError } from './binding';
+export type { NativeBinding } from './binding';

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+'use strict';
+// Builds dist/ (TypeScript) and the Windows addon (and, on Linux, the test simulator).
+// On Linux: installs the cross toolchain when missing, then cross-builds with MinGW-w64 through cmake-js.
+// On Windows: builds binding.gyp with node-gyp (MSVC), as a user's `npm install` would.
+// Usage: node scripts/build.js [--ts-only]
+const { spawnSync } = require('child_process');
+const path = require('path');
+const rig = require('./rig-paths');
+
+function run(command, args, options) {
+  const result = spawnSync(command, args, Object.assign({ stdio: 'inherit', cwd: rig.repoRoot }, options));
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function buildTypeScript() {
+  run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', rig.repoRoot]);
+}
+
+function buildNative() {
+  if (process.platform === 'linux') {
+    run(process.execPath, [path.join(__dirname, 'setup-rig.js'), '--quiet']);
+    run(process.execPath, [
+      require.resolve('cmake-js/bin/cmake-js'), 'build', '--log-level', 'warn',
+      '--generator', 'Ninja', '--out', 'build',
+      `--CDCMAKE_TOOLCHAIN_FILE=${path.join(rig.repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`,
+      `--CDWINE_IDL_DIR=${rig.wineIdlDir}`,
+    ]);
+  } else if (process.platform === 'win32') {
+    run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild']);
+  } else {
+    throw new Error(`the addon is Windows-only and this rig cross-builds it from Linux, not ${process.platform}`);
+  }
+}
+
+try {
+  buildTypeScript();
+  if (!process.argv.includes('--ts-only')) buildNative();
+} catch (error) {
+  process.stderr.write(`build: ${error.message}\n`);
+  process.exit(1);
+}

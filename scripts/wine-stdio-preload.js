@@ -1,0 +1,26 @@
+'use strict';
+// Preloaded (node -r) into Windows node.exe under Wine. Wine hands node.exe a Unix pipe as stdout/stderr
+// when the Linux parent pipes them, and node.exe then fails with "open EBADF at new Socket (node:net)"
+// the moment process.stdout is touched. Replacing both streams with synchronous fd writers before
+// anything touches them keeps output ordered and the exit code intact. Windows itself never needs this.
+const fs = require('fs');
+const { Writable } = require('stream');
+
+function fdWriter(fd) {
+  const stream = new Writable({
+    write(chunk, encoding, callback) {
+      try {
+        fs.writeSync(fd, chunk);
+        callback();
+      } catch (error) {
+        callback(error);
+      }
+    },
+  });
+  stream.fd = fd;
+  stream.isTTY = false;
+  return stream;
+}
+
+Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, value: fdWriter(1) });
+Object.defineProperty(process, 'stderr', { configurable: true, enumerable: true, value: fdWriter(2) });
