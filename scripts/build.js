@@ -5,6 +5,7 @@
 // On Windows: builds binding.gyp with node-gyp (MSVC), as a user's `npm install` would.
 // Usage: node scripts/build.js [--ts-only]
 const { spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 const rig = require('./rig-paths');
 
@@ -27,6 +28,11 @@ function buildNative() {
       `--CDCMAKE_TOOLCHAIN_FILE=${path.join(rig.repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`,
       `--CDWINE_IDL_DIR=${rig.wineIdlDir}`,
     ]);
+    // The prebuildify layout that node-gyp-build loads from an installed package (build/ is not shipped).
+    const prebuildDir = path.join(rig.repoRoot, 'prebuilds', 'win32-x64');
+    fs.mkdirSync(prebuildDir, { recursive: true });
+    fs.copyFileSync(path.join(rig.repoRoot, 'build', 'Release', 'virtual_server_events.node'),
+      path.join(prebuildDir, 'virtual-server-events.napi.node'));
   } else if (process.platform === 'win32') {
     run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild']);
   } else {
