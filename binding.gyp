@@ -5,6 +5,7 @@
   "targets": [
     {
       "target_name": "virtual_server_events",
+      "type": "loadable_module",
       "sources": ["<@(addon_sources)"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["<@(addon_defines)", "VSE_ADDON_VERSION=<!(node -p \"require('./package.json').version\")"],
