@@ -1,3 +1,24 @@
-// Public exports of virtual-server-events.
+// Public exports of virtual-server-events. Named one by one (no export *), so that Node's ESM loader
+// can detect them in the CommonJS output and `import { connect } from 'virtual-server-events'` works.
+export { connect, VirtualServer } from './virtual-server';
+export type { ConnectOptions, Credentials, VirtualServerEventOf } from './virtual-server';
+export { VirtualMachine } from './virtual-machine';
+export type { VirtualMachineEventsOptions, VirtualMachineEventOf, WaitOptions } from './virtual-machine';
+export { EventStream } from './event-stream';
+export type { OverflowPolicy, ReconnectPolicy } from './event-stream';
+export type { EventsOptions } from './event-options';
+export { VMState, stateName, parseState, virtualMachineEventTypes, virtualServerEventTypes } from './events';
+export type {
+  VirtualMachineEvent, VirtualMachineEventType, VirtualServerEvent, VirtualServerEventType,
+  StateChangeEvent, HeartbeatStoppedEvent, RequestShutdownEvent, ResetEvent, TripleFaultEvent,
+  ConfigurationChangedEvent, VMReconnectedEvent, VMStateChangeEvent, VMHeartbeatStoppedEvent,
+  EventLoggedEvent, ServiceEventEvent, ServerReconnectedEvent,
+} from './events';
+export { VMTaskResult } from './vm-task';
+export { VirtualServerError, AbortError, ErrorCodes, hresultName } from './errors';
+export type { ErrorCode } from './errors';
+// The raw native layer, for tools that need it (the addon's own tests, inspect-like diagnostics).
 export { loadBinding, BindingUnavailableError } from './binding';
-export type { NativeBinding } from './binding';
+export type {
+  NativeBinding, NativeEventInterface, NativeEventMethod, NativeEventParam, NativeValue,
+} from './binding';

@@ -1,0 +1,73 @@
+// A timeout and an AbortSignal joined into one thing a long operation can check, sleep on and be
+// cancelled through (waitForState, waiting for a Virtual Server task).
+import { AbortError, ErrorCodes, VirtualServerError } from './errors';
+import type { AbortSignalLike } from './validate';
+
+export class Deadline {
+  /** Why the operation must stop, once it must. */
+  private reason?: Error;
+  private timer?: ReturnType<typeof setTimeout>;
+  private readonly cancelHandlers: Array<() => void> = [];
+  private readonly onAbort = (): void => this.cancel(new AbortError(this.signal && this.signal.reason));
+
+  /** `describe` says what did not finish, for the timeout message, e.g. 'virtual machine "web01" reaching Running'. */
+  constructor(timeoutMs: number | undefined, private readonly signal: AbortSignalLike | undefined, describe: () => string) {
+    if (signal && signal.aborted) {
+      this.reason = new AbortError(signal.reason);
+      return;
+    }
+    if (signal) signal.addEventListener('abort', this.onAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      this.timer = setTimeout(() => {
+        this.cancel(new VirtualServerError(ErrorCodes.TIMEOUT, `timed out after ${timeoutMs} ms waiting for ${describe()}`));
+      }, timeoutMs);
+    }
+  }
+
+  /** Throws the AbortError or timeout error once the deadline has passed or the signal fired. */
+  check(): void {
+    if (this.reason) throw this.reason;
+  }
+
+  /** Runs fn at once if already cancelled, else when cancelled; the function returned forgets fn. */
+  onCancel(fn: () => void): () => void {
+    if (this.reason) {
+      fn();
+      return () => undefined;
+    }
+    this.cancelHandlers.push(fn);
+    return () => {
+      const index = this.cancelHandlers.indexOf(fn);
+      if (index >= 0) this.cancelHandlers.splice(index, 1);
+    };
+  }
+
+  /** Waits ms, or less when cancelled; then throws if cancelled. */
+  async sleep(ms: number): Promise<void> {
+    this.check();
+    await new Promise<void>((resolve) => {
+      const forget = this.onCancel(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      const timer = setTimeout(() => {
+        forget();
+        resolve();
+      }, ms);
+    });
+    this.check();
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.signal) this.signal.removeEventListener('abort', this.onAbort);
+    this.cancelHandlers.length = 0;
+  }
+
+  private cancel(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    const handlers = this.cancelHandlers.splice(0);
+    for (const handler of handlers) handler();
+  }
+}

@@ -1,0 +1,341 @@
+// The bounded async iterator between a native subscription (push) and a `for await` loop (pull).
+// Subscribes on the first next() (a stream never iterated holds nothing), unsubscribes on return(),
+// throw(), abort and on every error path (for-await does not call return() when next() rejects).
+import type { NativeEventRecord, NativeError, NativeSubscription } from './binding';
+import { debug } from './debug';
+import { AbortError, ErrorCodes, VirtualServerError, fromNativeError } from './errors';
+import type { EventMapper } from './events';
+import type { AbortSignalLike } from './validate';
+
+export type OverflowPolicy = 'error' | 'drop-oldest';
+
+export interface ReconnectPolicy {
+  /** Delay before the first attempt, doubled after each failed attempt up to maxDelay (ms). */
+  initialDelay: number;
+  maxDelay: number;
+  /** Attempts before the stream gives up with ERR_VS_DISCONNECTED; Infinity for no limit. */
+  maxAttempts: number;
+}
+
+export interface SubscribeHandlers {
+  onEvents(batch: NativeEventRecord[], dropped: number): void;
+  onEnd(error: NativeError | null): void;
+}
+
+/** What a stream needs from its owner (a VirtualServer or a VirtualMachine). */
+export interface EventSource<E> {
+  /** For messages and traces, e.g. 'virtual machine "web01"'. */
+  readonly label: string;
+  readonly map: EventMapper<E>;
+  subscribe(handlers: SubscribeHandlers, queue: { maxQueue: number; overflow: OverflowPolicy }): Promise<NativeSubscription>;
+  /** Re-establishes the connection after ERR_VS_DISCONNECTED (reconnect: true only). */
+  reconnect(): Promise<void>;
+  /** The 'reconnected' record to yield once subscribed again: the state to resynchronise from. */
+  snapshot(): Promise<E>;
+  /** Called once when the stream has ended, whatever ended it. */
+  ended(): void;
+}
+
+export interface EventStreamOptions {
+  signal?: AbortSignalLike;
+  maxQueue: number;
+  overflow: OverflowPolicy;
+  /** Event types to deliver; undefined for all. 'reconnected' is always delivered. */
+  types?: ReadonlySet<string>;
+  reconnect?: ReconnectPolicy;
+}
+
+interface PendingNext<E> {
+  resolve(result: IteratorResult<E, undefined>): void;
+  reject(error: unknown): void;
+}
+
+const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+export class EventStream<E extends { type: string }> implements AsyncIterableIterator<E> {
+  /** Events lost to overflow: 'drop-oldest', here and in the native queue. */
+  dropped = 0;
+
+  private readonly queue: E[] = [];
+  private readonly pending: Array<PendingNext<E>> = [];
+  /** Set once the stream ends; error is thrown by one next() after the queue is drained. */
+  private ending?: { error?: Error };
+  private subscription?: NativeSubscription;
+  /** Each subscription's callbacks carry its generation, so that a replaced one is ignored. */
+  private generation = 0;
+  private opening?: Promise<void>;
+  /** The latest subscribe attempt (first one or a reconnection), settled or not. */
+  private subscribing?: Promise<void>;
+  private closing?: Promise<void>;
+  /** The error the stream ended with, kept after next() delivered it. */
+  private endError?: Error;
+  private referenced = false;
+  /** Events of a new subscription that arrive before its 'reconnected' record is queued. */
+  private held?: E[];
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private readonly onAbort = (): void => this.abort();
+
+  constructor(private readonly source: EventSource<E>, private readonly options: EventStreamOptions) {
+    const { signal } = options;
+    if (signal) {
+      if (signal.aborted) this.end(new AbortError(signal.reason), { discardQueued: true });
+      else signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** True once the stream has ended: no more events will be queued (those queued may still be read). */
+  get finished(): boolean {
+    return this.ending !== undefined;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<E, undefined>> {
+    if (this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift() as E });
+    if (this.ending) return this.settleEnded();
+    this.ready().catch(() => undefined); // a failure ends the stream, and the pending next() rejects with it
+    return new Promise<IteratorResult<E, undefined>>((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.updateRef();
+    });
+  }
+
+  /** Unsubscribes, discards what is queued, ends pending next() calls; resolves when the native side let go. */
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    this.end(undefined, { discardQueued: true });
+    if (this.ending) this.ending.error = undefined;
+    await this.released();
+    return done;
+  }
+
+  /** Ends the stream like return(), then rejects with the error given (as an async generator's throw() does). */
+  async throw(error?: unknown): Promise<IteratorReturnResult<undefined>> {
+    await this.return();
+    throw error;
+  }
+
+  /**
+   * Subscribes now instead of at the first next(), and resolves once events flow: what happens from then
+   * on will be delivered. Rejects with the error that ended the stream, if it ended before that.
+   */
+  ready(): Promise<void> {
+    if (!this.opening && this.ending) return this.endError ? Promise.reject(this.endError) : Promise.resolve();
+    if (!this.opening) {
+      this.opening = this.subscribe().catch((error) => {
+        const converted = fromNativeError(error, `subscribing to the events of ${this.source.label}`);
+        this.end(converted);
+        throw converted;
+      });
+    }
+    return this.opening;
+  }
+
+  private subscribe(): Promise<void> {
+    const attempt = this.subscribeOnce();
+    this.subscribing = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private async subscribeOnce(): Promise<void> {
+    const generation = ++this.generation;
+    const subscription = await this.source.subscribe(
+      {
+        onEvents: (batch, dropped) => {
+          if (generation === this.generation) this.receive(batch, dropped);
+        },
+        onEnd: (error) => {
+          if (generation === this.generation) this.lost(error);
+        },
+      },
+      { maxQueue: this.options.maxQueue, overflow: this.options.overflow },
+    );
+    if (this.ending || generation !== this.generation) {
+      // Ended (return(), abort) while the subscription was being made: let go of it at once.
+      await subscription.close();
+      return;
+    }
+    this.subscription = subscription;
+    this.referenced = false;
+    subscription.unref();
+    this.updateRef();
+    debug('subscribed to %s (%s %s)', this.source.label, subscription.eventInterface.name, subscription.eventInterface.kind);
+  }
+
+  private receive(batch: NativeEventRecord[], dropped: number): void {
+    if (this.ending) return;
+    this.dropped += dropped;
+    for (const record of batch) {
+      const event = this.source.map(record);
+      if (event === undefined) {
+        debug('%s: ignoring unknown event method %s', this.source.label, record.method);
+        continue;
+      }
+      if (this.options.types && !this.options.types.has(event.type)) continue;
+      if (this.held) this.held.push(event);
+      else if (!this.enqueue(event)) return;
+    }
+    this.flush();
+  }
+
+  /** Queues one event; false when that ended the stream (overflow: 'error'). */
+  private enqueue(event: E): boolean {
+    const waiter = this.queue.length === 0 ? this.pending.shift() : undefined;
+    if (waiter) {
+      waiter.resolve({ done: false, value: event });
+      return true;
+    }
+    if (this.queue.length >= this.options.maxQueue) {
+      if (this.options.overflow === 'drop-oldest') {
+        this.queue.shift();
+        this.dropped++;
+      } else {
+        this.end(new VirtualServerError(
+          ErrorCodes.EVENT_QUEUE_OVERFLOW,
+          `more than ${this.options.maxQueue} events of ${this.source.label} were waiting to be read, so the stream ended. ` +
+            "Read events faster, raise maxQueue, or pass overflow: 'drop-oldest' to drop the oldest instead",
+        ));
+        return false;
+      }
+    }
+    this.queue.push(event);
+    return true;
+  }
+
+  /** The native subscription ended by itself (server gone, native overflow) or after close(). */
+  private lost(error: NativeError | null): void {
+    this.subscription = undefined;
+    if (this.ending) return;
+    if (error === null) {
+      this.end();
+      return;
+    }
+    const converted = fromNativeError(error, `the event stream of ${this.source.label} ended`);
+    debug('%s: subscription ended: %s', this.source.label, converted.message);
+    if (converted.code === ErrorCodes.DISCONNECTED && this.options.reconnect) {
+      this.reconnect(this.options.reconnect, 0, converted);
+    } else {
+      this.end(converted);
+    }
+  }
+
+  private reconnect(policy: ReconnectPolicy, attempt: number, lastError: VirtualServerError): void {
+    if (attempt >= policy.maxAttempts) {
+      this.end(new VirtualServerError(
+        ErrorCodes.DISCONNECTED,
+        `${this.source.label} stayed unreachable after ${attempt} reconnection attempts: ${lastError.message}`,
+        { hresult: lastError.hresult, cause: lastError },
+      ));
+      return;
+    }
+    const delay = Math.min(policy.initialDelay * Math.pow(2, attempt), policy.maxDelay);
+    debug('%s: reconnecting in %d ms (attempt %d)', this.source.label, delay, attempt + 1);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.attemptReconnect().then(
+        () => undefined,
+        (error) => {
+          if (!this.ending) this.reconnect(policy, attempt + 1, fromNativeError(error, `reconnecting to ${this.source.label}`));
+        },
+      );
+    }, delay);
+  }
+
+  private async attemptReconnect(): Promise<void> {
+    if (this.ending) return;
+    await this.source.reconnect();
+    if (this.ending) return;
+    this.held = [];
+    try {
+      await this.subscribe();
+      if (this.ending) return;
+      const record = await this.source.snapshot();
+      if (this.ending) return;
+      const held = this.held;
+      this.held = undefined;
+      debug('%s: reconnected', this.source.label);
+      for (const event of [record, ...held]) if (!this.enqueue(event)) return;
+      this.flush();
+    } catch (error) {
+      this.held = undefined;
+      this.closeSubscription();
+      throw error;
+    }
+  }
+
+  private abort(): void {
+    const { signal } = this.options;
+    this.end(new AbortError(signal && signal.reason), { discardQueued: true });
+  }
+
+  /** Ends the stream once: no more events are accepted; error (if any) is thrown after the queue drains. */
+  private end(error?: Error, { discardQueued = false } = {}): void {
+    if (discardQueued) this.queue.length = 0;
+    if (this.ending) {
+      this.flush();
+      return;
+    }
+    this.ending = { error };
+    this.endError = error;
+    this.source.ended();
+    if (this.options.signal) this.options.signal.removeEventListener('abort', this.onAbort);
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    if (error) debug('%s: stream ended: %s', this.source.label, error.message);
+    this.closeSubscription();
+    this.flush();
+  }
+
+  private closeSubscription(): void {
+    const subscription = this.subscription;
+    if (!subscription) return;
+    this.subscription = undefined;
+    this.generation++;
+    this.closing = subscription.close().catch((error) => {
+      debug('%s: closing the subscription failed: %s', this.source.label, (error as Error).message);
+    });
+  }
+
+  /** Resolves when no native subscription is held or being made any more. */
+  private async released(): Promise<void> {
+    if (this.subscribing) await this.subscribing;
+    this.closeSubscription();
+    if (this.closing) await this.closing;
+  }
+
+  /** Hands queued events to waiting next() calls; after the end, settles them. */
+  private flush(): void {
+    while (this.pending.length > 0) {
+      if (this.queue.length > 0) {
+        (this.pending.shift() as PendingNext<E>).resolve({ done: false, value: this.queue.shift() as E });
+      } else if (this.ending) {
+        const waiter = this.pending.shift() as PendingNext<E>;
+        this.settleEnded().then(waiter.resolve, waiter.reject);
+      } else {
+        break;
+      }
+    }
+    this.updateRef();
+  }
+
+  /** After the end: the first call rejects with the ending error (if any), every later one is done. */
+  private settleEnded(): Promise<IteratorReturnResult<undefined>> {
+    const ending = this.ending as { error?: Error };
+    const error = ending.error;
+    if (error) {
+      ending.error = undefined;
+      return Promise.reject(error);
+    }
+    return Promise.resolve(done);
+  }
+
+  /** Keeps the process alive exactly while someone awaits an event of this stream. */
+  private updateRef(): void {
+    const wanted = this.pending.length > 0 && !this.ending;
+    if (!this.subscription || wanted === this.referenced) return;
+    this.referenced = wanted;
+    if (wanted) this.subscription.ref();
+    else this.subscription.unref();
+  }
+}

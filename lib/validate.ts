@@ -1,0 +1,97 @@
+// Argument checks that run at the call, before any COM work, and throw what Node's own APIs throw:
+// TypeError ERR_INVALID_ARG_TYPE, TypeError ERR_INVALID_ARG_VALUE, RangeError ERR_OUT_OF_RANGE.
+import { inspect } from 'util';
+
+export type ArgumentError = (TypeError | RangeError) & { code: string };
+
+function describeReceived(value: unknown): string {
+  if (value === null) return 'Received null';
+  if (value === undefined) return 'Received undefined';
+  if (typeof value === 'function') return `Received function ${value.name || '<anonymous>'}`;
+  if (typeof value === 'object') return `Received ${inspect(value, { depth: 0, breakLength: Infinity })}`;
+  const shown = inspect(value).slice(0, 28);
+  return `Received type ${typeof value} (${shown})`;
+}
+
+function withCode<T extends Error>(error: T, code: string): T & { code: string } {
+  Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  return error as T & { code: string };
+}
+
+export function invalidArgType(name: string, expected: string, value: unknown): ArgumentError {
+  return withCode(new TypeError(`The "${name}" argument must be ${expected}. ${describeReceived(value)}`), 'ERR_INVALID_ARG_TYPE');
+}
+
+export function invalidArgValue(name: string, value: unknown, reason: string): ArgumentError {
+  const shown = inspect(value, { depth: 0, breakLength: Infinity });
+  return withCode(new TypeError(`The argument '${name}' ${reason}. Received ${shown}`), 'ERR_INVALID_ARG_VALUE');
+}
+
+export function outOfRange(name: string, range: string, value: unknown): ArgumentError {
+  return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`), 'ERR_OUT_OF_RANGE');
+}
+
+/** An options bag: undefined gives {}, anything but a plain object throws. */
+export function optionsObject<T extends object>(name: string, value: unknown): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+  return value as Partial<T>;
+}
+
+export function optionalString(name: string, value: unknown, { nonEmpty = true } = {}): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  if (nonEmpty && value.length === 0) throw invalidArgValue(name, value, 'must be a non-empty string');
+  return value;
+}
+
+export function requiredString(name: string, value: unknown): string {
+  if (value === undefined) throw invalidArgType(name, 'of type string', value);
+  return optionalString(name, value) as string;
+}
+
+/** An integer in [min, max], or the default when undefined. */
+export function optionalInteger(name: string, value: unknown, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < min || value > max) throw outOfRange(name, `an integer >= ${min} and <= ${max}`, value);
+  return value;
+}
+
+export function optionalBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+  return value;
+}
+
+export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw invalidArgValue(name, value, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return value as T;
+}
+
+/**
+ * The part of AbortSignal this package uses. Checked by shape, not by class, so that Node 12 (which has
+ * no AbortController) can pass a polyfilled signal, and any realm's signal works.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export function optionalSignal(name: string, value: unknown): AbortSignalLike | undefined {
+  if (value === undefined) return undefined;
+  const candidate = value as Partial<AbortSignalLike> | null;
+  if (
+    candidate === null || typeof candidate !== 'object' || typeof candidate.aborted !== 'boolean' ||
+    typeof candidate.addEventListener !== 'function' || typeof candidate.removeEventListener !== 'function'
+  ) {
+    throw invalidArgType(name, 'an instance of AbortSignal', value);
+  }
+  return candidate as AbortSignalLike;
+}

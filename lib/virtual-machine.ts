@@ -1,0 +1,221 @@
+// VirtualMachine: one IVMVirtualMachine, called late-bound by name, with its events and control methods.
+import type { NativeEventInterface, NativeObject, NativeSubscription } from './binding';
+import { Deadline } from './deadline';
+import { debug } from './debug';
+import { ErrorCodes, VirtualServerError } from './errors';
+import { EventsOptions, parseEventsOptions } from './event-options';
+import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
+import {
+  REQUEST_SHUTDOWN_ANSWER, VMState, VirtualMachineEvent, VirtualMachineEventType, stateName,
+  virtualMachineEventMapper, virtualMachineEventTypes,
+} from './events';
+import type { Session } from './session';
+import {
+  AbortSignalLike, invalidArgType, invalidArgValue, oneOf, optionalInteger, optionalSignal, optionsObject,
+} from './validate';
+import { expectNumber, expectString, isNativeObject } from './values';
+import { waitForTask } from './vm-task';
+
+export interface VirtualMachineEventsOptions<T extends VirtualMachineEventType = VirtualMachineEventType> extends EventsOptions<T> {
+  /**
+   * The answer given when the host's OnRequestShutdown has an [out] isAllowed parameter: 'allow'
+   * (default) or 'deny'. It is given at once by the native sink; the requestShutdown event says what was answered.
+   */
+  requestShutdown?: 'allow' | 'deny';
+}
+
+export interface WaitOptions {
+  /** Milliseconds before rejecting with ERR_VS_TIMEOUT (default: no limit). */
+  timeout?: number;
+  signal?: AbortSignal | AbortSignalLike;
+}
+
+/** The events yielded by a stream filtered to the types T (a 'reconnected' record always passes). */
+export type VirtualMachineEventOf<T extends VirtualMachineEventType> = Extract<VirtualMachineEvent, { type: T | 'reconnected' }>;
+
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
+/** Control methods: name of the COM method, and the words for messages. */
+const controls = {
+  startup: { method: 'Startup', doing: 'starting' },
+  turnOff: { method: 'TurnOff', doing: 'turning off' },
+  save: { method: 'Save', doing: 'saving' },
+  reset: { method: 'Reset', doing: 'resetting' },
+  pause: { method: 'Pause', doing: 'pausing' },
+  resume: { method: 'Resume', doing: 'resuming' },
+} as const;
+
+export function parseWaitOptions(options: unknown): { timeout?: number; signal?: AbortSignalLike } {
+  const given = optionsObject<WaitOptions>('options', options);
+  const timeout = given.timeout === undefined ? undefined : optionalInteger('options.timeout', given.timeout, 0, MAX_TIMEOUT_MS, 0);
+  return { timeout, signal: optionalSignal('options.signal', given.signal) };
+}
+
+export class VirtualMachine {
+  private nativeObject: NativeObject;
+  private generation: number;
+
+  /** @internal VirtualServer makes these; use server.virtualMachines() or server.findVirtualMachine(). */
+  constructor(private readonly session: Session, nativeObject: NativeObject, readonly name: string) {
+    this.nativeObject = nativeObject;
+    this.generation = session.generation;
+  }
+
+  /** For messages: 'virtual machine "web01"'. */
+  get label(): string {
+    return `virtual machine "${this.name}"`;
+  }
+
+  async state(): Promise<VMState> {
+    const target = await this.target();
+    return expectNumber(await this.session.get(target, 'State', `reading the state of ${this.label}`), `the state of ${this.label}`);
+  }
+
+  /** The unique ID of the virtual machine (ConfigID). */
+  async configId(): Promise<string> {
+    const target = await this.target();
+    return expectString(await this.session.get(target, 'ConfigID', `reading the ConfigID of ${this.label}`), `the ConfigID of ${this.label}`);
+  }
+
+  /** The path of its .vmc configuration file. */
+  async file(): Promise<string> {
+    const target = await this.target();
+    return expectString(await this.session.get(target, 'File', `reading the File of ${this.label}`), `the File of ${this.label}`);
+  }
+
+  /** What discovery found for this object's connection points (names, IIDs, kinds, DISPIDs, vtable slots). */
+  async eventInterfaces(): Promise<NativeEventInterface[]> {
+    const target = await this.target();
+    return this.session.run(`discovering the event interfaces of ${this.label}`, (binding) => binding.describeEvents(target));
+  }
+
+  events<T extends VirtualMachineEventType = VirtualMachineEventType>(options?: VirtualMachineEventsOptions<T>): EventStream<VirtualMachineEventOf<T>> {
+    const { stream, extra } = parseEventsOptions(options, virtualMachineEventTypes);
+    const requestShutdown = oneOf('options.requestShutdown', extra.requestShutdown, ['allow', 'deny'], 'allow');
+    return this.session.openStream(this.eventSource(requestShutdown === 'allow'), stream) as EventStream<VirtualMachineEventOf<T>>;
+  }
+
+  /**
+   * Resolves with the state once the virtual machine is in one of `states` (at once if it already is);
+   * subscribes before reading the state, so a change in between is not missed.
+   */
+  async waitForState(states: VMState | readonly VMState[], options?: WaitOptions): Promise<VMState> {
+    const wanted = parseStates(states);
+    const { timeout, signal } = parseWaitOptions(options);
+    const names = Array.from(wanted, stateName).join(' or ');
+    const deadline = new Deadline(timeout, signal, () => `${this.label} to reach ${names}`);
+    const stream = this.events({ types: ['stateChange', 'reconnected'] });
+    deadline.onCancel(() => {
+      stream.return().catch(() => undefined);
+    });
+    try {
+      deadline.check();
+      await stream.ready();
+      const current = await this.state();
+      if (wanted.has(current)) return current;
+      for await (const event of stream) {
+        if (wanted.has(event.state)) return event.state;
+      }
+      deadline.check();
+      throw new VirtualServerError(ErrorCodes.CLOSED, `the connection closed while waiting for ${this.label} to reach ${names}`);
+    } catch (error) {
+      deadline.check(); // a timeout or abort explains the end of the stream better than the stream does
+      throw error;
+    } finally {
+      deadline.dispose();
+      await stream.return();
+    }
+  }
+
+  /** Starts the virtual machine (restoring it if saved); resolves when Virtual Server reports the task complete. */
+  startup(options?: WaitOptions): Promise<void> {
+    return this.control('startup', options);
+  }
+
+  /** Turns the virtual machine off, like pulling the power. */
+  turnOff(options?: WaitOptions): Promise<void> {
+    return this.control('turnOff', options);
+  }
+
+  /** Saves the virtual machine's state; it is off (Saved) when this resolves. */
+  save(options?: WaitOptions): Promise<void> {
+    return this.control('save', options);
+  }
+
+  reset(options?: WaitOptions): Promise<void> {
+    return this.control('reset', options);
+  }
+
+  pause(options?: WaitOptions): Promise<void> {
+    return this.control('pause', options);
+  }
+
+  resume(options?: WaitOptions): Promise<void> {
+    return this.control('resume', options);
+  }
+
+  private async control(which: keyof typeof controls, options: unknown): Promise<void> {
+    const { method, doing } = controls[which];
+    const { timeout, signal } = parseWaitOptions(options);
+    const what = `${doing} ${this.label}`;
+    const deadline = new Deadline(timeout, signal, () => `${doing} ${this.label} to complete`);
+    try {
+      deadline.check();
+      const target = await this.target();
+      debug('%s', what);
+      const task = await this.session.call(target, method, [], what);
+      // Startup, TurnOff, Save and Reset return an IVMTask; Pause and Resume are done when they return.
+      if (isNativeObject(task)) await waitForTask(this.session, task, what, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private eventSource(allowShutdown: boolean): Omit<EventSource<VirtualMachineEvent>, 'ended'> {
+    let subscribedGeneration = this.generation;
+    return {
+      label: this.label,
+      map: virtualMachineEventMapper(this.name),
+      subscribe: async (handlers: SubscribeHandlers, queue: { maxQueue: number; overflow: OverflowPolicy }): Promise<NativeSubscription> => {
+        const target = await this.target();
+        subscribedGeneration = this.generation;
+        return this.session.run(`subscribing to the events of ${this.label}`, (binding) => binding.subscribe(target, {
+          maxQueue: queue.maxQueue,
+          overflow: queue.overflow,
+          probeIntervalMs: this.session.probeIntervalMs,
+          outAnswers: { OnRequestShutdown: { [REQUEST_SHUTDOWN_ANSWER]: allowShutdown } },
+          onEvents: handlers.onEvents,
+          onEnd: handlers.onEnd,
+        }));
+      },
+      reconnect: () => this.session.reconnect(subscribedGeneration),
+      snapshot: async () => ({ type: 'reconnected', vm: this.name, time: new Date(), state: await this.state() }),
+    };
+  }
+
+  /** The COM object, fetched again by name after the session reconnected. */
+  private async target(): Promise<NativeObject> {
+    this.session.assertOpen();
+    if (this.generation !== this.session.generation) {
+      const generation = this.session.generation;
+      const found = await this.session.call(this.session.root, 'FindVirtualMachine', [this.name], `finding ${this.label} again after reconnecting`);
+      if (!isNativeObject(found)) {
+        throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `${this.label} no longer exists on ${this.session.where}`);
+      }
+      this.session.release(this.nativeObject);
+      this.nativeObject = found;
+      this.generation = generation;
+    }
+    return this.nativeObject;
+  }
+}
+
+function parseStates(states: unknown): Set<VMState> {
+  const list = Array.isArray(states) ? states : [states];
+  if (list.length === 0) throw invalidArgValue('states', states, 'must name at least one VMState');
+  for (const state of list) {
+    if (typeof state !== 'number') throw invalidArgType('states', 'a VMState or an array of VMState', states);
+    if (VMState[state] === undefined) throw invalidArgValue('states', state, 'must be a VMState (0 to 10)');
+  }
+  return new Set(list as VMState[]);
+}

@@ -1,0 +1,185 @@
+// connect() and VirtualServer: the IVMVirtualServer of this host or of a remote one, called late-bound.
+import { NativeBinding, NativeConnectOptions, NativeEventInterface, NativeObject, NativeSubscription, loadBinding } from './binding';
+import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
+import { EventsOptions, parseEventsOptions } from './event-options';
+import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
+import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
+import { Session } from './session';
+import {
+  invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
+} from './validate';
+import { expectObject, expectString, isNativeObject } from './values';
+import { VirtualMachine } from './virtual-machine';
+
+export interface Credentials {
+  user: string;
+  password: string;
+  domain?: string;
+}
+
+export interface ConnectOptions {
+  /** Remote host name (DCOM). Omit for this host. */
+  host?: string;
+  /** ProgID to activate (default 'VirtualServer.Application'). */
+  progId?: string;
+  /** '{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}': for a remote host whose ProgID is not registered here. */
+  clsid?: string;
+  /** Explicit credentials for a remote host; never logged nor kept in error messages. */
+  credentials?: Credentials;
+  /** How often (ms) event streams check that the server is alive (default 5000). */
+  probeInterval?: number;
+}
+
+export type VirtualServerEventOf<T extends VirtualServerEventType> = Extract<VirtualServerEvent, { type: T | 'reconnected' }>;
+
+const DEFAULT_PROBE_INTERVAL_MS = 5000;
+const CLSID_PATTERN = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
+
+function parseCredentials(value: unknown, host: string | undefined): Pick<NativeConnectOptions, 'user' | 'password' | 'domain'> {
+  if (value === undefined) return {};
+  const given = optionsObject<Credentials>('options.credentials', value);
+  if (host === undefined) {
+    throw invalidArgValue('options.credentials', '<credentials>', 'needs options.host: credentials are for a remote host; this host uses your own logon');
+  }
+  const user = requiredString('options.credentials.user', given.user);
+  const password = optionalString('options.credentials.password', given.password, { nonEmpty: false });
+  if (password === undefined) throw invalidArgValue('options.credentials.password', undefined, 'must be a string (it may be empty)');
+  return { user, password, domain: optionalString('options.credentials.domain', given.domain) };
+}
+
+function parseConnectOptions(options: unknown): { native: NativeConnectOptions; probeIntervalMs: number } {
+  const given = optionsObject<ConnectOptions>('options', options);
+  const host = optionalString('options.host', given.host);
+  const progId = optionalString('options.progId', given.progId);
+  const clsid = optionalString('options.clsid', given.clsid);
+  if (clsid !== undefined && !CLSID_PATTERN.test(clsid)) {
+    throw invalidArgValue('options.clsid', clsid, "must be a CLSID in braces, like '{01234567-89ab-cdef-0123-456789abcdef}'");
+  }
+  const native: NativeConnectOptions = Object.assign({ host, progId, clsid }, parseCredentials(given.credentials, host));
+  for (const key of Object.keys(native) as Array<keyof NativeConnectOptions>) if (native[key] === undefined) delete native[key];
+  const probeIntervalMs = optionalInteger('options.probeInterval', given.probeInterval, 100, 3600000, DEFAULT_PROBE_INTERVAL_MS);
+  return { native, probeIntervalMs };
+}
+
+/**
+ * Connects to Virtual Server on this host or options.host. Bad options throw at the call; on a host
+ * without COM (not Windows) the promise rejects with ERR_VS_UNSUPPORTED_PLATFORM.
+ */
+export function connect(options?: ConnectOptions): Promise<VirtualServer> {
+  const parsed = parseConnectOptions(options);
+  return new Promise<NativeBinding>((resolve) => resolve(loadBinding()))
+    .catch((error) => {
+      throw fromNativeError(error);
+    })
+    .then((binding) => connectWith(binding, parsed.native, parsed.probeIntervalMs));
+}
+
+/** @internal connect() with a given binding (the tests' fake one). Options are the checked ones. */
+export async function connectWith(binding: NativeBinding, native: NativeConnectOptions, probeIntervalMs: number): Promise<VirtualServer> {
+  return new VirtualServer(await Session.open(binding, native, probeIntervalMs));
+}
+
+export class VirtualServer {
+  /** @internal use connect(). */
+  constructor(private readonly session: Session) {}
+
+  /** 'this host' or 'host "name"'. */
+  get where(): string {
+    return this.session.where;
+  }
+
+  async name(): Promise<string> {
+    return expectString(await this.session.get(this.session.root, 'Name', 'reading the server name'), 'the server name');
+  }
+
+  async version(): Promise<string> {
+    return expectString(await this.session.get(this.session.root, 'Version', 'reading the server version'), 'the server version');
+  }
+
+  async virtualMachines(): Promise<VirtualMachine[]> {
+    const what = 'listing the virtual machines';
+    const collection = expectObject(await this.session.get(this.session.root, 'VirtualMachines', what), what);
+    try {
+      const items = await this.session.run(what, (binding) => binding.items(collection));
+      const objects = items.map((item) => expectObject(item, what));
+      return await Promise.all(objects.map((object) => this.wrap(object)));
+    } finally {
+      this.session.release(collection);
+    }
+  }
+
+  /** The virtual machine of that name (case-insensitive); rejects ERR_VS_VM_NOT_FOUND when there is none. */
+  findVirtualMachine(name: string): Promise<VirtualMachine> {
+    const wanted = requiredString('name', name);
+    return (async () => {
+      const found = await this.session.call(this.session.root, 'FindVirtualMachine', [wanted], `finding virtual machine "${wanted}"`);
+      // FindVirtualMachine answers S_FALSE with a NULL object for an unknown name; through IDispatch that is a null result.
+      if (!isNativeObject(found)) {
+        throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `no virtual machine is named "${wanted}" on ${this.session.where}; \`vsevents list\` shows the names`);
+      }
+      return this.wrap(found);
+    })();
+  }
+
+  /** What discovery found for the server's connection points (names, IIDs, kinds, DISPIDs, vtable slots). */
+  eventInterfaces(): Promise<NativeEventInterface[]> {
+    return this.session.run('discovering the event interfaces of the server', (binding) => binding.describeEvents(this.session.root));
+  }
+
+  /** Events of every virtual machine on this server (IVMVirtualServerEvents). */
+  events<T extends VirtualServerEventType = VirtualServerEventType>(options?: EventsOptions<T>): EventStream<VirtualServerEventOf<T>> {
+    const { stream } = parseEventsOptions(options, virtualServerEventTypes);
+    return this.session.openStream(this.eventSource(), stream) as EventStream<VirtualServerEventOf<T>>;
+  }
+
+  /** Ends every event stream of this server and its virtual machines, and lets go of the connection. Idempotent. */
+  close(): Promise<void> {
+    return this.session.close();
+  }
+
+  private async wrap(object: NativeObject): Promise<VirtualMachine> {
+    const name = expectString(await this.session.get(object, 'Name', 'reading a virtual machine name'), 'a virtual machine name');
+    return new VirtualMachine(this.session, object, name);
+  }
+
+  private eventSource(): Omit<EventSource<VirtualServerEvent>, 'ended'> {
+    let subscribedGeneration = this.session.generation;
+    return {
+      label: `Virtual Server on ${this.session.where}`,
+      map: virtualServerEventMapper,
+      subscribe: (handlers: SubscribeHandlers, queue: { maxQueue: number; overflow: OverflowPolicy }): Promise<NativeSubscription> => {
+        subscribedGeneration = this.session.generation;
+        const root = this.session.root;
+        return this.session.run('subscribing to the server events', (binding) => binding.subscribe(root, {
+          maxQueue: queue.maxQueue,
+          overflow: queue.overflow,
+          probeIntervalMs: this.session.probeIntervalMs,
+          onEvents: handlers.onEvents,
+          onEnd: handlers.onEnd,
+        }));
+      },
+      reconnect: () => this.session.reconnect(subscribedGeneration),
+      snapshot: async () => {
+        const vms = await this.virtualMachines();
+        const states: Array<{ vm: string; state: VMState }> = [];
+        for (const vm of vms) states.push({ vm: vm.name, state: await vm.state() });
+        return { type: 'reconnected', time: new Date(), vms: states };
+      },
+    };
+  }
+}
+
+// `await using server = await connect()` where the runtime has Symbol.asyncDispose (Node >= 20.4 / 18.18).
+export interface VirtualServer {
+  [Symbol.asyncDispose](): Promise<void>;
+}
+const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+if (typeof asyncDispose === 'symbol') {
+  Object.defineProperty(VirtualServer.prototype, asyncDispose, {
+    value: function (this: VirtualServer) {
+      return this.close();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
