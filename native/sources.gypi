@@ -1,7 +1,18 @@
 {
   "variables": {
     "addon_sources": [
-      "native/src/addon.cc"
+      "native/src/addon.cc",
+      "native/src/com_call.cc",
+      "native/src/com_object.cc",
+      "native/src/com_thread.cc",
+      "native/src/connection.cc",
+      "native/src/dispatch.cc",
+      "native/src/hresult.cc",
+      "native/src/js_thread_channel.cc",
+      "native/src/proxy_security.cc",
+      "native/src/text.cc",
+      "native/src/value.cc",
+      "native/src/value_js.cc"
     ],
     "addon_defines": [
       "NAPI_VERSION=5",

@@ -1,20 +1,140 @@
-// Module entry point (placeholder until the event bridge lands): reports the addon and Node-API versions.
+// Module entry point: the exported functions of lib/binding.ts's NativeBinding. Each checks its
+// arguments on the JS thread, then hands the COM work to the COM thread and returns a Promise.
+// Context-aware: every function gets its env's AddonState as data; a cleanup hook frees it.
 #include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "addon_state.h"
+#include "arg_errors.h"
+#include "com_call.h"
+#include "com_object.h"
+#include "connection.h"
+#include "dispatch.h"
+#include "value_js.h"
 
 // The build passes the package version as a bare token sequence (0.1.0); make it a string here.
 #define VSE_STRINGIFY_(x) #x
 #define VSE_STRINGIFY(x) VSE_STRINGIFY_(x)
 
+namespace vse {
 namespace {
 
+AddonState& StateOf(const Napi::CallbackInfo& info) { return *static_cast<AddonState*>(info.Data()); }
+
+std::wstring MemberName(const Napi::Value& value) {
+  if (!value.IsString()) ThrowInvalidType(value.Env(), "name", "a string (a property or method name)");
+  std::u16string name = value.As<Napi::String>().Utf16Value();
+  if (name.empty()) ThrowInvalidValue(value.Env(), "name", "a non-empty string");
+  return std::wstring(name.begin(), name.end());
+}
+
+std::vector<Value> Arguments(AddonState& state, const Napi::Value& value, bool optional) {
+  std::vector<Value> args;
+  if (optional && value.IsUndefined()) return args;
+  if (!value.IsArray()) ThrowInvalidType(value.Env(), "args", optional ? "an array or undefined" : "an array");
+  Napi::Array array = value.As<Napi::Array>();
+  for (uint32_t index = 0; index < array.Length(); ++index) {
+    args.push_back(ValueFromJs(state, array.Get(index), "args[" + std::to_string(index) + "]"));
+  }
+  return args;
+}
+
+// A JsResult that hands a Value to JS (values are move-only: the closure shares it).
+JsResult ValueResult(AddonState& state, Value value) {
+  auto shared = std::make_shared<Value>(std::move(value));
+  return [&state, shared](Napi::Env env) { return ValueToJs(env, state, std::move(*shared)); };
+}
+
+Napi::Value Connect(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  ConnectOptions options = ReadConnectOptions(info[0]);
+  return RunOnComThread(info.Env(), [&state, options]() -> JsResult {
+    std::shared_ptr<ComObject> object = vse::Connect(options);
+    return [&state, object](Napi::Env) -> Napi::Value { return ObjectHandle::New(state, object); };
+  });
+}
+
+Napi::Value Get(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  std::wstring name = MemberName(info[1]);
+  auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], true));
+  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
+  return RunOnComThread(info.Env(), [&state, target, name, args] {
+    return ValueResult(state, GetProperty(*target, name, *args));
+  });
+}
+
+Napi::Value Put(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  std::wstring name = MemberName(info[1]);
+  auto value = std::make_shared<Value>(ValueFromJs(state, info[2], "value"));
+  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
+  return RunOnComThread(info.Env(), [target, name, value]() -> JsResult {
+    PutProperty(*target, name, *value);
+    return [](Napi::Env env) { return env.Undefined(); };
+  });
+}
+
+Napi::Value Call(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  std::wstring name = MemberName(info[1]);
+  auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], false));
+  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
+  return RunOnComThread(info.Env(), [&state, target, name, args] {
+    return ValueResult(state, CallMethod(*target, name, *args));
+  });
+}
+
+Napi::Value Items(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  std::shared_ptr<ComObject> collection = ObjectHandle::From(state, info[0], "collection");
+  if (!collection) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "collection"));
+  return RunOnComThread(info.Env(), [&state, collection] {
+    Value list;
+    list.kind = Value::Kind::Array;
+    list.items = CollectionItems(*collection);
+    return ValueResult(state, std::move(list));
+  });
+}
+
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  ObjectHandle::From(state, info[0], "target");  // checks the type
+  Napi::ObjectWrap<ObjectHandle>::Unwrap(info[0].As<Napi::Object>())->Release();
+  return info.Env().Undefined();
+}
+
+void Cleanup(void* data) { delete static_cast<AddonState*>(data); }
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* state = new AddonState();
+  napi_add_env_cleanup_hook(env, Cleanup, state);
+  state->objectClass = Napi::Persistent(ObjectHandle::DefineClass(env, state));
+
   uint32_t napiVersion = 0;
   napi_get_version(env, &napiVersion);
   exports.Set("addonVersion", Napi::String::New(env, VSE_STRINGIFY(VSE_ADDON_VERSION)));
   exports.Set("napiVersion", Napi::Number::New(env, napiVersion));
+  const struct {
+    const char* name;
+    Napi::Value (*function)(const Napi::CallbackInfo&);
+  } functions[] = {
+      {"connect", Connect}, {"get", Get}, {"put", Put}, {"call", Call}, {"items", Items}, {"release", Release},
+  };
+  for (const auto& entry : functions) {
+    exports.Set(entry.name, Napi::Function::New(env, entry.function, entry.name, state));
+  }
   return exports;
 }
 
 }  // namespace
+}  // namespace vse
 
-NODE_API_MODULE(virtual_server_events, Init)
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return vse::Init(env, exports); }
+
+NODE_API_MODULE(virtual_server_events, InitModule)

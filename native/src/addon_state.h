@@ -1,0 +1,20 @@
+// What one env (the main thread or a worker) keeps of the addon: its classes and its live subscriptions.
+// Reached through the data pointer of every exported function; deleted by the env's cleanup hook.
+#pragma once
+#include <memory>
+#include <unordered_set>
+
+#include <napi.h>
+
+namespace vse {
+
+class Subscription;
+
+struct AddonState {
+  Napi::FunctionReference objectClass;
+  Napi::FunctionReference subscriptionClass;
+  // Subscriptions still advised; ended (silently) when the env goes away.
+  std::unordered_set<std::shared_ptr<Subscription>> liveSubscriptions;
+};
+
+}  // namespace vse

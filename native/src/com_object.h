@@ -1,0 +1,45 @@
+// A COM object as JS holds it (the NativeObject of lib/binding.ts): an opaque handle around the
+// IDispatch, the security its proxy needs and its name -> DISPID cache.
+#pragma once
+#include <windows.h>
+#include <oaidl.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <napi.h>
+
+#include "addon_state.h"
+#include "com_ref.h"
+#include "proxy_security.h"
+
+namespace vse {
+
+struct ComObject {
+  ComRef<IDispatch> dispatch;
+  std::shared_ptr<const ProxySecurity> security;
+  std::unordered_map<std::wstring, DISPID> dispids;  // COM thread only
+};
+
+class ObjectHandle : public Napi::ObjectWrap<ObjectHandle> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env, AddonState* state);
+  // JS thread: a new handle owning `object`.
+  static Napi::Object New(AddonState& state, std::shared_ptr<ComObject> object);
+  // JS thread: the object behind an argument. Throws TypeError when `value` is not a NativeObject of this
+  // env; returns null when it was released.
+  static std::shared_ptr<ComObject> From(AddonState& state, const Napi::Value& value, const char* what);
+
+  explicit ObjectHandle(const Napi::CallbackInfo& info);
+  // The last reference to the COM object goes with the handle (released on the COM thread).
+  void Release() { object_.reset(); }
+
+ private:
+  std::shared_ptr<ComObject> object_;
+};
+
+// The error a released object's use rejects with.
+Napi::Error ReleasedError(Napi::Env env, const char* what);
+
+}  // namespace vse

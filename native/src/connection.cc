@@ -1,0 +1,103 @@
+#include "connection.h"
+
+#include <cwctype>
+
+#include "arg_errors.h"
+#include "hresult.h"
+#include "text.h"
+
+namespace vse {
+namespace {
+
+std::wstring OptionalString(const Napi::Object& options, const char* name, bool* present) {
+  Napi::Value value = options.Get(name);
+  *present = !value.IsUndefined();
+  if (!*present) return std::wstring();
+  if (!value.IsString()) ThrowInvalidType(options.Env(), std::string("options.") + name, "a string");
+  std::wstring text = WideFromU16(value.As<Napi::String>().Utf16Value());
+  if (text.empty()) ThrowInvalidValue(options.Env(), std::string("options.") + name, "a non-empty string");
+  return text;
+}
+
+// '{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}', checked here so that a typo is a TypeError, not a COM error.
+bool IsGuidText(const std::wstring& text) {
+  static const wchar_t kPattern[] = L"{hhhhhhhh-hhhh-hhhh-hhhh-hhhhhhhhhhhh}";
+  if (text.size() != sizeof kPattern / sizeof kPattern[0] - 1) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (kPattern[i] == L'h' ? !std::iswxdigit(text[i]) : text[i] != kPattern[i]) return false;
+  }
+  return true;
+}
+
+std::string Target(const ConnectOptions& options) {
+  std::string what = options.clsid.empty() ? Utf8FromWide(options.progId) : "CLSID " + Utf8FromWide(options.clsid);
+  return what + (options.host.empty() ? " on this host" : " on host " + Utf8FromWide(options.host));
+}
+
+}  // namespace
+
+ConnectOptions ReadConnectOptions(const Napi::Value& value) {
+  Napi::Env env = value.Env();
+  ConnectOptions options;
+  if (value.IsUndefined()) return options;
+  if (!value.IsObject() || value.IsArray()) ThrowInvalidType(env, "options", "an object");
+  Napi::Object object = value.As<Napi::Object>();
+  bool present = false;
+  std::wstring progId = OptionalString(object, "progId", &present);
+  if (present) options.progId = progId;
+  options.clsid = OptionalString(object, "clsid", &present);
+  if (present && !IsGuidText(options.clsid)) {
+    ThrowInvalidValue(env, "options.clsid", "a CLSID in the form '{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}'");
+  }
+  options.host = OptionalString(object, "host", &present);
+  bool hasUser = false, hasPassword = false, hasDomain = false;
+  options.user = OptionalString(object, "user", &hasUser);
+  options.password = OptionalString(object, "password", &hasPassword);
+  options.domain = OptionalString(object, "domain", &hasDomain);
+  options.hasCredentials = hasUser || hasPassword || hasDomain;
+  if (options.hasCredentials && !(hasUser && hasPassword)) {
+    ThrowInvalidValue(env, "options", "given both user and password (and optionally domain) for explicit credentials");
+  }
+  if (options.hasCredentials && options.host.empty()) {
+    ThrowInvalidValue(env, "options", "given a host when it gives credentials: COM uses them for remote hosts only");
+  }
+  return options;
+}
+
+std::shared_ptr<ComObject> Connect(ConnectOptions options) {
+  CLSID clsid;
+  HRESULT hr = options.clsid.empty() ? CLSIDFromProgID(options.progId.c_str(), &clsid)
+                                     : CLSIDFromString(options.clsid.c_str(), &clsid);
+  if (FAILED(hr)) {
+    ComError error = ErrorFromHresult(hr, "finding the class of " + Target(options));
+    error.message += ". Is the server (Virtual Server 2005 R2) installed and registered here? For a remote host "
+                     "whose ProgID is not registered locally, pass its clsid.";
+    throw ComFailure(error);
+  }
+
+  auto object = std::make_shared<ComObject>();
+  object->security = options.hasCredentials
+                         ? std::make_shared<ProxySecurity>(std::move(options.user), std::move(options.domain),
+                                                           std::move(options.password))
+                         : std::make_shared<ProxySecurity>();
+  if (options.host.empty()) {
+    hr = CoCreateInstance(clsid, nullptr, CLSCTX_SERVER, IID_IDispatch, reinterpret_cast<void**>(object->dispatch.out()));
+  } else {
+    COAUTHINFO authInfo = {RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+                           RPC_C_IMP_LEVEL_IMPERSONATE, object->security->Identity(), EOAC_NONE};
+    COSERVERINFO serverInfo = {0, &options.host[0], options.hasCredentials ? &authInfo : nullptr, 0};
+    MULTI_QI query = {&IID_IDispatch, nullptr, S_OK};
+    hr = CoCreateInstanceEx(clsid, nullptr, CLSCTX_REMOTE_SERVER, &serverInfo, 1, &query);
+    if (SUCCEEDED(hr)) hr = query.hr;
+    if (SUCCEEDED(hr)) *object->dispatch.out() = static_cast<IDispatch*>(query.pItf);
+  }
+  if (FAILED(hr)) {
+    ComError error = ErrorFromHresult(hr, "connecting to " + Target(options));
+    if (hr == REGDB_E_CLASSNOTREG) error.message += ". The class is not registered: is the server installed?";
+    throw ComFailure(error);
+  }
+  object->security->Apply(object->dispatch.get());
+  return object;
+}
+
+}  // namespace vse

@@ -1,0 +1,27 @@
+// Activation of the root object: ProgID or CLSID, on this host (CoCreateInstance) or a remote one
+// (CoCreateInstanceEx with COSERVERINFO and, when given, explicit credentials).
+#pragma once
+#include <memory>
+#include <string>
+
+#include <napi.h>
+
+#include "com_object.h"
+
+namespace vse {
+
+struct ConnectOptions {
+  std::wstring progId = L"VirtualServer.Application";
+  std::wstring clsid;  // empty: resolve progId
+  std::wstring host;   // empty: this host
+  bool hasCredentials = false;
+  std::wstring user, domain, password;
+};
+
+// JS thread: validates NativeConnectOptions; throws TypeError/RangeError naming the bad field.
+ConnectOptions ReadConnectOptions(const Napi::Value& options);
+
+// COM thread: the root object, its proxy secured. Throws ComFailure with a message that says what to do.
+std::shared_ptr<ComObject> Connect(ConnectOptions options);
+
+}  // namespace vse

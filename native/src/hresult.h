@@ -1,0 +1,60 @@
+// HRESULT -> readable message (FormatMessage, or the Virtual Server VM_E_* table) -> error records that
+// cross from the COM thread to the JS thread, where they become JS errors with code and hresult.
+#pragma once
+#include <windows.h>
+#include <oaidl.h>
+
+#include <exception>
+#include <string>
+
+#include <napi.h>
+
+namespace vse {
+
+// The codes the addon's errors carry; lib/errors.ts passes every ERR_VS_* code through unchanged.
+namespace error_code {
+constexpr const char kComError[] = "ERR_VS_COM_ERROR";                  // a COM call failed: see hresult
+constexpr const char kDisconnected[] = "ERR_VS_DISCONNECTED";           // the server died or is unreachable
+constexpr const char kReleased[] = "ERR_VS_RELEASED";                   // the object was release()d
+constexpr const char kQueueOverflow[] = "ERR_VS_EVENT_QUEUE_OVERFLOW";  // maxQueue reached, overflow 'error'
+constexpr const char kEventsUnavailable[] = "ERR_VS_EVENTS_UNAVAILABLE";  // no sinkable source interface
+}  // namespace error_code
+
+// An error as plain data, so that it can be made on any thread and thrown into JS on the JS thread.
+struct ComError {
+  std::string code = error_code::kComError;
+  std::string message;
+  bool hasHresult = false;
+  HRESULT hresult = S_OK;
+};
+
+// Thrown on the COM thread; the call plumbing turns it into a rejected Promise.
+class ComFailure : public std::exception {
+ public:
+  explicit ComFailure(ComError error) : error_(std::move(error)) {}
+  const ComError& error() const { return error_; }
+  const char* what() const noexcept override { return error_.message.c_str(); }
+
+ private:
+  ComError error_;
+};
+
+// True for the HRESULTs that mean the server process is gone or cannot be reached.
+bool IsDisconnection(HRESULT hr);
+
+// "0x80070005 E_ACCESSDENIED: Access is denied." style text: hex, the symbolic name where known, the message.
+std::string DescribeHresult(HRESULT hr);
+
+// `doing` says what failed ("calling Item on the object"); an EXCEPINFO, when the server filled one, gives
+// the real HRESULT and its own description.
+ComError ErrorFromHresult(HRESULT hr, const std::string& doing, const EXCEPINFO* exception = nullptr);
+[[noreturn]] void ThrowHresult(HRESULT hr, const std::string& doing, const EXCEPINFO* exception = nullptr);
+inline void ThrowIfFailed(HRESULT hr, const char* doing) {
+  if (FAILED(hr)) ThrowHresult(hr, doing);
+}
+[[noreturn]] void ThrowComError(const char* code, const std::string& message);
+
+// JS thread: an Error with .code and (unsigned) .hresult.
+Napi::Error ToJsError(Napi::Env env, const ComError& error);
+
+}  // namespace vse

@@ -1,0 +1,29 @@
+#include "text.h"
+
+namespace vse {
+
+std::string Utf8FromWide(const wchar_t* text, size_t length) {
+  if (length == 0) return std::string();
+  int size = WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(length), nullptr, 0, nullptr, nullptr);
+  std::string result(static_cast<size_t>(size), '\0');
+  WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(length), &result[0], size, nullptr, nullptr);
+  return result;
+}
+
+std::string Utf8FromWide(const std::wstring& text) { return Utf8FromWide(text.data(), text.size()); }
+
+std::wstring WideFromUtf8(const std::string& text) {
+  if (text.empty()) return std::wstring();
+  int size = MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
+  std::wstring result(static_cast<size_t>(size), L'\0');
+  MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), &result[0], size);
+  return result;
+}
+
+std::string GuidToString(const GUID& guid) {
+  wchar_t buffer[40] = {};
+  int length = StringFromGUID2(guid, buffer, 40);
+  return length > 1 ? Utf8FromWide(buffer, static_cast<size_t>(length - 1)) : std::string();
+}
+
+}  // namespace vse

@@ -1,0 +1,79 @@
+// A VARIANT as plain C++ data, so that it can cross from COM threads to the JS thread without either
+// side touching the other's world: made from a VARIANT on a COM thread, made into JS on the JS thread
+// (value_js.h), and the other way round for arguments.
+#pragma once
+#include <windows.h>
+#include <oaidl.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "com_ref.h"
+
+namespace vse {
+
+class ProxySecurity;
+
+struct Value {
+  enum class Kind {
+    Empty,     // VT_EMPTY -> undefined
+    Null,      // VT_NULL -> null
+    Boolean,   // VT_BOOL
+    Number,    // every integer up to 32 bits, floats, CY, DECIMAL, VT_ERROR
+    Int64,     // VT_I8 -> BigInt
+    UInt64,    // VT_UI8 -> BigInt
+    String,    // VT_BSTR
+    Date,      // VT_DATE, as ms since the epoch (the DATE is read as UTC)
+    Object,    // VT_DISPATCH (null pointer -> JS null)
+    Array,     // one-dimensional SAFEARRAY
+    Unsupported,  // a VARIANT type JS has no equivalent for; `text` says which
+  };
+
+  Kind kind = Kind::Empty;
+  bool boolean = false;
+  double number = 0;  // Number and Date
+  int64_t int64 = 0;
+  uint64_t uint64 = 0;
+  std::u16string text;
+  ComRef<IDispatch> object;
+  std::shared_ptr<const ProxySecurity> security;  // what the object's proxy was given; kept with it
+  // An object JS passed in: borrowed from its handle, which `objectOwner` keeps alive until the call ends.
+  IDispatch* borrowedObject = nullptr;
+  std::shared_ptr<const void> objectOwner;
+  std::vector<Value> items;
+
+  Value() = default;
+  Value(Value&&) = default;
+  Value& operator=(Value&&) = default;
+};
+
+// COM thread. Reads a VARIANT (VT_BYREF too) without taking ownership of it. Dispatch pointers get their
+// own reference and `security`'s proxy blanket. Throws ComFailure for what cannot be read.
+Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<const ProxySecurity>& security);
+
+// COM thread. Writes a Value into a VARIANT the caller then owns (VariantClear).
+void VariantFromValue(const Value& value, VARIANT* variant);
+
+// COM thread. Writes a Value into a by-reference [out] slot of the given type (VT_BYREF | vt).
+void StoreIntoByRef(const Value& value, VARIANT* byRefTarget);
+
+// "VT_I4", "VT_ARRAY|VT_BSTR"...: for error messages.
+std::string VarTypeName(VARTYPE vt);
+
+// Owns a VARIANT (VariantClear at scope end).
+class Variant {
+ public:
+  Variant() { VariantInit(&value_); }
+  ~Variant() { VariantClear(&value_); }
+  Variant(const Variant&) = delete;
+  Variant& operator=(const Variant&) = delete;
+  VARIANT* get() { return &value_; }
+  const VARIANT& operator*() const { return value_; }
+
+ private:
+  VARIANT value_;
+};
+
+}  // namespace vse
