@@ -1,0 +1,86 @@
+// vssim-dispatch.exe / vssim-vtable.exe: the simulated Virtual Server's LocalServer32 (README.md).
+#include <windows.h>
+#include <shellapi.h>
+
+#include <cstdio>
+#include <string>
+
+#include "class_factory.h"
+#include "objects.h"
+#include "registration.h"
+#include "scenario.h"
+#include "server_lifetime.h"
+#include "world.h"
+
+namespace {
+
+IUnknown* CreateServer() { return NewVirtualServerObject(); }
+IUnknown* CreateControl() { return NewControlObject(); }
+
+void PrintUsage() {
+  std::fwprintf(stderr,
+                L"usage: %ls /regserver | /unregserver | /scenario\n"
+                L"  /regserver    register VirtualServer.Application and VirtualServerSimulator.Control (HKLM)\n"
+                L"  /unregserver  remove that registration\n"
+                L"  /scenario     serve, running the demo scenario until StopScenario (see test/simulator/README.md)\n"
+                L"COM starts it with -Embedding.\n",
+                L"vssim-" VSSIM_BUILD_NAME L".exe");
+}
+
+bool Is(const wchar_t* arg, const wchar_t* name) {
+  return (arg[0] == L'/' || arg[0] == L'-') && _wcsicmp(arg + 1, name) == 0;
+}
+
+int Serve(bool scenario) {
+  CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IDENTIFY, nullptr,
+                       EOAC_NONE, nullptr);
+  static ClassFactory serverFactory(CreateServer);
+  static ClassFactory controlFactory(CreateControl);
+  DWORD serverCookie = 0;
+  DWORD controlCookie = 0;
+  const DWORD flags = REGCLS_MULTIPLEUSE | REGCLS_SUSPENDED;
+  HRESULT hr = CoRegisterClassObject(CLSID_VMVirtualServer, &serverFactory, CLSCTX_LOCAL_SERVER, flags, &serverCookie);
+  if (SUCCEEDED(hr)) {
+    hr = CoRegisterClassObject(CLSID_VMSimulatorControl, &controlFactory, CLSCTX_LOCAL_SERVER, flags, &controlCookie);
+  }
+  if (SUCCEEDED(hr)) hr = CoResumeClassObjects();
+  if (FAILED(hr)) {
+    std::fwprintf(stderr, L"cannot register the class objects: 0x%08lX\n", static_cast<unsigned long>(hr));
+    return 1;
+  }
+  if (scenario) HoldProcessWhileScenarioRuns();
+  if (scenario || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
+  // A hand-started scenario has no client to lose: no idle guard then.
+  WaitUntilServerShouldExit(scenario ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000)));
+  CoRevokeClassObject(serverCookie);
+  CoRevokeClassObject(controlCookie);
+  // Like a service process ending: sinks of dead clients are not released (that could block on RPC).
+  ExitProcess(0);
+}
+
+}  // namespace
+
+int main() {
+  int argc = 0;
+  wchar_t** argv = CommandLineToArgvW(GetCommandLineW(), &argc);
+  if (argc == 2 && (Is(argv[1], L"regserver") || Is(argv[1], L"unregserver"))) {
+    CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+    if (Is(argv[1], L"unregserver")) {
+      UnregisterServer();
+      std::fwprintf(stdout, L"unregistered %ls\n", VSSIM_PROGID);
+      return 0;
+    }
+    std::wstring error;
+    const HRESULT hr = RegisterServer(&error);
+    if (FAILED(hr)) {
+      std::fwprintf(stderr, L"registration failed: %ls (0x%08lX)\n", error.c_str(), static_cast<unsigned long>(hr));
+      return 1;
+    }
+    std::fwprintf(stdout, L"registered %ls (%ls build) and %ls\n", VSSIM_PROGID, VSSIM_BUILD_NAME, VSSIM_CONTROL_PROGID);
+    return 0;
+  }
+  if (argc == 2 && (Is(argv[1], L"Embedding") || Is(argv[1], L"scenario"))) return Serve(Is(argv[1], L"scenario"));
+  PrintUsage();
+  return 2;
+}

@@ -1,0 +1,12 @@
+// Constructors of the simulator's COM objects; each returns one reference owned by the caller.
+#pragma once
+#include <vector>
+
+#include "vssim_interfaces.h"
+#include "world.h"
+
+IVMTask* NewTaskObject(TaskPtr progress);
+IVMVirtualMachine* NewVirtualMachineObject(VmPtr vm);
+IVMVirtualMachineCollection* NewVirtualMachineCollection(std::vector<VmPtr> vms);
+IVMVirtualServer* NewVirtualServerObject();
+IVMSimulatorControl* NewControlObject();

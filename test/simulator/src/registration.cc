@@ -1,0 +1,85 @@
+#include "registration.h"
+
+#include <oleauto.h>
+
+#include "type_library.h"
+#include "vssim_interfaces.h"
+
+namespace {
+
+const std::wstring kClassesRoot = L"Software\\Classes\\";
+
+std::wstring GuidText(REFGUID guid) {
+  wchar_t text[64];
+  StringFromGUID2(guid, text, 64);
+  return text;
+}
+
+HRESULT SetValue(const std::wstring& subkey, const wchar_t* name, const std::wstring& value, std::wstring* error) {
+  HKEY key = nullptr;
+  LSTATUS status = RegCreateKeyExW(HKEY_LOCAL_MACHINE, (kClassesRoot + subkey).c_str(), 0, nullptr, 0,
+                                   KEY_WRITE, nullptr, &key, nullptr);
+  if (status == ERROR_SUCCESS) {
+    status = RegSetValueExW(key, name, 0, REG_SZ, reinterpret_cast<const BYTE*>(value.c_str()),
+                            static_cast<DWORD>((value.size() + 1) * sizeof(wchar_t)));
+    RegCloseKey(key);
+  }
+  if (status != ERROR_SUCCESS) {
+    *error = L"cannot write HKLM\\" + kClassesRoot + subkey + L" (error " + std::to_wstring(status) +
+             L"): run /regserver with rights to write HKLM";
+    return HRESULT_FROM_WIN32(status);
+  }
+  return S_OK;
+}
+
+HRESULT RegisterClass(REFCLSID clsid, const wchar_t* progId, const wchar_t* description, std::wstring* error) {
+  const std::wstring clsidKey = L"CLSID\\" + GuidText(clsid);
+  const std::wstring exe = std::wstring(L"\"") + ExePath() + L"\"";
+  HRESULT hr = S_OK;
+  if (SUCCEEDED(hr)) hr = SetValue(clsidKey, nullptr, description, error);
+  if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\LocalServer32", nullptr, exe, error);
+  if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\ProgID", nullptr, progId, error);
+  if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\TypeLib", nullptr, GuidText(LIBID_VirtualServer), error);
+  if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\Version", nullptr, L"1.1", error);
+  if (SUCCEEDED(hr)) hr = SetValue(progId, nullptr, description, error);
+  if (SUCCEEDED(hr)) hr = SetValue(std::wstring(progId) + L"\\CLSID", nullptr, GuidText(clsid), error);
+  return hr;
+}
+
+void DeleteClass(REFCLSID clsid, const wchar_t* progId) {
+  RegDeleteTreeW(HKEY_LOCAL_MACHINE, (kClassesRoot + L"CLSID\\" + GuidText(clsid)).c_str());
+  RegDeleteTreeW(HKEY_LOCAL_MACHINE, (kClassesRoot + progId).c_str());
+}
+
+// Whatever build registered the library last: its interface keys go too (the builds' event IIDs differ).
+void UnregisterTypeLibrary() { UnRegisterTypeLib(LIBID_VirtualServer, 1, 1, LANG_NEUTRAL, SYS_WIN64); }
+
+}  // namespace
+
+HRESULT RegisterServer(std::wstring* error) {
+  UnregisterTypeLibrary();
+  HRESULT hr = S_OK;
+  ITypeLib* library = EmbeddedTypeLib(&hr);
+  if (library == nullptr) {
+    *error = L"cannot load the type library embedded in " + std::wstring(ExePath());
+    return hr;
+  }
+  hr = RegisterTypeLib(library, const_cast<LPOLESTR>(ExePath()), nullptr);
+  library->Release();
+  if (FAILED(hr)) {
+    *error = L"RegisterTypeLib failed";
+    return hr;
+  }
+  hr = RegisterClass(CLSID_VMVirtualServer, VSSIM_PROGID, L"VMVirtualServer (simulated Virtual Server 2005 R2)", error);
+  if (SUCCEEDED(hr)) {
+    hr = RegisterClass(CLSID_VMSimulatorControl, VSSIM_CONTROL_PROGID, L"Simulated Virtual Server control (tests only)",
+                       error);
+  }
+  return hr;
+}
+
+void UnregisterServer() {
+  UnregisterTypeLibrary();
+  DeleteClass(CLSID_VMVirtualServer, VSSIM_PROGID);
+  DeleteClass(CLSID_VMSimulatorControl, VSSIM_CONTROL_PROGID);
+}

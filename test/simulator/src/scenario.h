@@ -1,0 +1,7 @@
+// The demo scenario: a few VMs cycling through realistic life cycles (README.md, "Demo scenario").
+#pragma once
+
+void StartScenario();
+void StopScenario();
+// `vssim-*.exe /scenario`: the process stays up (even with no object) until StopScenario.
+void HoldProcessWhileScenarioRuns();

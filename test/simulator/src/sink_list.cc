@@ -1,0 +1,57 @@
+#include "sink_list.h"
+
+#include <olectl.h>
+
+SinkList::~SinkList() {
+  // Releasing a proxy whose client died can block on RPC: only live VMs are destroyed in practice
+  // (RemoveVirtualMachine), and their sinks are released like any unadvised sink.
+  for (auto& entry : sinks_) entry.second->Release();
+}
+
+HRESULT SinkList::Advise(IUnknown* sink, DWORD* cookie) {
+  if (sink == nullptr || cookie == nullptr) return E_POINTER;
+  *cookie = 0;
+  IUnknown* typed = nullptr;
+  if (FAILED(sink->QueryInterface(iid_, reinterpret_cast<void**>(&typed))) || typed == nullptr) {
+    return CONNECT_E_CANNOTCONNECT;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  *cookie = nextCookie_++;
+  sinks_.emplace(*cookie, typed);
+  return S_OK;
+}
+
+HRESULT SinkList::Unadvise(DWORD cookie) {
+  IUnknown* sink = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = sinks_.find(cookie);
+    if (found == sinks_.end()) return CONNECT_E_NOCONNECTION;
+    sink = found->second;
+    sinks_.erase(found);
+  }
+  sink->Release();
+  return S_OK;
+}
+
+long SinkList::Count() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<long>(sinks_.size());
+}
+
+std::vector<std::pair<DWORD, IUnknown*>> SinkList::Snapshot() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::pair<DWORD, IUnknown*>> result;
+  result.reserve(sinks_.size());
+  for (auto& entry : sinks_) {
+    entry.second->AddRef();
+    result.emplace_back(entry.first, entry.second);
+  }
+  return result;
+}
+
+void SinkList::DropDead(DWORD cookie) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // The dead proxy is not released: releasing it would only wait on a process that is gone.
+  sinks_.erase(cookie);
+}

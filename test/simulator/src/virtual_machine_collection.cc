@@ -1,0 +1,80 @@
+// IVMVirtualMachineCollection (Count, 1-based Item, _NewEnum) over a snapshot of the VMs.
+#include "dispatch_object.h"
+#include "errors.h"
+#include "objects.h"
+
+namespace {
+
+class VirtualMachineEnum : public ComObject<IEnumVARIANT> {
+ public:
+  VirtualMachineEnum(std::shared_ptr<const std::vector<VmPtr>> vms, ULONG position)
+      : vms_(std::move(vms)), position_(position) {}
+
+  STDMETHODIMP Next(ULONG count, VARIANT* items, ULONG* fetched) override {
+    if (items == nullptr) return E_POINTER;
+    ULONG got = 0;
+    for (; got < count && position_ < vms_->size(); ++got, ++position_) {
+      VariantInit(&items[got]);
+      V_VT(&items[got]) = VT_DISPATCH;
+      V_DISPATCH(&items[got]) = NewVirtualMachineObject((*vms_)[position_]);
+    }
+    if (fetched != nullptr) *fetched = got;
+    return got == count ? S_OK : S_FALSE;
+  }
+  STDMETHODIMP Skip(ULONG count) override {
+    position_ += count;
+    if (position_ <= vms_->size()) return S_OK;
+    position_ = static_cast<ULONG>(vms_->size());
+    return S_FALSE;
+  }
+  STDMETHODIMP Reset() override {
+    position_ = 0;
+    return S_OK;
+  }
+  STDMETHODIMP Clone(IEnumVARIANT** clone) override {
+    if (clone == nullptr) return E_POINTER;
+    *clone = new VirtualMachineEnum(vms_, position_);
+    return S_OK;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<VmPtr>> vms_;
+  ULONG position_;
+};
+
+class VirtualMachineCollection : public DispatchObject<IVMVirtualMachineCollection> {
+ public:
+  explicit VirtualMachineCollection(std::vector<VmPtr> vms)
+      : vms_(std::make_shared<const std::vector<VmPtr>>(std::move(vms))) {}
+
+  STDMETHODIMP get_Count(long* count) override {
+    if (count == nullptr) return E_POINTER;
+    *count = static_cast<long>(vms_->size());
+    return S_OK;
+  }
+  STDMETHODIMP get_Item(long index, IVMVirtualMachine** vm) override {
+    if (vm == nullptr) return E_POINTER;
+    *vm = nullptr;
+    if (index < 1 || index > static_cast<long>(vms_->size())) {
+      return ReportError(DISP_E_BADINDEX, IID_IVMVirtualMachineCollection,
+                         L"Item(" + std::to_wstring(index) + L"): the index is 1-based and the collection holds " +
+                             std::to_wstring(vms_->size()) + L" virtual machines");
+    }
+    *vm = NewVirtualMachineObject((*vms_)[index - 1]);
+    return S_OK;
+  }
+  STDMETHODIMP get__NewEnum(IUnknown** enumerator) override {
+    if (enumerator == nullptr) return E_POINTER;
+    *enumerator = static_cast<IEnumVARIANT*>(new VirtualMachineEnum(vms_, 0));
+    return S_OK;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<VmPtr>> vms_;
+};
+
+}  // namespace
+
+IVMVirtualMachineCollection* NewVirtualMachineCollection(std::vector<VmPtr> vms) {
+  return new VirtualMachineCollection(std::move(vms));
+}
