@@ -6,13 +6,20 @@
       "native/src/com_object.cc",
       "native/src/com_thread.cc",
       "native/src/connection.cc",
+      "native/src/delivery.cc",
       "native/src/dispatch.cc",
+      "native/src/event_schema.cc",
+      "native/src/event_schema_js.cc",
+      "native/src/event_sink.cc",
       "native/src/hresult.cc",
       "native/src/js_thread_channel.cc",
       "native/src/proxy_security.cc",
+      "native/src/subscription.cc",
+      "native/src/subscription_handle.cc",
       "native/src/text.cc",
       "native/src/value.cc",
-      "native/src/value_js.cc"
+      "native/src/value_js.cc",
+      "native/src/vtable_thunks.cc"
     ],
     "addon_defines": [
       "NAPI_VERSION=5",

@@ -12,6 +12,9 @@
 #include "com_object.h"
 #include "connection.h"
 #include "dispatch.h"
+#include "event_schema.h"
+#include "event_schema_js.h"
+#include "subscription_handle.h"
 #include "value_js.h"
 
 // The build passes the package version as a bare token sequence (0.1.0); make it a string here.
@@ -109,12 +112,60 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-void Cleanup(void* data) { delete static_cast<AddonState*>(data); }
+Napi::Value DescribeEventsOf(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
+  return RunOnComThread(info.Env(), [target]() -> JsResult {
+    auto interfaces = std::make_shared<std::vector<EventInterface>>(DescribeEvents(*target));
+    return [interfaces](Napi::Env env) -> Napi::Value {
+      Napi::Array result = Napi::Array::New(env, interfaces->size());
+      for (uint32_t i = 0; i < interfaces->size(); ++i) result.Set(i, EventInterfaceToJs(env, (*interfaces)[i]));
+      return result;
+    };
+  });
+}
+
+Napi::Value Subscribe(const Napi::CallbackInfo& info) {
+  AddonState& state = StateOf(info);
+  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  if (!target) {
+    ReadSubscribeOptions(state, info[1]).delivery->Discard();  // bad options still throw first
+    return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
+  }
+  SubscribeSetup setup = ReadSubscribeOptions(state, info[1]);
+  std::shared_ptr<Delivery> delivery = setup.delivery;
+  std::weak_ptr<AddonState> weakState = state.weak_from_this();
+  return RunOnComThread(info.Env(), [target, request = std::move(setup.request), delivery, weakState]() -> JsResult {
+    std::shared_ptr<Subscription> subscription;
+    try {
+      subscription = Subscription::Start(target, request, delivery);
+    } catch (...) {
+      delivery->Discard();  // never opened: its callbacks are never called
+      throw;
+    }
+    return [weakState, subscription, delivery](Napi::Env env) -> Napi::Value {
+      std::shared_ptr<AddonState> alive = weakState.lock();
+      if (!alive) return env.Undefined();
+      return SubscriptionHandle::New(*alive, subscription, delivery);
+    };
+  });
+}
+
+void Cleanup(void* data) {
+  auto* owner = static_cast<std::shared_ptr<AddonState>*>(data);
+  // The env is going away: JS can be called no more, so end every subscription silently.
+  for (const std::shared_ptr<Subscription>& subscription : (*owner)->liveSubscriptions) subscription->Stop(std::nullopt);
+  (*owner)->liveSubscriptions.clear();
+  delete owner;
+}
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  auto* state = new AddonState();
-  napi_add_env_cleanup_hook(env, Cleanup, state);
+  auto* owner = new std::shared_ptr<AddonState>(std::make_shared<AddonState>());
+  AddonState* state = owner->get();
+  napi_add_env_cleanup_hook(env, Cleanup, owner);
   state->objectClass = Napi::Persistent(ObjectHandle::DefineClass(env, state));
+  state->subscriptionClass = Napi::Persistent(SubscriptionHandle::DefineClass(env, state));
 
   uint32_t napiVersion = 0;
   napi_get_version(env, &napiVersion);
@@ -125,6 +176,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     Napi::Value (*function)(const Napi::CallbackInfo&);
   } functions[] = {
       {"connect", Connect}, {"get", Get}, {"put", Put}, {"call", Call}, {"items", Items}, {"release", Release},
+      {"describeEvents", DescribeEventsOf}, {"subscribe", Subscribe},
   };
   for (const auto& entry : functions) {
     exports.Set(entry.name, Napi::Function::New(env, entry.function, entry.name, state));

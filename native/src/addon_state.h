@@ -10,7 +10,7 @@ namespace vse {
 
 class Subscription;
 
-struct AddonState {
+struct AddonState : std::enable_shared_from_this<AddonState> {
   Napi::FunctionReference objectClass;
   Napi::FunctionReference subscriptionClass;
   // Subscriptions still advised; ended (silently) when the env goes away.

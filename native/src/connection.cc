@@ -1,7 +1,5 @@
 #include "connection.h"
 
-#include <cwctype>
-
 #include "arg_errors.h"
 #include "hresult.h"
 #include "text.h"
@@ -17,16 +15,6 @@ std::wstring OptionalString(const Napi::Object& options, const char* name, bool*
   std::wstring text = WideFromU16(value.As<Napi::String>().Utf16Value());
   if (text.empty()) ThrowInvalidValue(options.Env(), std::string("options.") + name, "a non-empty string");
   return text;
-}
-
-// '{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}', checked here so that a typo is a TypeError, not a COM error.
-bool IsGuidText(const std::wstring& text) {
-  static const wchar_t kPattern[] = L"{hhhhhhhh-hhhh-hhhh-hhhh-hhhhhhhhhhhh}";
-  if (text.size() != sizeof kPattern / sizeof kPattern[0] - 1) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (kPattern[i] == L'h' ? !std::iswxdigit(text[i]) : text[i] != kPattern[i]) return false;
-  }
-  return true;
 }
 
 std::string Target(const ConnectOptions& options) {

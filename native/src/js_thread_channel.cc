@@ -1,9 +1,13 @@
 #include "js_thread_channel.h"
 
+#include <utility>
+
 namespace vse {
 
-std::shared_ptr<JsThreadChannel> JsThreadChannel::Create(Napi::Env env, const char* name, bool keepAlive) {
+std::shared_ptr<JsThreadChannel> JsThreadChannel::Create(Napi::Env env, const char* name, bool keepAlive,
+                                                         std::function<void()> onFinalize) {
   auto channel = std::make_shared<JsThreadChannel>();
+  channel->onFinalize_ = std::move(onFinalize);
   // The threadsafe function owns one strong reference, dropped in Finalize.
   auto* owner = new std::shared_ptr<JsThreadChannel>(channel);
   napi_status status = napi_create_threadsafe_function(
@@ -11,6 +15,7 @@ std::shared_ptr<JsThreadChannel> JsThreadChannel::Create(Napi::Env env, const ch
       &channel->function_);
   if (status != napi_ok) {
     delete owner;
+    if (channel->onFinalize_) channel->onFinalize_();
     NAPI_THROW_IF_FAILED(env, status, channel);
   }
   channel->usable_ = true;
@@ -64,6 +69,7 @@ void JsThreadChannel::Finalize(napi_env, void* finalizeData, void*) {
     std::lock_guard<std::mutex> lock((*owner)->mutex_);
     (*owner)->usable_ = false;
   }
+  if ((*owner)->onFinalize_) std::exchange((*owner)->onFinalize_, nullptr)();
   delete owner;
 }
 

@@ -15,7 +15,10 @@ class JsThreadChannel {
   using Work = std::function<void(Napi::Env)>;
 
   // JS thread. keepAlive: whether the channel holds the event loop open (ref) from the start.
-  static std::shared_ptr<JsThreadChannel> Create(Napi::Env env, const char* name, bool keepAlive);
+  // onFinalize runs on the JS thread once no work can run any more (after Close, or at env teardown):
+  // the place to free JS-thread state the work uses.
+  static std::shared_ptr<JsThreadChannel> Create(Napi::Env env, const char* name, bool keepAlive,
+                                                 std::function<void()> onFinalize = nullptr);
 
   // Any thread. Queues the work; false when the env is gone or the channel was closed (the work is
   // then dropped on the calling thread). Work that throws a JS error surfaces as an uncaught exception.
@@ -37,6 +40,7 @@ class JsThreadChannel {
   std::mutex mutex_;
   napi_threadsafe_function function_ = nullptr;
   bool usable_ = false;  // created, not closed, env alive
+  std::function<void()> onFinalize_;
 };
 
 }  // namespace vse

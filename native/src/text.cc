@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include <cwctype>
+
 namespace vse {
 
 std::string Utf8FromWide(const wchar_t* text, size_t length) {
@@ -24,6 +26,15 @@ std::string GuidToString(const GUID& guid) {
   wchar_t buffer[40] = {};
   int length = StringFromGUID2(guid, buffer, 40);
   return length > 1 ? Utf8FromWide(buffer, static_cast<size_t>(length - 1)) : std::string();
+}
+
+bool IsGuidText(const std::wstring& text) {
+  static const wchar_t kPattern[] = L"{hhhhhhhh-hhhh-hhhh-hhhh-hhhhhhhhhhhh}";
+  if (text.size() != sizeof kPattern / sizeof kPattern[0] - 1) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (kPattern[i] == L'h' ? !std::iswxdigit(text[i]) : text[i] != kPattern[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace vse

@@ -18,6 +18,7 @@ inline std::wstring WideFromU16(const std::u16string& text) {
 inline std::u16string U16FromWide(const wchar_t* text, size_t length) {
   return std::u16string(reinterpret_cast<const char16_t*>(text), length);
 }
+inline std::u16string U16FromWide(const std::wstring& text) { return U16FromWide(text.data(), text.size()); }
 inline std::u16string U16FromBstr(BSTR text) {
   return text == nullptr ? std::u16string() : U16FromWide(text, SysStringLen(text));
 }
@@ -39,5 +40,8 @@ class Bstr {
 };
 
 std::string GuidToString(const GUID& guid);
+
+// '{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}', checked on the JS thread so that a typo is a TypeError.
+bool IsGuidText(const std::wstring& text);
 
 }  // namespace vse

@@ -176,18 +176,16 @@ void VariantFromValue(const Value& value, VARIANT* variant) {
   }
 }
 
-void StoreIntoByRef(const Value& value, VARIANT* target) {
+void StoreIntoByRef(const VARIANT& source, VARIANT* target) {
   VARTYPE type = target->vt & ~VT_BYREF;
   if (target->byref == nullptr) return;
-  Variant source;
-  VariantFromValue(value, source.get());
   if (type == VT_VARIANT) {
     VariantClear(target->pvarVal);
-    VariantCopy(target->pvarVal, source.get());
+    VariantCopy(target->pvarVal, const_cast<VARIANT*>(&source));
     return;
   }
   Variant converted;
-  HRESULT hr = VariantChangeType(converted.get(), source.get(), 0, type);
+  HRESULT hr = VariantChangeType(converted.get(), const_cast<VARIANT*>(&source), 0, type);
   if (FAILED(hr)) ThrowHresult(hr, "converting the answer to " + VarTypeName(type));
   VARIANT& result = *converted.get();
   switch (type) {

@@ -56,8 +56,8 @@ Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<const Proxy
 // COM thread. Writes a Value into a VARIANT the caller then owns (VariantClear).
 void VariantFromValue(const Value& value, VARIANT* variant);
 
-// COM thread. Writes a Value into a by-reference [out] slot of the given type (VT_BYREF | vt).
-void StoreIntoByRef(const Value& value, VARIANT* byRefTarget);
+// Any thread. Writes `source`, converted, into a by-reference [out] slot (byRefTarget->vt is VT_BYREF | vt).
+void StoreIntoByRef(const VARIANT& source, VARIANT* byRefTarget);
 
 // "VT_I4", "VT_ARRAY|VT_BSTR"...: for error messages.
 std::string VarTypeName(VARTYPE vt);
