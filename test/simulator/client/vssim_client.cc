@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "json_out.h"
+#include "processes.h"
 #include "sinks.h"
 #include "values.h"
 
@@ -271,14 +272,17 @@ void Advise(const std::vector<std::wstring>& f) {
 }
 
 void Unadvise(const std::wstring& handle, bool report) {
-  std::string results = "[";
+  HRESULT first = S_OK;
   for (const Advised& advised : g_advised[handle]) {
     const HRESULT hr = advised.point->Unadvise(advised.cookie);
     advised.point->Release();
-    results += (results.size() > 1 ? "," : "") + JsonHresult(hr);
+    if (SUCCEEDED(first) && FAILED(hr)) first = hr;
   }
+  const size_t count = g_advised[handle].size();
   g_advised.erase(handle);
-  if (report) EmitLine("{\"cmd\":\"unadvise\",\"hr\":" + results + "]}");
+  if (report) {
+    EmitLine("{\"cmd\":\"unadvise\",\"hr\":" + JsonHresult(first) + ",\"count\":" + std::to_string(count) + "}");
+  }
 }
 
 void Release(const std::vector<std::wstring>& f) {
@@ -319,7 +323,13 @@ bool Execute(const std::vector<std::wstring>& f) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--processes") return ListSimulatorProcesses();
+  if (argc == 2 && std::string(argv[1]) == "--kill") return KillSimulatorProcesses();
+  if (argc != 1) {
+    std::fprintf(stderr, "usage: vssim-client.exe [--processes | --kill]; commands on stdin (test/simulator/README.md)\n");
+    return 2;
+  }
   // MTA, as the Virtual Server docs require of clients: events arrive on RPC threads, no message pump.
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
   CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_IMP_LEVEL_IMPERSONATE,

@@ -2,6 +2,7 @@
 #include "dispatch_object.h"
 #include "errors.h"
 #include "event_delivery.h"
+#include "class_registration.h"
 #include "objects.h"
 #include "scenario.h"
 
@@ -83,7 +84,11 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
     return S_OK;
   }
   STDMETHODIMP Crash(long exitCode) override {
-    TerminateProcess(GetCurrentProcess(), static_cast<UINT>(exitCode));  // the service crashing: no cleanup
+    // Wine's rpcss keeps the class registrations of a process that died with them, and activation then
+    // fails with RPC_S_SERVER_UNAVAILABLE until rpcss restarts; Windows' SCM cleans up on its own. So
+    // revoke them first, then die without any other cleanup: clients see what a crash looks like.
+    RevokeClassObjects();
+    TerminateProcess(GetCurrentProcess(), static_cast<UINT>(exitCode));
     return E_UNEXPECTED;
   }
 

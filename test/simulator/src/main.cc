@@ -5,17 +5,14 @@
 #include <cstdio>
 #include <string>
 
-#include "class_factory.h"
-#include "objects.h"
+#include "class_registration.h"
+#include "vssim_interfaces.h"
 #include "registration.h"
 #include "scenario.h"
 #include "server_lifetime.h"
 #include "world.h"
 
 namespace {
-
-IUnknown* CreateServer() { return NewVirtualServerObject(); }
-IUnknown* CreateControl() { return NewControlObject(); }
 
 void PrintUsage() {
   std::fwprintf(stderr,
@@ -35,16 +32,7 @@ int Serve(bool scenario) {
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
   CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IDENTIFY, nullptr,
                        EOAC_NONE, nullptr);
-  static ClassFactory serverFactory(CreateServer);
-  static ClassFactory controlFactory(CreateControl);
-  DWORD serverCookie = 0;
-  DWORD controlCookie = 0;
-  const DWORD flags = REGCLS_MULTIPLEUSE | REGCLS_SUSPENDED;
-  HRESULT hr = CoRegisterClassObject(CLSID_VMVirtualServer, &serverFactory, CLSCTX_LOCAL_SERVER, flags, &serverCookie);
-  if (SUCCEEDED(hr)) {
-    hr = CoRegisterClassObject(CLSID_VMSimulatorControl, &controlFactory, CLSCTX_LOCAL_SERVER, flags, &controlCookie);
-  }
-  if (SUCCEEDED(hr)) hr = CoResumeClassObjects();
+  const HRESULT hr = RegisterClassObjects();
   if (FAILED(hr)) {
     std::fwprintf(stderr, L"cannot register the class objects: 0x%08lX\n", static_cast<unsigned long>(hr));
     return 1;
@@ -53,8 +41,7 @@ int Serve(bool scenario) {
   if (scenario || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
   // A hand-started scenario has no client to lose: no idle guard then.
   WaitUntilServerShouldExit(scenario ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000)));
-  CoRevokeClassObject(serverCookie);
-  CoRevokeClassObject(controlCookie);
+  RevokeClassObjects();
   // Like a service process ending: sinks of dead clients are not released (that could block on RPC).
   ExitProcess(0);
 }

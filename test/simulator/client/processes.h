@@ -1,0 +1,8 @@
+// `vssim-client.exe --processes` and `--kill`: list or terminate running simulator servers (Wine 8.0's
+// tasklist prints nothing, so tests use these instead).
+#pragma once
+
+// Prints {"processes":[{"name":"vssim-dispatch.exe","pid":123},...]}; returns the exit code.
+int ListSimulatorProcesses();
+// Terminates every simulator server and waits until each is gone; prints {"killed":[pids]}.
+int KillSimulatorProcesses();

@@ -1,0 +1,218 @@
+'use strict';
+// Registers, drives and kills the simulated Virtual Server (test/simulator/README.md) from tests that
+// run on Windows node (scripts/wine-node.js on Linux).
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const BUILDS = ['dispatch', 'vtable'];
+const PROGID = 'VirtualServer.Application';
+const CONTROL_PROGID = 'VirtualServerSimulator.Control';
+const LIBID = '{D7526A6D-CF83-48A4-87FD-4FBE2AEC5D93}';
+const VMVMState = {
+  Invalid: 0, TurnedOff: 1, Saved: 2, TurningOn: 3, Restoring: 4, Running: 5, Paused: 6, Saving: 7,
+  TurningOff: 8, MergingDrives: 9, DeleteMachine: 10,
+};
+const HRESULTS = {
+  S_OK: '0x00000000',
+  E_FAIL: '0x80004005',
+  E_INVALIDARG: '0x80070057',
+  DISP_E_EXCEPTION: '0x80020009',
+  DISP_E_BADINDEX: '0x8002000B',
+  RPC_S_SERVER_UNAVAILABLE: '0x800706BA',
+  RPC_E_DISCONNECTED: '0x80010108',
+  VM_E_VM_NOT_RUNNING: '0xA0040206',
+  VM_E_VM_UNKNOWN: '0xA0040207',
+  VM_E_CONFIG_NO_NAME: '0xA0040400',
+  VM_E_CONFIG_DUPLICATE_NAME: '0xA0040403',
+  VM_E_VM_RUNNING: '0xA0040500',
+  VM_E_VM_PAUSED: '0xA0040507',
+};
+const TOOL_TIMEOUT_MS = 60000;
+
+function requireWindows() {
+  if (process.platform !== 'win32') {
+    throw new Error('the simulator runs on Windows node only: run this under node scripts/wine-node.js');
+  }
+}
+
+function simulatorBuild() {
+  const build = process.env.VSE_SIMULATOR_BUILD || 'dispatch';
+  if (!BUILDS.includes(build)) {
+    throw new Error(`VSE_SIMULATOR_BUILD must be one of ${BUILDS.join(', ')}, not "${build}"`);
+  }
+  return build;
+}
+
+function simulatorPaths(build) {
+  requireWindows();
+  if (!BUILDS.includes(build)) throw new Error(`unknown simulator build "${build}": use ${BUILDS.join(' or ')}`);
+  const dir = path.resolve(__dirname, '..', '..', 'build', 'simulator');
+  const paths = { dir, exe: path.join(dir, `vssim-${build}.exe`), client: path.join(dir, 'vssim-client.exe') };
+  for (const file of [paths.exe, paths.client]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first`);
+  }
+  return paths;
+}
+
+// Runs a simulator tool to completion; throws with its output when it fails.
+function runTool(file, args) {
+  const result = spawnSync(file, args, { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, windowsHide: true });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`${path.basename(file)} ${args.join(' ')} exited with ${result.status}: ${result.stderr}${result.stdout}`);
+  }
+  return result.stdout;
+}
+
+function clientTool(args) {
+  return JSON.parse(runTool(simulatorPaths('dispatch').client, args).trim());
+}
+
+// Running simulator servers of either build: [{ name, pid }].
+function simulatorProcesses() {
+  return clientTool(['--processes']).processes;
+}
+
+// Terminates every simulator server (either build) and waits until each is gone; returns their pids.
+function killSimulators() {
+  return clientTool(['--kill']).killed;
+}
+
+// Registers `build` (HKLM). Both builds share ProgID, CLSID and LIBID, so no server of either build may
+// still be running: a running one would keep serving the old build.
+function registerSimulator(build = simulatorBuild()) {
+  const paths = simulatorPaths(build);
+  killSimulators();
+  runTool(paths.exe, ['/regserver']);
+  return paths;
+}
+
+function unregisterSimulator(build = simulatorBuild()) {
+  runTool(simulatorPaths(build).exe, ['/unregserver']);
+}
+
+// Polls `condition` (sync or async) until it returns a truthy value or `timeoutMs` passes.
+async function waitFor(condition, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// Waits until no simulator server runs (the last release, an idle exit or a crash took effect).
+function waitForNoSimulator(timeoutMs = 30000) {
+  return waitFor(() => simulatorProcesses().length === 0, timeoutMs, 'every simulator process to exit');
+}
+
+// One vssim-client.exe process: command() sends a TAB-separated command and resolves with its result
+// line; events (JSON lines with "event") collect in `events`.
+class SimulatorClient {
+  constructor(child) {
+    this.child = child;
+    this.events = [];
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.unexpected = [];  // result lines nobody asked for (a protocol bug)
+    this._waiters = [];
+    this._eventWaiters = new Set();
+    this._stderr = '';
+    let buffer = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line) this._onLine(JSON.parse(line));
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => { this._stderr += chunk; });
+    this.exited.then((code) => {
+      const error = new Error(`vssim-client exited (${code}) ${this._stderr}`);
+      for (const waiter of this._waiters.splice(0)) waiter.reject(error);
+    });
+  }
+
+  _onLine(message) {
+    if (message.event) {
+      this.events.push(message);
+      for (const check of [...this._eventWaiters]) check();
+    } else {
+      const waiter = this._waiters.shift();
+      if (waiter) waiter.resolve(message);
+      else this.unexpected.push(message);
+    }
+  }
+
+  // Sends one command (fields are joined with TAB) and resolves with its result line.
+  command(...fields) {
+    const text = fields.join('\t');
+    if (/[\r\n]/.test(text)) throw new Error(`a command field cannot hold a line break: ${JSON.stringify(fields)}`);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to "${text}" within ${TOOL_TIMEOUT_MS} ms`)),
+        TOOL_TIMEOUT_MS);
+      const settle = (fn) => (value) => { clearTimeout(timer); fn(value); };
+      this._waiters.push({ resolve: settle(resolve), reject: settle(reject) });
+      this.child.stdin.write(`${text}\n`);
+    });
+  }
+
+  // Late-bound call: kind is 'method', 'get' or 'put'; args are typed fields ('s:text', 'i:1'...).
+  call(handle, kind, member, outHandle, ...args) {
+    return this.command('call', handle, kind, member, outHandle || '-', ...args);
+  }
+
+  // Resolves with the events matching `predicate` (among those received from index `since` on) once
+  // there are at least `count` of them.
+  waitForEvents(predicate, { count = 1, since = 0, timeoutMs = 30000 } = {}) {
+    const matching = () => this.events.slice(since).filter(predicate);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = matching();
+        if (found.length < count) return;
+        this._eventWaiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        this._eventWaiters.delete(check);
+        reject(new Error(`only ${matching().length} of ${count} expected events within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this._eventWaiters.add(check);
+      check();
+    });
+  }
+
+  // Quits: the client releases everything it holds and exits.
+  async close() {
+    if (this.child.exitCode === null) this.child.stdin.end('quit\n');
+    return this.exited;
+  }
+}
+
+// Starts a client; `env` adds variables the server inherits when this client activates it under Wine
+// (VSSIM_PACING_MS, VSSIM_IDLE_EXIT_MS, VSSIM_SCENARIO).
+async function startClient({ env } = {}) {
+  const child = spawn(simulatorPaths('dispatch').client, [], {
+    env: Object.assign({}, process.env, env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true,
+  });
+  const client = new SimulatorClient(child);
+  const ready = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    client._waiters.push({ resolve, reject });
+  });
+  if (!ready.ready) throw new Error(`vssim-client did not start: ${JSON.stringify(ready)}`);
+  client.pid = ready.pid;
+  return client;
+}
+
+module.exports = {
+  BUILDS, PROGID, CONTROL_PROGID, LIBID, VMVMState, HRESULTS,
+  simulatorBuild, simulatorPaths, registerSimulator, unregisterSimulator, killSimulators, simulatorProcesses,
+  waitFor, waitForNoSimulator, startClient, SimulatorClient,
+};
