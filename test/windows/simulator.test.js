@@ -371,7 +371,7 @@ describe(`simulated Virtual Server (${build} build)`, function () {
     });
 
     it('exits on its own when idle for VSSIM_IDLE_EXIT_MS although references are held', async function () {
-      await connect({ VSSIM_IDLE_EXIT_MS: '1500' });
+      await connect({ VSSIM_IDLE_EXIT_MS: '3000' });
       await sim.waitForNoSimulator();
       const after = await client.call('vs', 'get', 'Name');
       assert.ok(RPC_FAILURES.includes(after.hr), `calls fail once it exited: ${JSON.stringify(after)}`);

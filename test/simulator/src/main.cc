@@ -37,7 +37,10 @@ int Serve(bool scenario) {
     std::fwprintf(stderr, L"cannot register the class objects: 0x%08lX\n", static_cast<unsigned long>(hr));
     return 1;
   }
-  if (scenario) HoldProcessWhileScenarioRuns();
+  if (scenario) {
+    World::Instance().SetPacing(EnvNumber(L"VSSIM_PACING_MS", 1000));  // realistic unless told otherwise
+    HoldProcessWhileScenarioRuns();
+  }
   if (scenario || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
   // A hand-started scenario has no client to lose: no idle guard then.
   WaitUntilServerShouldExit(scenario ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000)));
