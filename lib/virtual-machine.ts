@@ -99,9 +99,11 @@ export class VirtualMachine {
    * Resolves with the state once the virtual machine is in one of `states` (at once if it already is);
    * subscribes before reading the state, so a change in between is not missed.
    */
-  async waitForState(states: VMState | readonly VMState[], options?: WaitOptions): Promise<VMState> {
-    const wanted = parseStates(states);
-    const { timeout, signal } = parseWaitOptions(options);
+  waitForState(states: VMState | readonly VMState[], options?: WaitOptions): Promise<VMState> {
+    return this.waitForStates(parseStates(states), parseWaitOptions(options));
+  }
+
+  private async waitForStates(wanted: Set<VMState>, { timeout, signal }: { timeout?: number; signal?: AbortSignalLike }): Promise<VMState> {
     const names = Array.from(wanted, stateName).join(' or ');
     const deadline = new Deadline(timeout, signal, () => `${this.label} to reach ${names}`);
     const stream = this.events({ types: ['stateChange', 'reconnected'] });
@@ -154,9 +156,12 @@ export class VirtualMachine {
     return this.control('resume', options);
   }
 
-  private async control(which: keyof typeof controls, options: unknown): Promise<void> {
+  private control(which: keyof typeof controls, options: unknown): Promise<void> {
+    return this.runControl(which, parseWaitOptions(options));
+  }
+
+  private async runControl(which: keyof typeof controls, { timeout, signal }: { timeout?: number; signal?: AbortSignalLike }): Promise<void> {
     const { method, doing } = controls[which];
-    const { timeout, signal } = parseWaitOptions(options);
     const what = `${doing} ${this.label}`;
     const deadline = new Deadline(timeout, signal, () => `${doing} ${this.label} to complete`);
     try {
@@ -202,7 +207,7 @@ export class VirtualMachine {
       if (!isNativeObject(found)) {
         throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `${this.label} no longer exists on ${this.session.where}`);
       }
-      this.session.release(this.nativeObject);
+      if (found !== this.nativeObject) this.session.release(this.nativeObject);
       this.nativeObject = found;
       this.generation = generation;
     }

@@ -1,0 +1,376 @@
+'use strict';
+// EventStream through VirtualMachine.events() and VirtualServer.events() on a fake binding: lazy
+// subscription, queueing, overflow, filters, abort, errors and reconnection. No test waits on time:
+// each one drives the fake and awaits the stream.
+const assert = require('assert');
+const { api, fakeConnection, settle, rejectsWith } = require('./helpers');
+const { comError } = require('./fake-binding');
+
+const { VMState } = api;
+const stateChange = (state) => ({ method: 'OnStateChange', args: [state] });
+
+async function vmStream(streamOptions, fakeOptions) {
+  const { server, binding } = await fakeConnection(fakeOptions);
+  const vm = await server.findVirtualMachine('web01');
+  const stream = vm.events(streamOptions);
+  return { server, binding, vm, stream, target: binding.vms[0] };
+}
+
+describe('EventStream', () => {
+  describe('subscription lifetime', () => {
+    it('holds nothing until the first next(), then subscribes once', async () => {
+      const { binding, stream, target } = await vmStream();
+      await settle();
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+      const first = stream.next();
+      const second = stream.next();
+      await stream.ready();
+      assert.strictEqual(binding.subscriptionsOf(target).length, 1);
+      binding.emit(target, [stateChange(3), stateChange(5)]);
+      assert.deepStrictEqual((await first).value.state, VMState.TurningOn);
+      assert.deepStrictEqual((await second).value.state, VMState.Running);
+      await stream.return();
+    });
+
+    it('ready() subscribes without next(), so nothing after it is missed', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.ready();
+      binding.emit(target, [stateChange(6)]);
+      const { value } = await stream.next();
+      assert.strictEqual(value.type, 'stateChange');
+      assert.strictEqual(value.vm, 'web01');
+      assert.strictEqual(value.state, VMState.Paused);
+      assert.ok(value.time instanceof Date);
+      await stream.return();
+    });
+
+    it('passes maxQueue, overflow, the probe interval and the shutdown answer to the native subscribe', async () => {
+      const { binding, stream, target } = await vmStream({ maxQueue: 7, overflow: 'drop-oldest', requestShutdown: 'deny' });
+      await stream.ready();
+      const [subscription] = binding.subscriptionsOf(target);
+      assert.strictEqual(subscription.options.maxQueue, 7);
+      assert.strictEqual(subscription.options.overflow, 'drop-oldest');
+      assert.strictEqual(subscription.options.probeIntervalMs, 5000);
+      assert.deepStrictEqual(subscription.options.outAnswers, { OnRequestShutdown: { isAllowed: false } });
+      await stream.return();
+    });
+
+    it('answers allow by default', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.ready();
+      assert.deepStrictEqual(binding.subscriptionsOf(target)[0].options.outAnswers, { OnRequestShutdown: { isAllowed: true } });
+      await stream.return();
+    });
+
+    it('return() unsubscribes, ends pending next() calls and later ones', async () => {
+      const { binding, stream, target } = await vmStream();
+      const pending = stream.next();
+      await stream.ready();
+      const [subscription] = binding.subscriptionsOf(target);
+      const returned = stream.return();
+      assert.ok(returned instanceof Promise);
+      assert.deepStrictEqual(await returned, { done: true, value: undefined });
+      assert.deepStrictEqual(await pending, { done: true, value: undefined });
+      assert.strictEqual(subscription.open, false);
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+
+    it('return() during subscribe lets go of the subscription once it is made', async () => {
+      const { binding, stream, target } = await vmStream();
+      const pending = stream.next(); // starts subscribing
+      await stream.return();
+      assert.deepStrictEqual(await pending, { done: true, value: undefined });
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('break in for-await unsubscribes', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.ready();
+      binding.emit(target, [stateChange(3), stateChange(5)]);
+      for await (const event of stream) {
+        assert.strictEqual(event.state, VMState.TurningOn);
+        break;
+      }
+      await settle();
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('throw() unsubscribes and rejects with the error given', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.ready();
+      const error = new Error('consumer gave up');
+      await assert.rejects(stream.throw(error), (e) => e === error);
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+
+    it('a stream never iterated and then returned never subscribes', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.return();
+      await settle();
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+
+    it('refs the subscription only while a next() waits, so an idle stream never holds the process', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.ready();
+      const [subscription] = binding.subscriptionsOf(target);
+      assert.strictEqual(subscription.referenced, false);
+      const pending = stream.next();
+      assert.strictEqual(subscription.referenced, true);
+      binding.emit(target, [stateChange(5)]);
+      await pending;
+      assert.strictEqual(subscription.referenced, false);
+      await stream.return();
+    });
+
+    it('several streams on one VM each get every event', async () => {
+      const { binding, vm, stream, target } = await vmStream();
+      const other = vm.events();
+      await Promise.all([stream.ready(), other.ready()]);
+      binding.emit(target, [stateChange(3), stateChange(5)]);
+      for (const s of [stream, other]) {
+        assert.strictEqual((await s.next()).value.state, 3);
+        assert.strictEqual((await s.next()).value.state, 5);
+      }
+      await Promise.all([stream.return(), other.return()]);
+    });
+  });
+
+  describe('queue', () => {
+    it('keeps arrival order across batches and concurrent next() calls', async () => {
+      const { binding, stream, target } = await vmStream();
+      const early = [stream.next(), stream.next()];
+      await stream.ready();
+      binding.emit(target, [stateChange(1)]);
+      binding.emit(target, [stateChange(2), stateChange(3), stateChange(4)]);
+      const late = [stream.next(), stream.next()];
+      const states = (await Promise.all([...early, ...late])).map((r) => r.value.state);
+      assert.deepStrictEqual(states, [1, 2, 3, 4]);
+      await stream.return();
+    });
+
+    it("overflow 'error' delivers what was queued, then rejects ERR_VS_EVENT_QUEUE_OVERFLOW and unsubscribes", async () => {
+      const { binding, stream, target } = await vmStream({ maxQueue: 3 });
+      await stream.ready();
+      const [subscription] = binding.subscriptionsOf(target);
+      binding.emit(target, [1, 2, 3, 4, 5].map(stateChange));
+      await settle();
+      assert.strictEqual(subscription.open, false, 'unsubscribed at the overflow');
+      const states = [];
+      for (let i = 0; i < 3; i++) states.push((await stream.next()).value.state);
+      assert.deepStrictEqual(states, [1, 2, 3]);
+      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_EVENT_QUEUE_OVERFLOW', name: 'VirtualServerError' });
+      assert.match(error.message, /maxQueue|drop-oldest/);
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+
+    it('events handed to waiting next() calls do not count against maxQueue', async () => {
+      const { binding, stream, target } = await vmStream({ maxQueue: 1 });
+      const waiting = [stream.next(), stream.next(), stream.next()];
+      await stream.ready();
+      binding.emit(target, [1, 2, 3, 4].map(stateChange));
+      assert.deepStrictEqual((await Promise.all(waiting)).map((r) => r.value.state), [1, 2, 3]);
+      assert.strictEqual((await stream.next()).value.state, 4);
+      await stream.return();
+    });
+
+    it("overflow 'drop-oldest' keeps the newest and counts the dropped, native drops included", async () => {
+      const { binding, stream, target } = await vmStream({ maxQueue: 2, overflow: 'drop-oldest' });
+      await stream.ready();
+      binding.emit(target, [1, 2, 3, 4, 5].map(stateChange), 10);
+      assert.strictEqual(stream.dropped, 13);
+      assert.strictEqual((await stream.next()).value.state, 4);
+      assert.strictEqual((await stream.next()).value.state, 5);
+      await stream.return();
+    });
+
+    it('types filters before queueing', async () => {
+      const { binding, stream, target } = await vmStream({ types: ['configurationChanged'], maxQueue: 1 });
+      await stream.ready();
+      binding.emit(target, [stateChange(5), { method: 'OnHeartbeatStopped' }, { method: 'OnConfigurationChanged', args: ['memory', 512] }]);
+      const { value } = await stream.next();
+      assert.deepStrictEqual([value.type, value.key, value.value], ['configurationChanged', 'memory', 512]);
+      await stream.return();
+    });
+
+    it('ignores methods it does not know (a newer host)', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.ready();
+      binding.emit(target, [{ method: 'OnSomethingNew', args: [1] }, stateChange(5)]);
+      assert.strictEqual((await stream.next()).value.type, 'stateChange');
+      await stream.return();
+    });
+  });
+
+  describe('abort', () => {
+    it('rejects the pending next() with an AbortError whose cause is the reason, and unsubscribes', async () => {
+      const controller = new AbortController();
+      const { binding, stream, target } = await vmStream({ signal: controller.signal });
+      const pending = stream.next();
+      await stream.ready();
+      binding.emit(target, []);
+      const reason = new Error('user pressed stop');
+      controller.abort(reason);
+      const error = await rejectsWith(pending, { name: 'AbortError', code: 'ABORT_ERR' });
+      assert.strictEqual(error.cause, reason);
+      await settle();
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+
+    it('discards queued events on abort', async () => {
+      const controller = new AbortController();
+      const { binding, stream, target } = await vmStream({ signal: controller.signal });
+      await stream.ready();
+      binding.emit(target, [stateChange(5)]);
+      controller.abort();
+      await rejectsWith(stream.next(), { name: 'AbortError' });
+    });
+
+    it('an already aborted signal rejects the first next() and never subscribes', async () => {
+      const reason = new Error('too late');
+      const { binding, stream, target } = await vmStream({ signal: AbortSignal.abort(reason) });
+      const error = await rejectsWith(stream.next(), { name: 'AbortError' });
+      assert.strictEqual(error.cause, reason);
+      await rejectsWith(stream.ready(), { name: 'AbortError' });
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('accepts a signal-like object (Node 12 has no AbortController)', async () => {
+      const listeners = [];
+      const signal = {
+        aborted: false,
+        addEventListener: (type, fn) => listeners.push(fn),
+        removeEventListener: (type, fn) => listeners.splice(listeners.indexOf(fn), 1),
+      };
+      const { stream } = await vmStream({ signal });
+      const pending = stream.next();
+      await stream.ready();
+      signal.aborted = true;
+      listeners.slice().forEach((fn) => fn());
+      const error = await rejectsWith(pending, { name: 'AbortError' });
+      assert.strictEqual(error.cause, undefined);
+      assert.strictEqual(listeners.length, 0, 'the listener is removed');
+    });
+
+    it('removes its abort listener when the stream ends otherwise', async () => {
+      const controller = new AbortController();
+      const { stream } = await vmStream({ signal: controller.signal });
+      await stream.ready();
+      await stream.return();
+      controller.abort(); // must not throw or resurrect anything
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+  });
+
+  describe('errors', () => {
+    it('a subscription the addon ends delivers what was queued, then the error with code and hresult', async () => {
+      const { binding, stream, target } = await vmStream();
+      await stream.ready();
+      binding.emit(target, [stateChange(5)]);
+      binding.end(target, comError('ERR_VS_DISCONNECTED', 'the server is gone', 0x800706ba));
+      assert.strictEqual((await stream.next()).value.state, 5);
+      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_DISCONNECTED', name: 'VirtualServerError', hresult: 0x800706ba });
+      assert.strictEqual(error.hresultName, 'RPC_S_SERVER_UNAVAILABLE');
+      assert.match(error.message, /virtual machine "web01"/);
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+
+    it('a native queue overflow ends the stream with ERR_VS_EVENT_QUEUE_OVERFLOW', async () => {
+      const { binding, stream, target } = await vmStream();
+      const pending = stream.next();
+      await stream.ready();
+      binding.end(target, comError('ERR_VS_EVENT_QUEUE_OVERFLOW', 'native queue full'));
+      await rejectsWith(pending, { code: 'ERR_VS_EVENT_QUEUE_OVERFLOW' });
+    });
+
+    it('a failed subscribe rejects the next() with a VirtualServerError saying what was done', async () => {
+      const { binding, stream } = await vmStream();
+      binding.subscribeFailures.push(comError('ERR_VS_NO_EVENTS', 'no connection point', 0x80040200));
+      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_NO_EVENTS', hresult: 0x80040200 });
+      assert.match(error.message, /subscribing to the events of virtual machine "web01"/);
+      assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
+    });
+
+    it('an error the addon gives without an ERR_VS_ code becomes ERR_VS_COM_ERROR', async () => {
+      const { binding, stream } = await vmStream();
+      binding.subscribeFailures.push(new Error('odd'));
+      await rejectsWith(stream.next(), { code: 'ERR_VS_COM_ERROR' });
+    });
+  });
+
+  describe('reconnect', () => {
+    it('reconnects after ERR_VS_DISCONNECTED and yields reconnected with the state, then new events', async () => {
+      const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0 } });
+      await stream.ready();
+      binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
+      target.props.State = VMState.Paused;
+      const { value } = await stream.next();
+      assert.deepStrictEqual([value.type, value.vm, value.state], ['reconnected', 'web01', VMState.Paused]);
+      assert.strictEqual(binding.connectCalls.length, 2, 'one new connection');
+      binding.emit(target, [stateChange(5)]);
+      assert.strictEqual((await stream.next()).value.state, 5);
+      await stream.return();
+    });
+
+    it('keeps trying with backoff and gives up with ERR_VS_DISCONNECTED after maxAttempts', async () => {
+      const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0, maxAttempts: 3 } });
+      await stream.ready();
+      for (let i = 0; i < 3; i++) binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'server unavailable', 0x800706ba));
+      binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
+      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_DISCONNECTED' });
+      assert.match(error.message, /3 reconnection attempts/);
+      assert.strictEqual(binding.connectCalls.length, 4);
+    });
+
+    it('server streams yield every VM and its state after reconnecting', async () => {
+      const { server, binding } = await fakeConnection({ vms: [{ name: 'a', state: 5 }, { name: 'b', state: 1 }] });
+      const stream = server.events({ reconnect: { initialDelay: 0 } });
+      await stream.ready();
+      binding.end('server', comError('ERR_VS_DISCONNECTED', 'gone'));
+      const { value } = await stream.next();
+      assert.strictEqual(value.type, 'reconnected');
+      assert.deepStrictEqual(value.vms, [{ vm: 'a', state: 5 }, { vm: 'b', state: 1 }]);
+      await stream.return();
+    });
+
+    it('without reconnect, other errors and ERR_VS_DISCONNECTED end the stream', async () => {
+      const { binding, stream, target } = await vmStream({ reconnect: false });
+      await stream.ready();
+      binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone'));
+      await rejectsWith(stream.next(), { code: 'ERR_VS_DISCONNECTED' });
+      assert.strictEqual(binding.connectCalls.length, 1);
+    });
+  });
+
+  describe('server events', () => {
+    it('maps IVMVirtualServerEvents by method name', async () => {
+      const { server, binding } = await fakeConnection();
+      const stream = server.events();
+      await stream.ready();
+      binding.emit('server', [
+        { method: 'OnVMStateChange', args: ['web01', 5] },
+        { method: 'OnHeartbeatStopped', args: ['web01'] },
+        { method: 'OnEventLogged', args: [1042] },
+        { method: 'OnServiceEvent', args: [7] },
+      ]);
+      const got = [];
+      for (let i = 0; i < 4; i++) got.push((await stream.next()).value);
+      assert.deepStrictEqual(got.map((e) => e.type), ['vmStateChange', 'vmHeartbeatStopped', 'eventLogged', 'serviceEvent']);
+      assert.deepStrictEqual([got[0].vm, got[0].state, got[1].vm, got[2].messageId, got[3].messageId], ['web01', 5, 'web01', 1042, 7]);
+      await stream.return();
+    });
+
+    it('closing the server ends its streams and the streams of its VMs', async () => {
+      const { server, binding, stream } = await vmStream();
+      const serverStream = server.events();
+      const pending = [stream.next(), serverStream.next()];
+      await Promise.all([stream.ready(), serverStream.ready()]);
+      await server.close();
+      assert.deepStrictEqual(await Promise.all(pending), [{ done: true, value: undefined }, { done: true, value: undefined }]);
+      assert.strictEqual(binding.subscriptions.size, 0);
+    });
+  });
+});

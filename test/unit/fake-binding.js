@@ -1,0 +1,229 @@
+'use strict';
+// An in-memory NativeBinding (lib/binding.ts) for unit tests of lib/: COM objects are plain objects with
+// properties and methods, subscriptions are driven by the test (emit, end), nothing happens on its own.
+// It follows the contract's rules that lib relies on: calls are asynchronous, a released object rejects
+// ERR_VS_RELEASED, close() is idempotent and ends the subscription with onEnd(null).
+
+function comError(code, message, hresult) {
+  const error = new Error(message);
+  error.code = code;
+  if (hresult !== undefined) error.hresult = hresult;
+  return error;
+}
+
+const DISP_E_UNKNOWNNAME = 0x80020006;
+
+class FakeObject {
+  constructor(kind, { props = {}, methods = {}, eventInterface } = {}) {
+    this.kind = kind;
+    this.props = props;
+    this.methods = methods;
+    this.eventInterface = eventInterface;
+    this.released = false;
+  }
+}
+
+class FakeSubscription {
+  constructor(binding, target, options) {
+    this.binding = binding;
+    this.target = target;
+    this.options = options;
+    this.eventInterface = target.eventInterface;
+    this.open = true;
+    this.refs = 0;
+    this.refCalls = [];
+  }
+
+  async close() {
+    if (!this.open) return;
+    this.open = false;
+    this.binding.subscriptions.delete(this);
+    await Promise.resolve();
+    this.options.onEnd(null);
+  }
+
+  ref() {
+    this.refCalls.push('ref');
+  }
+
+  unref() {
+    this.refCalls.push('unref');
+  }
+
+  /** true when the last ref()/unref() call was ref(). */
+  get referenced() {
+    return this.refCalls[this.refCalls.length - 1] === 'ref';
+  }
+}
+
+class FakeBinding {
+  constructor(makeRoot) {
+    this.addonVersion = '0.0.0-fake';
+    this.napiVersion = 5;
+    this.makeRoot = makeRoot;
+    this.connectCalls = [];
+    /** Errors the next connect() calls reject with, in order. */
+    this.connectFailures = [];
+    this.subscriptions = new Set();
+    this.subscribeFailures = [];
+    this.released = [];
+    this.roots = [];
+  }
+
+  async connect(options) {
+    this.connectCalls.push(options);
+    if (this.connectFailures.length > 0) throw this.connectFailures.shift();
+    const root = this.makeRoot();
+    this.roots.push(root);
+    return root;
+  }
+
+  check(target) {
+    if (!(target instanceof FakeObject)) throw new TypeError('not a native object');
+    if (target.released) throw comError('ERR_VS_RELEASED', 'the object was released');
+  }
+
+  async get(target, name, args = []) {
+    this.check(target);
+    if (!(name in target.props)) throw comError('ERR_VS_COM_ERROR', `unknown name ${name}`, DISP_E_UNKNOWNNAME);
+    const value = target.props[name];
+    return typeof value === 'function' ? value(...args) : value;
+  }
+
+  async put(target, name, value) {
+    this.check(target);
+    target.props[name] = value;
+  }
+
+  async call(target, name, args) {
+    this.check(target);
+    const method = target.methods[name];
+    if (!method) throw comError('ERR_VS_COM_ERROR', `unknown name ${name}`, DISP_E_UNKNOWNNAME);
+    return method(...args);
+  }
+
+  async items(collection) {
+    this.check(collection);
+    return collection.props.items.slice();
+  }
+
+  release(target) {
+    this.check(target);
+    target.released = true;
+    this.released.push(target);
+  }
+
+  async describeEvents(target) {
+    this.check(target);
+    return target.eventInterface ? [target.eventInterface] : [];
+  }
+
+  async subscribe(target, options) {
+    this.check(target);
+    if (this.subscribeFailures.length > 0) throw this.subscribeFailures.shift();
+    const subscription = new FakeSubscription(this, target, options);
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The open subscriptions on target (or on any object of that kind). */
+  subscriptionsOf(target) {
+    return Array.from(this.subscriptions).filter((s) => s.target === target || s.target.kind === target);
+  }
+
+  /** Delivers records to every open subscription of target, as the addon's JS-thread callback would. */
+  emit(target, records, dropped = 0) {
+    const now = Date.now();
+    const full = records.map((r) => Object.assign({ args: [], time: now }, r));
+    for (const subscription of this.subscriptionsOf(target)) subscription.options.onEvents(full, dropped);
+  }
+
+  /** Ends every subscription of target by itself, as the addon does when the server dies. */
+  end(target, error) {
+    for (const subscription of this.subscriptionsOf(target)) {
+      subscription.open = false;
+      this.subscriptions.delete(subscription);
+      subscription.options.onEnd(error);
+    }
+  }
+}
+
+const vmEventInterface = {
+  name: 'IVMVirtualMachineEvents',
+  iid: '{00000000-0000-0000-0000-00000000000a}',
+  kind: 'dispinterface',
+  methods: [{ name: 'OnStateChange', dispid: 1, vtableSlot: 0, params: [{ name: 'virtualMachineState', vt: 3, type: 'VMVMState', direction: 'in' }] }],
+};
+const serverEventInterface = {
+  name: 'IVMVirtualServerEvents',
+  iid: '{00000000-0000-0000-0000-00000000000b}',
+  kind: 'vtable',
+  methods: [{ name: 'OnEventLogged', dispid: 3, vtableSlot: 5, params: [{ name: 'logMessageID', vt: 3, type: 'long', direction: 'in' }] }],
+};
+
+/** A task that completes after `polls` reads of IsComplete with the given result. */
+function fakeTask({ polls = 1, result = 0, error, errorDescription } = {}) {
+  let reads = 0;
+  const props = {
+    IsComplete: () => ++reads > polls,
+    Result: result,
+  };
+  if (error !== undefined) {
+    props.Error = error;
+    props.ErrorDescription = errorDescription;
+  }
+  const task = new FakeObject('task', { props });
+  Object.defineProperty(task, 'reads', { get: () => reads });
+  return task;
+}
+
+/**
+ * A Virtual Server with the given VMs ({ name, state }). Control methods follow the documented state
+ * diagram at once (no events: tests emit them) and return tasks from `taskFor(method, vm)` when given.
+ */
+function fakeVirtualServer({ vms = [{ name: 'web01', state: 1 }], taskFor } = {}) {
+  const vmObjects = vms.map((spec) => makeVm(spec, taskFor));
+  const binding = new FakeBinding(() => {
+    const collection = new FakeObject('collection', { props: { items: vmObjects, Count: vmObjects.length } });
+    return new FakeObject('server', {
+      props: { Name: 'FAKEHOST', Version: '1.3.1', VirtualMachines: () => collection },
+      methods: {
+        FindVirtualMachine: (name) => vmObjects.find((vm) => vm.props.Name.toLowerCase() === String(name).toLowerCase()) || null,
+      },
+      eventInterface: serverEventInterface,
+    });
+  });
+  binding.vms = vmObjects;
+  return binding;
+}
+
+function makeVm({ name, state }, taskFor) {
+  const vm = new FakeObject('vm', {
+    props: { Name: name, State: state, ConfigID: `config-${name}`, File: `C:\\VMs\\${name}.vmc` },
+    eventInterface: vmEventInterface,
+  });
+  const VM_E_VM_NOT_RUNNING = 0xa0040206;
+  const VM_E_VM_RUNNING = 0xa0040500;
+  const transition = (method, allowedFrom, to, hresult) => () => {
+    if (!allowedFrom.includes(vm.props.State)) throw comError('ERR_VS_COM_ERROR', `${method} refused`, hresult);
+    vm.props.State = to;
+    return taskFor ? taskFor(method, vm) : undefined;
+  };
+  vm.methods = {
+    Startup: transition('Startup', [1, 2], 5, VM_E_VM_RUNNING),
+    TurnOff: transition('TurnOff', [5, 6], 1, VM_E_VM_NOT_RUNNING),
+    Save: transition('Save', [5, 6], 2, VM_E_VM_NOT_RUNNING),
+    Reset: transition('Reset', [5], 5, VM_E_VM_NOT_RUNNING),
+    Pause: () => {
+      if (vm.props.State !== 5) throw comError('ERR_VS_COM_ERROR', 'Pause refused', 0x80004005);
+      vm.props.State = 6;
+    },
+    Resume: () => {
+      if (vm.props.State !== 6) throw comError('ERR_VS_COM_ERROR', 'Resume refused', 0x80004005);
+      vm.props.State = 5;
+    },
+  };
+  return vm;
+}
+
+module.exports = { FakeBinding, FakeObject, fakeVirtualServer, fakeTask, comError };

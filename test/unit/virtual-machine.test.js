@@ -1,0 +1,179 @@
+'use strict';
+// VirtualMachine on a fake binding: properties, control methods and their IVMTask, waitForState.
+const assert = require('assert');
+const { api, fakeConnection, settle, rejectsWith } = require('./helpers');
+const { fakeTask } = require('./fake-binding');
+
+const { VMState } = api;
+
+async function vmOf(fakeOptions) {
+  const { server, binding } = await fakeConnection(fakeOptions);
+  const vm = await server.findVirtualMachine('web01');
+  return { server, binding, vm, target: binding.vms[0] };
+}
+
+describe('VirtualMachine', () => {
+  it('reads state, ConfigID and File late-bound', async () => {
+    const { vm } = await vmOf({ vms: [{ name: 'web01', state: VMState.Saved }] });
+    assert.strictEqual(await vm.state(), VMState.Saved);
+    assert.strictEqual(await vm.configId(), 'config-web01');
+    assert.strictEqual(await vm.file(), 'C:\\VMs\\web01.vmc');
+  });
+
+  describe('control methods', () => {
+    it('startup() waits until the task reports complete, then lets go of it', async () => {
+      const tasks = [];
+      const { vm, binding } = await vmOf({ taskFor: () => { const t = fakeTask({ polls: 3 }); tasks.push(t); return t; } });
+      await vm.startup();
+      assert.strictEqual(tasks.length, 1);
+      assert.strictEqual(tasks[0].reads, 4, 'IsComplete read until true');
+      assert.ok(binding.released.includes(tasks[0]));
+    });
+
+    it('every control method calls its COM method', async () => {
+      const { vm, target } = await vmOf({ taskFor: () => fakeTask() });
+      await vm.startup();
+      await vm.pause();
+      assert.strictEqual(target.props.State, VMState.Paused);
+      await vm.resume();
+      await vm.reset();
+      await vm.save();
+      assert.strictEqual(target.props.State, VMState.Saved);
+      await vm.startup();
+      await vm.turnOff();
+      assert.strictEqual(target.props.State, VMState.TurnedOff);
+    });
+
+    it('rejects with the documented error: VM_E_VM_RUNNING for startup of a running machine', async () => {
+      const { vm } = await vmOf({ vms: [{ name: 'web01', state: VMState.Running }] });
+      const error = await rejectsWith(vm.startup(), { hresult: 0xa0040500, hresultName: 'VM_E_VM_RUNNING', name: 'VirtualServerError' });
+      assert.match(error.message, /^starting virtual machine "web01"/);
+    });
+
+    it('rejects VM_E_VM_NOT_RUNNING for turnOff of a machine that is off', async () => {
+      const { vm } = await vmOf();
+      await rejectsWith(vm.turnOff(), { hresultName: 'VM_E_VM_NOT_RUNNING' });
+    });
+
+    it('rejects ERR_VS_TASK_FAILED with the result and IVMTask2 error when the task fails', async () => {
+      const { vm } = await vmOf({
+        taskFor: () => fakeTask({ result: 4, error: 0xa0040203, errorDescription: 'disk full' }),
+      });
+      const error = await rejectsWith(vm.startup(), { code: 'ERR_VS_TASK_FAILED', hresult: 0xa0040203 });
+      assert.match(error.message, /DiskRelatedError: disk full/);
+    });
+
+    it('a failed task of a host without IVMTask2 still rejects with its result', async () => {
+      const { vm } = await vmOf({ taskFor: () => fakeTask({ result: 1 }) });
+      const error = await rejectsWith(vm.startup(), { code: 'ERR_VS_TASK_FAILED', hresult: undefined });
+      assert.match(error.message, /Cancelled/);
+    });
+
+    it('times out with ERR_VS_TIMEOUT when the task never completes', async () => {
+      const never = fakeTask({ polls: Infinity });
+      const { vm, binding } = await vmOf({ taskFor: () => never });
+      await rejectsWith(vm.startup({ timeout: 1 }), { code: 'ERR_VS_TIMEOUT' });
+      assert.ok(binding.released.includes(never));
+    });
+
+    it('an abort stops the wait with an AbortError', async () => {
+      const controller = new AbortController();
+      const { vm } = await vmOf({ taskFor: () => fakeTask({ polls: Infinity }) });
+      const waiting = vm.startup({ signal: controller.signal });
+      controller.abort('stop');
+      const error = await rejectsWith(waiting, { name: 'AbortError' });
+      assert.strictEqual(error.cause, 'stop');
+    });
+
+    it('checks options at the call', async () => {
+      const { vm } = await vmOf();
+      assert.throws(() => vm.startup({ timeout: -1 }), { code: 'ERR_OUT_OF_RANGE' });
+      assert.throws(() => vm.pause({ signal: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' });
+      assert.throws(() => vm.save(1), { code: 'ERR_INVALID_ARG_TYPE' });
+    });
+  });
+
+  describe('waitForState()', () => {
+    it('resolves at once when the machine is already in a wanted state, and unsubscribes', async () => {
+      const { vm, binding, target } = await vmOf({ vms: [{ name: 'web01', state: VMState.Running }] });
+      assert.strictEqual(await vm.waitForState([VMState.Paused, VMState.Running]), VMState.Running);
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('subscribes before reading the state, then resolves on the stateChange', async () => {
+      const { vm, binding, target } = await vmOf();
+      const waiting = vm.waitForState(VMState.Running);
+      while (binding.subscriptionsOf(target).length === 0) await settle();
+      binding.emit(target, [{ method: 'OnStateChange', args: [VMState.TurningOn] }, { method: 'OnStateChange', args: [VMState.Running] }]);
+      assert.strictEqual(await waiting, VMState.Running);
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('rejects ERR_VS_TIMEOUT and unsubscribes when the state does not come', async () => {
+      const { vm, binding, target } = await vmOf();
+      const error = await rejectsWith(vm.waitForState(VMState.Running, { timeout: 1 }), { code: 'ERR_VS_TIMEOUT' });
+      assert.match(error.message, /virtual machine "web01" to reach Running/);
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('rejects AbortError on abort', async () => {
+      const controller = new AbortController();
+      const { vm, binding, target } = await vmOf();
+      const waiting = vm.waitForState(VMState.Running, { signal: controller.signal });
+      while (binding.subscriptionsOf(target).length === 0) await settle();
+      controller.abort();
+      await rejectsWith(waiting, { name: 'AbortError' });
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('passes on the error that ended its stream', async () => {
+      const { comError } = require('./fake-binding');
+      const { vm, binding, target } = await vmOf();
+      const waiting = vm.waitForState(VMState.Running);
+      while (binding.subscriptionsOf(target).length === 0) await settle();
+      binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone'));
+      await rejectsWith(waiting, { code: 'ERR_VS_DISCONNECTED' });
+    });
+
+    it('checks its arguments at the call', async () => {
+      const { vm } = await vmOf();
+      assert.throws(() => vm.waitForState('Running'), { code: 'ERR_INVALID_ARG_TYPE' });
+      assert.throws(() => vm.waitForState(11), { code: 'ERR_INVALID_ARG_VALUE' });
+      assert.throws(() => vm.waitForState([]), { code: 'ERR_INVALID_ARG_VALUE' });
+      assert.throws(() => vm.waitForState(5, { timeout: 'soon' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    });
+  });
+
+  it('events() checks requestShutdown', async () => {
+    const { vm } = await vmOf();
+    assert.throws(() => vm.events({ requestShutdown: 'maybe' }), { code: 'ERR_INVALID_ARG_VALUE' });
+    assert.throws(() => vm.events({ types: ['vmStateChange'] }), { code: 'ERR_INVALID_ARG_VALUE' });
+  });
+
+  it('maps every IVMVirtualMachineEvents method by name, with the shutdown answer', async () => {
+    const { vm, binding, target } = await vmOf();
+    const stream = vm.events();
+    await stream.ready();
+    const when = Date.UTC(2026, 10, 25, 8, 0, 0);
+    binding.emit(target, [
+      { method: 'OnStateChange', args: [VMState.Saving], time: when },
+      { method: 'OnHeartbeatStopped' },
+      { method: 'OnRequestShutdown', answered: { isAllowed: true } },
+      { method: 'OnRequestShutdown' },
+      { method: 'OnReset' },
+      { method: 'OnTripleFault' },
+      { method: 'OnConfigurationChanged', args: ['name', 'Grüße'] },
+    ]);
+    const got = [];
+    for (let i = 0; i < 7; i++) got.push((await stream.next()).value);
+    assert.deepStrictEqual(got.map((e) => e.type), [
+      'stateChange', 'heartbeatStopped', 'requestShutdown', 'requestShutdown', 'reset', 'tripleFault', 'configurationChanged',
+    ]);
+    assert.strictEqual(got[0].time.getTime(), when);
+    assert.strictEqual(got[2].allowed, true);
+    assert.strictEqual(got[3].allowed, null, 'null when the interface asked nothing');
+    assert.deepStrictEqual([got[6].key, got[6].value], ['name', 'Grüße']);
+    assert.ok(got.every((e) => e.vm === 'web01'));
+    await stream.return();
+  });
+});

@@ -1,0 +1,161 @@
+'use strict';
+// connect() and VirtualServer on a fake binding, and the argument checks that run before any COM work.
+const assert = require('assert');
+const { pathToFileURL } = require('url');
+const path = require('path');
+const { api, dist, fakeConnection, rejectsWith } = require('./helpers');
+const { comError } = require('./fake-binding');
+
+describe('connect()', () => {
+  it('rejects ERR_VS_UNSUPPORTED_PLATFORM on a host without COM, with the real loader', async function () {
+    if (process.platform === 'win32') this.skip();
+    const error = await rejectsWith(api.connect(), { code: 'ERR_VS_UNSUPPORTED_PLATFORM', name: 'VirtualServerError' });
+    assert.match(error.message, /only on Windows/);
+    assert.ok(error instanceof api.VirtualServerError);
+  });
+
+  const badOptions = [
+    [5, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ host: 5 }, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ host: '' }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ progId: null }, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ clsid: 'not-a-clsid' }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ credentials: { user: 'u', password: 'p' } }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ host: 'h', credentials: 'u:p' }, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ host: 'h', credentials: { password: 'p' } }, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ host: 'h', credentials: { user: 'u' } }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ probeInterval: '5s' }, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ probeInterval: 10 }, 'ERR_OUT_OF_RANGE', RangeError],
+    [{ probeInterval: 1.5e3 + 0.5 }, 'ERR_OUT_OF_RANGE', RangeError],
+  ];
+  for (const [options, code, type] of badOptions) {
+    it(`throws ${code} at the call for ${JSON.stringify(options)}`, () => {
+      assert.throws(() => api.connect(options), (error) => error instanceof type && error.code === code);
+    });
+  }
+
+  it('never puts a password into an error message', () => {
+    assert.throws(
+      () => api.connect({ credentials: { user: 'alice', password: 'hunter2' } }),
+      (error) => !error.message.includes('hunter2'),
+    );
+  });
+});
+
+describe('VirtualServer', () => {
+  it('reads name and version late-bound', async () => {
+    const { server } = await fakeConnection();
+    assert.strictEqual(await server.name(), 'FAKEHOST');
+    assert.strictEqual(await server.version(), '1.3.1');
+    assert.strictEqual(server.where, 'this host');
+  });
+
+  it('passes host, clsid and credentials to the native connect', async () => {
+    const native = { host: 'vshost01', clsid: '{01234567-89ab-cdef-0123-456789abcdef}', user: 'u', password: 'p', domain: 'd' };
+    const { server, binding } = await fakeConnection(undefined, { native });
+    assert.deepStrictEqual(binding.connectCalls, [native]);
+    assert.strictEqual(server.where, 'host "vshost01"');
+  });
+
+  it('lists the virtual machines with their names and lets go of the collection', async () => {
+    const { server, binding } = await fakeConnection({ vms: [{ name: 'web01', state: 5 }, { name: 'db01', state: 1 }] });
+    const vms = await server.virtualMachines();
+    assert.deepStrictEqual(vms.map((vm) => vm.name), ['web01', 'db01']);
+    assert.ok(vms.every((vm) => vm instanceof api.VirtualMachine));
+    assert.ok(binding.released.some((o) => o.kind === 'collection'));
+  });
+
+  it('finds a virtual machine by name, case-insensitively', async () => {
+    const { server } = await fakeConnection();
+    const vm = await server.findVirtualMachine('WEB01');
+    assert.strictEqual(vm.name, 'web01');
+  });
+
+  it('rejects ERR_VS_VM_NOT_FOUND for an unknown name (S_FALSE arrives as a null object)', async () => {
+    const { server } = await fakeConnection();
+    const error = await rejectsWith(server.findVirtualMachine('nope'), { code: 'ERR_VS_VM_NOT_FOUND' });
+    assert.match(error.message, /"nope"/);
+  });
+
+  it('throws ERR_INVALID_ARG_TYPE for a name that is not a string, before any COM call', async () => {
+    const { server } = await fakeConnection();
+    assert.throws(() => server.findVirtualMachine(42), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => server.findVirtualMachine(), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => server.findVirtualMachine(''), { code: 'ERR_INVALID_ARG_VALUE' });
+  });
+
+  it('checks events() options at the call', async () => {
+    const { server } = await fakeConnection();
+    assert.throws(() => server.events({ maxQueue: 0 }), { code: 'ERR_OUT_OF_RANGE' });
+    assert.throws(() => server.events({ maxQueue: '1' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => server.events({ overflow: 'ignore' }), { code: 'ERR_INVALID_ARG_VALUE' });
+    assert.throws(() => server.events({ types: 'vmStateChange' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => server.events({ types: ['stateChange'] }), { code: 'ERR_INVALID_ARG_VALUE' });
+    assert.throws(() => server.events({ signal: {} }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => server.events({ reconnect: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => server.events({ reconnect: { maxAttempts: 0 } }), { code: 'ERR_OUT_OF_RANGE' });
+    assert.throws(() => server.events(null), { code: 'ERR_INVALID_ARG_TYPE' });
+  });
+
+  it('keeps code and hresult of a native failure and names the HRESULT', async () => {
+    const { server, binding } = await fakeConnection();
+    binding.roots[0].props.Name = () => {
+      throw comError('ERR_VS_COM_ERROR', 'Access is denied. (0x80070005)', 0x80070005);
+    };
+    const error = await rejectsWith(server.name(), { code: 'ERR_VS_COM_ERROR', hresult: 0x80070005, hresultName: 'E_ACCESSDENIED' });
+    assert.match(error.message, /^reading the server name: Access is denied/);
+  });
+
+  it('rejects ERR_VS_UNEXPECTED_VALUE when Virtual Server answers the wrong type', async () => {
+    const { server, binding } = await fakeConnection();
+    binding.roots[0].props.Version = 13;
+    await rejectsWith(server.version(), { code: 'ERR_VS_UNEXPECTED_VALUE' });
+  });
+
+  it('a failed connection rejects with a VirtualServerError saying where', async () => {
+    const { fakeVirtualServer } = require('./fake-binding');
+    const { connectWith } = require(path.join(dist, 'virtual-server.js'));
+    const binding = fakeVirtualServer();
+    binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'Class not registered', 0x80040154));
+    const error = await rejectsWith(connectWith(binding, { host: 'vshost01' }, 5000), { hresultName: 'REGDB_E_CLASSNOTREG' });
+    assert.match(error.message, /connecting to Virtual Server on host "vshost01"/);
+  });
+
+  it('close() lets go of the root object, is idempotent, and later use rejects ERR_VS_CLOSED', async () => {
+    const { server, binding } = await fakeConnection();
+    await server.close();
+    await server.close();
+    assert.ok(binding.roots[0].released);
+    await rejectsWith(server.name(), { code: 'ERR_VS_CLOSED' });
+    assert.throws(() => server.events(), { code: 'ERR_VS_CLOSED' });
+  });
+
+  it('supports `await using` where the runtime has Symbol.asyncDispose', async function () {
+    if (typeof Symbol.asyncDispose !== 'symbol') this.skip();
+    const { server, binding } = await fakeConnection();
+    await server[Symbol.asyncDispose]();
+    assert.ok(binding.roots[0].released);
+  });
+
+  it('lists the event interfaces discovery found', async () => {
+    const { server } = await fakeConnection();
+    const [described] = await server.eventInterfaces();
+    assert.strictEqual(described.name, 'IVMVirtualServerEvents');
+  });
+});
+
+describe('package entry', () => {
+  const names = [
+    'connect', 'VirtualServer', 'VirtualMachine', 'EventStream', 'VMState', 'VMTaskResult', 'VirtualServerError',
+    'AbortError', 'ErrorCodes', 'stateName', 'parseState', 'hresultName',
+  ];
+
+  it('require() gives every named export', () => {
+    for (const name of names) assert.ok(name in api, name);
+  });
+
+  it('import() of the CommonJS output gives the same named exports (statically detected)', async () => {
+    const esm = await import(pathToFileURL(path.join(dist, 'index.js')).href);
+    for (const name of names) assert.strictEqual(esm[name], api[name], name);
+  });
+});
