@@ -1,5 +1,5 @@
 // VirtualMachine: one IVMVirtualMachine, called late-bound by name, with its events and control methods.
-import type { NativeEventInterface, NativeObject, NativeSubscription } from './binding';
+import type { NativeEventInterface, NativeObject, NativeSubscribeOptions, NativeSubscription } from './binding';
 import { Deadline } from './deadline';
 import { debug } from './debug';
 import { ErrorCodes, VirtualServerError } from './errors';
@@ -19,7 +19,9 @@ import { waitForTask } from './vm-task';
 export interface VirtualMachineEventsOptions<T extends VirtualMachineEventType = VirtualMachineEventType> extends EventsOptions<T> {
   /**
    * The answer given when the host's OnRequestShutdown has an [out] isAllowed parameter: 'allow'
-   * (default) or 'deny'. It is given at once by the native sink; the requestShutdown event says what was answered.
+   * (default) or 'deny'. It is given at once by the native sink (a pull-based stream could not answer in
+   * time); the requestShutdown event says what was answered. Hosts whose interface has no such parameter
+   * ask nothing, and the VM shuts down whatever this says.
    */
   requestShutdown?: 'allow' | 'deny';
 }
@@ -184,11 +186,12 @@ export class VirtualMachine {
       subscribe: async (handlers: SubscribeHandlers, queue: { maxQueue: number; overflow: OverflowPolicy }): Promise<NativeSubscription> => {
         const target = await this.target();
         subscribedGeneration = this.generation;
+        const outAnswers = allowShutdown ? undefined : await this.shutdownDenial(target);
         return this.session.run(`subscribing to the events of ${this.label}`, (binding) => binding.subscribe(target, {
           maxQueue: queue.maxQueue,
           overflow: queue.overflow,
           probeIntervalMs: this.session.probeIntervalMs,
-          outAnswers: { OnRequestShutdown: { [REQUEST_SHUTDOWN_ANSWER]: allowShutdown } },
+          outAnswers,
           onEvents: handlers.onEvents,
           onEnd: handlers.onEnd,
         }));
@@ -196,6 +199,21 @@ export class VirtualMachine {
       reconnect: () => this.session.reconnect(subscribedGeneration),
       snapshot: async () => ({ type: 'reconnected', vm: this.name, time: new Date(), state: await this.state() }),
     };
+  }
+
+  /**
+   * outAnswers that refuse OnRequestShutdown, where the host's interface has the [out] isAllowed parameter
+   * (the addon answers allow by default, and refuses answers for parameters an interface lacks).
+   */
+  private async shutdownDenial(target: NativeObject): Promise<NativeSubscribeOptions['outAnswers']> {
+    const interfaces = await this.session.run(`discovering the event interface of ${this.label}`, (binding) => binding.describeEvents(target));
+    const method = interfaces.length > 0 ? interfaces[0].methods.find((m) => m.name === 'OnRequestShutdown') : undefined;
+    const canAnswer = method !== undefined && method.params.some((p) => p.name === REQUEST_SHUTDOWN_ANSWER && p.direction !== 'in');
+    if (!canAnswer) {
+      debug('%s: OnRequestShutdown has no [out] %s here, so it cannot be refused', this.label, REQUEST_SHUTDOWN_ANSWER);
+      return undefined;
+    }
+    return { OnRequestShutdown: { [REQUEST_SHUTDOWN_ANSWER]: false } };
   }
 
   /** The COM object, fetched again by name after the session reconnected. */

@@ -44,21 +44,28 @@ describe('EventStream', () => {
       await stream.return();
     });
 
-    it('passes maxQueue, overflow, the probe interval and the shutdown answer to the native subscribe', async () => {
-      const { binding, stream, target } = await vmStream({ maxQueue: 7, overflow: 'drop-oldest', requestShutdown: 'deny' });
+    it('passes maxQueue, overflow and the probe interval to the native subscribe', async () => {
+      const { binding, stream, target } = await vmStream({ maxQueue: 7, overflow: 'drop-oldest' });
       await stream.ready();
       const [subscription] = binding.subscriptionsOf(target);
       assert.strictEqual(subscription.options.maxQueue, 7);
       assert.strictEqual(subscription.options.overflow, 'drop-oldest');
       assert.strictEqual(subscription.options.probeIntervalMs, 5000);
-      assert.deepStrictEqual(subscription.options.outAnswers, { OnRequestShutdown: { isAllowed: false } });
+      assert.strictEqual(subscription.options.outAnswers, undefined, "allow is the addon's default answer");
       await stream.return();
     });
 
-    it('answers allow by default', async () => {
-      const { binding, stream, target } = await vmStream();
+    it("requestShutdown: 'deny' answers isAllowed = false where the interface has that [out] parameter", async () => {
+      const { binding, stream, target } = await vmStream({ requestShutdown: 'deny' }, { shutdownAnswer: true });
       await stream.ready();
-      assert.deepStrictEqual(binding.subscriptionsOf(target)[0].options.outAnswers, { OnRequestShutdown: { isAllowed: true } });
+      assert.deepStrictEqual(binding.subscriptionsOf(target)[0].options.outAnswers, { OnRequestShutdown: { isAllowed: false } });
+      await stream.return();
+    });
+
+    it("requestShutdown: 'deny' asks nothing of an interface without the parameter (the addon would refuse it)", async () => {
+      const { binding, stream, target } = await vmStream({ requestShutdown: 'deny' });
+      await stream.ready();
+      assert.strictEqual(binding.subscriptionsOf(target)[0].options.outAnswers, undefined);
       await stream.return();
     });
 

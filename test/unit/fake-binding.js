@@ -148,12 +148,21 @@ class FakeBinding {
   }
 }
 
-const vmEventInterface = {
-  name: 'IVMVirtualMachineEvents',
-  iid: '{00000000-0000-0000-0000-00000000000a}',
-  kind: 'dispinterface',
-  methods: [{ name: 'OnStateChange', dispid: 1, vtableSlot: 0, params: [{ name: 'virtualMachineState', vt: 3, type: 'VMVMState', direction: 'in' }] }],
-};
+/** The VM's event interface; the vtable build of the simulator adds OnRequestShutdown's [out] isAllowed. */
+function vmEventInterface(withShutdownAnswer) {
+  return {
+    name: 'IVMVirtualMachineEvents',
+    iid: '{00000000-0000-0000-0000-00000000000a}',
+    kind: withShutdownAnswer ? 'vtable' : 'dispinterface',
+    methods: [
+      { name: 'OnStateChange', dispid: 1, vtableSlot: 3, params: [{ name: 'virtualMachineState', vt: 3, type: 'VMVMState', direction: 'in' }] },
+      {
+        name: 'OnRequestShutdown', dispid: 2, vtableSlot: 4,
+        params: withShutdownAnswer ? [{ name: 'isAllowed', vt: 11, type: 'VARIANT_BOOL*', direction: 'out' }] : [],
+      },
+    ],
+  };
+}
 const serverEventInterface = {
   name: 'IVMVirtualServerEvents',
   iid: '{00000000-0000-0000-0000-00000000000b}',
@@ -180,9 +189,10 @@ function fakeTask({ polls = 1, result = 0, error, errorDescription } = {}) {
 /**
  * A Virtual Server with the given VMs ({ name, state }). Control methods follow the documented state
  * diagram at once (no events: tests emit them) and return tasks from `taskFor(method, vm)` when given.
+ * shutdownAnswer: the VMs' OnRequestShutdown has the [out] isAllowed parameter.
  */
-function fakeVirtualServer({ vms = [{ name: 'web01', state: 1 }], taskFor } = {}) {
-  const vmObjects = vms.map((spec) => makeVm(spec, taskFor));
+function fakeVirtualServer({ vms = [{ name: 'web01', state: 1 }], taskFor, shutdownAnswer = false } = {}) {
+  const vmObjects = vms.map((spec) => makeVm(spec, taskFor, vmEventInterface(shutdownAnswer)));
   const binding = new FakeBinding(() => {
     const collection = new FakeObject('collection', { props: { items: vmObjects, Count: vmObjects.length } });
     return new FakeObject('server', {
@@ -197,10 +207,10 @@ function fakeVirtualServer({ vms = [{ name: 'web01', state: 1 }], taskFor } = {}
   return binding;
 }
 
-function makeVm({ name, state }, taskFor) {
+function makeVm({ name, state }, taskFor, eventInterface) {
   const vm = new FakeObject('vm', {
     props: { Name: name, State: state, ConfigID: `config-${name}`, File: `C:\\VMs\\${name}.vmc` },
-    eventInterface: vmEventInterface,
+    eventInterface,
   });
   const VM_E_VM_NOT_RUNNING = 0xa0040206;
   const VM_E_VM_RUNNING = 0xa0040500;
