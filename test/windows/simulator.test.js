@@ -294,6 +294,26 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       console.log(`      ${count} out-of-process events in ${elapsed} ms (${build} build)`);
     });
 
+    it('fires events from its own thread, never inside the call that caused them', async function () {
+      // While the client holds its sinks, the server's event thread blocks in its first sink call: the
+      // calls below could not return if they delivered their events themselves.
+      assert.strictEqual((await client.command('hold-events', 'true')).held, true);
+      const since = client.events.length;
+      ok(await client.call('ctl', 'method', 'FireEventLogged', '-', 'i:1'));
+      ok(await client.call('vm', 'method', 'Pause'));
+      ok(await client.call('ctl', 'method', 'FireEventLogged', '-', 'i:2'));
+      assert.strictEqual(ok(await client.call('ctl', 'method', 'WaitForIdle', '-', 'i:200')).result.value, false);
+      assert.strictEqual(client.events.length, since, 'no event was delivered while held');
+      assert.strictEqual((await client.command('hold-events', 'false')).held, false);
+      const seen = await client.waitForEvents(() => true, { count: 4, since });
+      assert.deepStrictEqual(seen.map((e) => [e.event, argValues(e)]), [
+        ['OnEventLogged', [1]],
+        ['OnStateChange', [S.Paused]],
+        ['OnVMStateChange', ['Inj', S.Paused]],
+        ['OnEventLogged', [2]],
+      ]);
+    });
+
     it('counts the sinks advised on each connection point', async function () {
       const count = async (target) =>
         ok(await client.call('ctl', 'method', 'AdvisedSinkCount', '-', `s:${target}`)).result.value;
@@ -368,6 +388,31 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       assert.ok(RPC_FAILURES.includes(after.hr), `calls on the dead server fail: ${JSON.stringify(after)}`);
       ok(await client.command('create', 'ctl2', sim.CONTROL_PROGID));
       assert.notStrictEqual(ok(await client.call('ctl2', 'get', 'ProcessId')).result.value, pid);
+    });
+
+    it('drops the sinks of a client that died, and then exits when idle (Wine has no DCOM pinging)', async function () {
+      // The first client activates the server, so the server inherits its VSSIM_IDLE_EXIT_MS.
+      const doomed = await sim.startClient({ env: { VSSIM_IDLE_EXIT_MS: '3000' } });
+      try {
+        ok(await doomed.command('create', 'vs', sim.PROGID));
+        ok({ hr: ok(await doomed.command('advise', 'vs', 'doomed')).points[0].adviseHr });
+      } finally {
+        doomed.child.kill();  // TerminateProcess: nothing is unadvised or released
+      }
+      await doomed.exited;
+      await connect();
+      const sinks = async () => ok(await client.call('ctl', 'method', 'AdvisedSinkCount', '-', 's:')).result.value;
+      assert.strictEqual(await sinks(), 1, 'the dead client\'s sink is still advised');
+      await advise('vs', 'mine');
+      assert.strictEqual(await sinks(), 2);
+      ok(await client.call('ctl', 'method', 'FireEventLogged', '-', 'i:5'));
+      await client.waitForEvents((e) => e.event === 'OnEventLogged');
+      await waitForIdle();
+      assert.strictEqual(await sinks(), 1, 'only the live sink is left');
+      // The dead client's references are never released: only the idle guard ends the process.
+      await client.close();
+      client = null;
+      await sim.waitForNoSimulator();
     });
 
     it('exits on its own when idle for VSSIM_IDLE_EXIT_MS although references are held', async function () {

@@ -9,9 +9,11 @@
 namespace {
 
 std::atomic<bool> g_allowShutdown{true};
+HANDLE g_released = CreateEventW(nullptr, TRUE, TRUE, nullptr);  // signalled: events not held
 
 void EmitEvent(const std::wstring& label, const wchar_t* kind, const std::wstring& name,
                const std::vector<VARIANT>& args, const std::string& extra = std::string()) {
+  WaitForSingleObject(g_released, INFINITE);
   std::string line = "{\"event\":" + JsonString(name) + ",\"label\":" + JsonString(label) +
                      ",\"kind\":" + JsonString(kind) + ",\"args\":[";
   for (size_t i = 0; i < args.size(); ++i) line += (i ? "," : "") + JsonVariant(args[i]);
@@ -138,6 +140,10 @@ class VirtualServerVtableSink : public SinkBase<IVMVirtualServerEvents> {
 }  // namespace
 
 void SetShutdownAnswer(bool allowed) { g_allowShutdown = allowed; }
+
+void HoldEvents(bool hold) {
+  if (hold) ResetEvent(g_released); else SetEvent(g_released);
+}
 
 IUnknown* NewEventSink(REFIID iid, ITypeInfo* info, const std::wstring& label, std::wstring* error) {
   TYPEATTR* attr = nullptr;

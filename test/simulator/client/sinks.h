@@ -10,6 +10,10 @@
 // What the vtable sink answers in OnRequestShutdown's isAllowed (command `answer-shutdown`).
 void SetShutdownAnswer(bool allowed);
 
+// While held, every sink call waits (command `hold-events`): the server's event thread then blocks in
+// its call, which shows that the calls that queued the events returned without waiting for them.
+void HoldEvents(bool hold);
+
 // A sink for connection interface `iid` described by `info` (TKIND_DISPATCH or a known vtable
 // interface), printing each event with `label`; nullptr with `error` set when it cannot be built.
 IUnknown* NewEventSink(REFIID iid, ITypeInfo* info, const std::wstring& label, std::wstring* error);

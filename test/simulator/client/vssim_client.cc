@@ -313,6 +313,9 @@ bool Execute(const std::vector<std::wstring>& f) {
   else if (command == L"answer-shutdown" && f.size() == 2 && (f[1] == L"true" || f[1] == L"false")) {
     SetShutdownAnswer(f[1] == L"true");
     EmitLine("{\"cmd\":\"answer-shutdown\",\"allowed\":" + std::string(f[1] == L"true" ? "true" : "false") + "}");
+  } else if (command == L"hold-events" && f.size() == 2 && (f[1] == L"true" || f[1] == L"false")) {
+    HoldEvents(f[1] == L"true");
+    EmitLine("{\"cmd\":\"hold-events\",\"held\":" + std::string(f[1] == L"true" ? "true" : "false") + "}");
   } else if (command == L"echo") {
     EmitLine("{\"cmd\":\"echo\",\"text\":" + JsonString(f.size() > 1 ? f[1] : std::wstring()) + "}");
   } else {
