@@ -113,6 +113,18 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       assert.strictEqual(ok(await client.call('ctl', 'get', 'Build')).result.value, build);
     });
 
+    it('unregisters with /unregserver: the ProgIDs are gone until registered again', async function () {
+      try {
+        sim.unregisterSimulator(build);
+        client = await sim.startClient();
+        const created = await client.command('create', 'vs', sim.PROGID);
+        assert.strictEqual(created.hr, '0x800401F3', `CO_E_CLASSSTRING: ${JSON.stringify(created)}`);
+      } finally {
+        sim.registerSimulator(build);
+      }
+      ok(await client.command('create', 'vs', sim.PROGID));
+    });
+
     it('answers Name, Version, VirtualMachines (Count, 1-based Item, _NewEnum) and VM properties', async function () {
       await connect();
       assert.match(ok(await client.call('vs', 'get', 'Name')).result.value, /Virtual Server/);
