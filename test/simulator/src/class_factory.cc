@@ -12,7 +12,6 @@ STDMETHODIMP ClassFactory::CreateInstance(IUnknown* outer, REFIID iid, void** ou
   if (out == nullptr) return E_POINTER;
   *out = nullptr;
   if (outer != nullptr) return CLASS_E_NOAGGREGATION;
-  if (ServerIsStopping()) return CO_E_SERVER_STOPPING;
   IUnknown* object = create_();
   const HRESULT hr = object->QueryInterface(iid, out);
   object->Release();

@@ -43,8 +43,11 @@ int Serve(bool scenario) {
   }
   if (scenario || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
   // A hand-started scenario has no client to lose: no idle guard then.
-  WaitUntilServerShouldExit(scenario ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000)));
+  const DWORD idleExitMs = scenario ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000));
+  const bool idle = WaitUntilUnused(idleExitMs);
   RevokeClassObjects();
+  // Objects created just before the revocation are served until released.
+  if (!idle) WaitUntilUnused(idleExitMs);
   // Like a service process ending: sinks of dead clients are not released (that could block on RPC).
   ExitProcess(0);
 }

@@ -8,7 +8,6 @@ void LockServer();
 void UnlockServer();
 // An incoming call or a delivered event: the process still has a live client.
 void NoteActivity();
-// Blocks the main thread until the process should exit. `idleExitMs` 0 disables the idle guard.
-void WaitUntilServerShouldExit(DWORD idleExitMs);
-// True once the process decided to exit: class factories refuse new objects from then on.
-bool ServerIsStopping();
+// Blocks until no object has existed for a short grace period (after at least one existed), or until
+// nothing happened for `idleExitMs` (0: never). Returns true in the idle case.
+bool WaitUntilUnused(DWORD idleExitMs);
