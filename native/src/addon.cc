@@ -10,6 +10,7 @@
 #include "arg_errors.h"
 #include "com_call.h"
 #include "com_object.h"
+#include "com_thread.h"
 #include "connection.h"
 #include "dispatch.h"
 #include "event_schema.h"
@@ -154,9 +155,20 @@ Napi::Value Subscribe(const Napi::CallbackInfo& info) {
 
 void Cleanup(void* data) {
   auto* owner = static_cast<std::shared_ptr<AddonState>*>(data);
-  // The env is going away: JS can be called no more, so end every subscription silently.
-  for (const std::shared_ptr<Subscription>& subscription : (*owner)->liveSubscriptions) subscription->Stop(std::nullopt);
-  (*owner)->liveSubscriptions.clear();
+  AddonState& state = **owner;
+  // The env is going away (worker exit, process exit): JS can be called no more, so end every
+  // subscription silently and let go of every object JS held, then give the COM thread a moment to
+  // say so to the servers: a server must not keep sinks and objects of a client that is gone.
+  for (const std::shared_ptr<Subscription>& subscription : state.liveSubscriptions) subscription->Stop(std::nullopt);
+  state.liveSubscriptions.clear();
+  std::vector<std::shared_ptr<ComObject>> objects;
+  for (const std::weak_ptr<ComObject>& held : state.handedOut) {
+    if (std::shared_ptr<ComObject> object = held.lock()) objects.push_back(std::move(object));
+  }
+  ComThread::Get().Post([objects] {
+    for (const std::shared_ptr<ComObject>& object : objects) object->dispatch.Reset();
+  });
+  ComThread::Get().Flush(std::chrono::milliseconds(2000));
   delete owner;
 }
 

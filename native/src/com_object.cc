@@ -1,5 +1,7 @@
 #include "com_object.h"
 
+#include <algorithm>
+
 #include "arg_errors.h"
 #include "hresult.h"
 
@@ -18,6 +20,12 @@ Napi::Function ObjectHandle::DefineClass(Napi::Env env, AddonState* state) {
 Napi::Object ObjectHandle::New(AddonState& state, std::shared_ptr<ComObject> object) {
   Napi::Env env = state.objectClass.Env();
   Napi::Object handle = state.objectClass.New({Napi::External<int>::New(env, &constructToken)});
+  if (state.handedOut.size() >= 64 && state.handedOut.size() == state.handedOut.capacity()) {
+    state.handedOut.erase(std::remove_if(state.handedOut.begin(), state.handedOut.end(),
+                                         [](const std::weak_ptr<ComObject>& held) { return held.expired(); }),
+                          state.handedOut.end());
+  }
+  state.handedOut.push_back(object);
   Unwrap(handle)->object_ = std::move(object);
   return handle;
 }

@@ -83,6 +83,23 @@ void ComThread::PostAt(Clock::time_point when, Task task) {
   state_->wake.notify_one();
 }
 
+void ComThread::Flush(std::chrono::milliseconds timeout) {
+  if (IsCurrentThread()) return;
+  struct Marker {
+    std::mutex mutex;
+    std::condition_variable reached;
+    bool done = false;
+  };
+  auto marker = std::make_shared<Marker>();
+  Post([marker] {
+    std::lock_guard<std::mutex> lock(marker->mutex);
+    marker->done = true;
+    marker->reached.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(marker->mutex);
+  marker->reached.wait_for(lock, timeout, [&marker] { return marker->done; });
+}
+
 bool ComThread::IsCurrentThread() const { return GetCurrentThreadId() == threadId_; }
 
 void ComThread::Release(IUnknown* object) {

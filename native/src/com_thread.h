@@ -22,6 +22,8 @@ class ComThread {
   void Post(Task task);
   void PostAt(Clock::time_point when, Task task);
   bool IsCurrentThread() const;
+  // Waits (at most `timeout`) until everything posted before this call has run.
+  void Flush(std::chrono::milliseconds timeout);
 
   // True when the host process had set COM security before us (RPC_E_TOO_LATE): every proxy then
   // gets CoSetProxyBlanket at impersonate level instead.

@@ -114,6 +114,10 @@ void Subscription::ScheduleProbe() {
 
 void Subscription::Probe() {
   if (!advised_) return;
+  if (!source_->dispatch) {  // its env went away while subscribe() was in flight: nobody listens
+    StopOnComThread(std::nullopt);
+    return;
+  }
   // A round trip to the server: proxies answer it remotely, so a dead server shows here.
   UINT count = 0;
   HRESULT hr = source_->dispatch->GetTypeInfoCount(&count);
