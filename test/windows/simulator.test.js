@@ -366,7 +366,13 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       failsWith(await client.call('ctl', 'method', 'FireBurst', '-', 's:OnNothing', 'i:1', 's:Err'), H.E_INVALIDARG);
       failsWith(await client.call('ctl', 'method', 'FireReset', '-', 's:Nobody'), H.VM_E_VM_UNKNOWN);
       failsWith(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:-1'), H.E_INVALIDARG);
+      ok(await client.call('vm', 'method', 'Resume'));
+      await waitForIdle();
+      ok(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:1000'));
+      ok(await client.call('vm', 'method', 'TurnOff', 'slowTask'));
       ok(await client.call('ctl', 'method', 'RemoveVirtualMachine', '-', 's:Err'));
+      // A VM removed mid-sequence fires nothing more, but its task still completes (nobody waits forever).
+      ok(await client.call('slowTask', 'method', 'WaitForCompletion', '-', 'i:-1'));
       failsWith(await client.call('vm', 'get', 'State'), H.VM_E_VM_UNKNOWN);
       failsWith(await client.call('vm', 'method', 'Startup'), H.VM_E_VM_UNKNOWN);
       failsWith(await client.call('ctl', 'method', 'RemoveVirtualMachine', '-', 's:Err'), H.VM_E_VM_UNKNOWN);

@@ -181,15 +181,16 @@ void World::QueueSequence(const VmPtr& vm, std::vector<long> states, long finalS
     const long state = states[i];
     const bool last = i + 1 == states.size();
     queue_.Schedule(static_cast<DWORD>(i) * pacing, [this, vm, state, last, finalState, task] {
+      bool removed = false;
       {
         // Not busy before the last event: a client reacting to it may call the next method at once.
         std::lock_guard<std::mutex> lock(mutex_);
-        if (vm->removed) return;
+        removed = vm->removed;
         vm->state = last ? finalState : state;
         if (last) vm->busy = false;
       }
-      FireState(vm, state);
-      if (task) task->StepDone();
+      if (!removed) FireState(vm, state);
+      if (task) task->StepDone();  // a removed VM's task still completes: nobody waits forever
     });
   }
 }
