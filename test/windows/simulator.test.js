@@ -368,8 +368,13 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       failsWith(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:-1'), H.E_INVALIDARG);
       ok(await client.call('vm', 'method', 'Resume'));
       await waitForIdle();
-      ok(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:1000'));
+      ok(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:2500'));  // busy for 5 s
       ok(await client.call('vm', 'method', 'TurnOff', 'slowTask'));
+      // Busy: Startup finds the VM on, every other call finds it not running.
+      failsWith(await client.call('vm', 'method', 'Startup'), H.VM_E_VM_RUNNING);
+      for (const method of ['TurnOff', 'Save', 'Reset', 'Pause']) {
+        failsWith(await client.call('vm', 'method', method), H.VM_E_VM_NOT_RUNNING);
+      }
       ok(await client.call('ctl', 'method', 'RemoveVirtualMachine', '-', 's:Err'));
       // A VM removed mid-sequence fires nothing more, but its task still completes (nobody waits forever).
       ok(await client.call('slowTask', 'method', 'WaitForCompletion', '-', 'i:-1'));

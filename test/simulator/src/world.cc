@@ -162,10 +162,14 @@ HRESULT World::StartSequence(const VmPtr& vm, const std::vector<long>& allowedFr
     if (vm->removed) {
       return ReportError(VM_E_VM_UNKNOWN, IID_IVMVirtualMachine, L"The virtual machine \"" + vm->name + L"\" was removed");
     }
-    if (vm->busy || !OneOf(vm->state, allowedFrom)) {
-      const std::wstring why = vm->busy ? L"is changing state (wait for the current task or its last OnStateChange)"
-                                        : refusalText;
-      return ReportError(refusal, IID_IVMVirtualMachine, L"The virtual machine \"" + vm->name + L"\" " + why);
+    if (vm->busy) {
+      // Startup (the only call allowed from TurnedOff) finds the VM on; every other call finds it not running.
+      const HRESULT busy = OneOf(vmVMState_TurnedOff, allowedFrom) ? VM_E_VM_RUNNING : VM_E_VM_NOT_RUNNING;
+      return ReportError(busy, IID_IVMVirtualMachine, L"The virtual machine \"" + vm->name +
+                         L"\" is changing state: wait for the current task or its last OnStateChange");
+    }
+    if (!OneOf(vm->state, allowedFrom)) {
+      return ReportError(refusal, IID_IVMVirtualMachine, L"The virtual machine \"" + vm->name + L"\" " + refusalText);
     }
     vm->busy = true;
   }
