@@ -1,0 +1,158 @@
+// The command line of `vsevents`, parsed by hand: util.parseArgs needs Node >= 18.3 and the CLI must run
+// on Node 12, and a dozen options do not justify a dependency.
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+interface OptionSpec {
+  /** Takes a value (--name value or --name=value); otherwise a flag. */
+  value: boolean;
+  repeatable?: boolean;
+}
+
+const optionSpecs: Record<string, OptionSpec> = {
+  host: { value: true },
+  clsid: { value: true },
+  'prog-id': { value: true },
+  user: { value: true },
+  domain: { value: true },
+  vm: { value: true, repeatable: true },
+  types: { value: true, repeatable: true },
+  state: { value: true, repeatable: true },
+  timeout: { value: true },
+  duration: { value: true },
+  json: { value: false },
+  reconnect: { value: false },
+  help: { value: false },
+  version: { value: false },
+};
+
+export const commands = ['watch', 'list', 'wait', 'start', 'stop', 'save', 'pause', 'resume', 'reset', 'inspect'] as const;
+export type Command = (typeof commands)[number];
+
+/** Options each command accepts besides the connection ones (host, clsid, prog-id, user, domain). */
+const commandOptions: Record<Command, string[]> = {
+  watch: ['vm', 'types', 'json', 'duration', 'reconnect'],
+  list: ['json'],
+  wait: ['vm', 'state', 'timeout', 'json'],
+  start: ['vm', 'timeout', 'json'],
+  stop: ['vm', 'timeout', 'json'],
+  save: ['vm', 'timeout', 'json'],
+  pause: ['vm', 'timeout', 'json'],
+  resume: ['vm', 'timeout', 'json'],
+  reset: ['vm', 'timeout', 'json'],
+  inspect: ['vm', 'json'],
+};
+const connectionOptions = ['host', 'clsid', 'prog-id', 'user', 'domain'];
+
+export interface ParsedArgs {
+  command?: Command;
+  help: boolean;
+  version: boolean;
+  /** Values by option name; repeatable options (and comma lists) are flattened. */
+  values: Record<string, string[]>;
+  flags: Set<string>;
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const parsed: ParsedArgs = { help: false, version: false, values: {}, flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h') {
+      parsed.help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      if (parsed.command !== undefined) throw new UsageError(`unexpected argument "${arg}"`);
+      if (!(commands as readonly string[]).includes(arg)) throw new UsageError(`unknown command "${arg}"; commands: ${commands.join(', ')}`);
+      parsed.command = arg as Command;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const spec = Object.prototype.hasOwnProperty.call(optionSpecs, name) ? optionSpecs[name] : undefined;
+    if (!spec) throw new UsageError(`unknown option --${name}`);
+    if (!spec.value) {
+      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+      if (name === 'help') parsed.help = true;
+      else if (name === 'version') parsed.version = true;
+      else parsed.flags.add(name);
+      continue;
+    }
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+    else throw new UsageError(`--${name} needs a value`);
+    if (value === '') throw new UsageError(`--${name} needs a non-empty value`);
+    const list = parsed.values[name] || (parsed.values[name] = []);
+    if (list.length > 0 && !spec.repeatable) throw new UsageError(`--${name} was given more than once`);
+    list.push(value);
+  }
+  if (parsed.command) {
+    const allowed = commandOptions[parsed.command].concat(connectionOptions);
+    for (const name of Object.keys(parsed.values).concat(Array.from(parsed.flags))) {
+      if (!allowed.includes(name)) throw new UsageError(`${parsed.command} takes no --${name}`);
+    }
+  }
+  return parsed;
+}
+
+/** The single value of an option, or undefined. */
+export function single(args: ParsedArgs, name: string): string | undefined {
+  const list = args.values[name];
+  return list ? list[0] : undefined;
+}
+
+/** Every value of a repeatable option, comma lists split (`--types a,b --types c`). */
+export function list(args: ParsedArgs, name: string): string[] {
+  const values = args.values[name] || [];
+  return values.reduce<string[]>((all, v) => all.concat(v.split(',').map((s) => s.trim()).filter(Boolean)), []);
+}
+
+/** A duration in seconds (decimals allowed) as milliseconds. */
+export function seconds(args: ParsedArgs, name: string): number | undefined {
+  const text = single(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number of seconds, not "${text}"`);
+  return Math.round(value * 1000);
+}
+
+export const usage = `Usage: vsevents <command> [options]
+
+Watch and drive Microsoft Virtual Server 2005 R2 virtual machines.
+
+Commands:
+  watch [--vm NAME]... [--types T,...] [--json] [--duration S] [--reconnect]
+        Print events until Ctrl-C: every VM's state changes, heartbeats and log events
+        (server events); with --vm, the events of those VMs (state, heartbeat, shutdown
+        requests, resets, triple faults, configuration changes).
+  list [--json]                       Virtual machines and their states.
+  wait --vm NAME --state S[,S] [--timeout S]
+                                      Wait until the VM is in one of the states
+                                      (names like Running, or numbers 0-10).
+  start|stop|save|pause|resume|reset --vm NAME [--timeout S]
+                                      Control a VM (stop = turn off); returns when
+                                      Virtual Server reports the task complete.
+  inspect [--vm NAME] [--json]        The event interfaces discovered on this host:
+                                      names, IIDs, kinds, DISPIDs, vtable slots,
+                                      parameter types (paste this into bug reports).
+
+Connection (every command):
+  --host NAME        a remote Virtual Server host (DCOM); default: this host
+  --clsid {GUID}     the class to activate, for hosts whose ProgID is not registered here
+  --prog-id ID       default VirtualServer.Application
+  --user NAME        explicit credentials for --host; the password is read from the
+                     VSEVENTS_PASSWORD environment variable, never from the command line
+  --domain NAME
+
+  --json             one JSON object a line (list: one JSON array)
+  -h, --help         this text;  --version  the package version
+
+Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line.
+NODE_DEBUG=virtual-server-events traces connections, subscriptions and errors.
+`;

@@ -1,0 +1,81 @@
+// How `vsevents` prints events and discovery results: human-readable lines with local time and state
+// names, or one JSON object a line.
+import type { NativeEventInterface, NativeValue } from './binding';
+import { VirtualMachineEvent, VirtualServerEvent, stateName } from './events';
+
+type AnyEvent = VirtualMachineEvent | VirtualServerEvent;
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Local time as HH:MM:SS.mmm. */
+export function localTime(date: Date): string {
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+function showValue(value: NativeValue): string {
+  if (value === undefined) return '(empty)';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value);
+}
+
+function details(event: AnyEvent): string {
+  switch (event.type) {
+    case 'stateChange':
+    case 'vmStateChange':
+      return stateName(event.state);
+    case 'configurationChanged':
+      return `${event.key} = ${showValue(event.value)}`;
+    case 'requestShutdown':
+      return event.allowed === null ? '(the host asked nothing)' : event.allowed ? 'allowed' : 'refused';
+    case 'eventLogged':
+    case 'serviceEvent':
+      return `message ${event.messageId}`;
+    case 'reconnected':
+      return 'state' in event
+        ? `now ${stateName(event.state)}`
+        : event.vms.map((vm) => `${vm.vm}: ${stateName(vm.state)}`).join(', ');
+    default:
+      return '';
+  }
+}
+
+export function eventLine(event: AnyEvent): string {
+  const vm = 'vm' in event ? event.vm : '-';
+  return `${localTime(event.time)}  ${vm}  ${event.type}  ${details(event)}`.trimRight();
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** One JSON object: the event's fields, time as ISO text, state names beside state numbers. */
+export function eventJson(event: AnyEvent): string {
+  const out: Record<string, unknown> = Object.assign({}, event as unknown as Record<string, unknown>, { time: event.time.toISOString() });
+  if ('state' in event) out.stateName = stateName(event.state);
+  if (event.type === 'reconnected' && 'vms' in event) {
+    out.vms = event.vms.map((vm) => ({ vm: vm.vm, state: vm.state, stateName: stateName(vm.state) }));
+  }
+  return JSON.stringify(out, jsonReplacer);
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, jsonReplacer);
+}
+
+/** Discovery results as indented text: interface, then one line a method with DISPID, slot and parameters. */
+export function describeInterfaces(owner: string, interfaces: NativeEventInterface[]): string {
+  const lines = [`${owner}:`];
+  if (interfaces.length === 0) lines.push('  (no connection points)');
+  for (const item of interfaces) {
+    lines.push(`  ${item.name} ${item.iid} (${item.kind})`);
+    for (const method of item.methods) {
+      const params = method.params.map((p) => `[${p.direction}] ${p.type} ${p.name}`).join(', ');
+      const slot = method.vtableSlot < 0 ? 'slot -' : `slot ${method.vtableSlot}`;
+      lines.push(`    ${method.name}(${params})  dispid ${method.dispid}  ${slot}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// `vsevents`: watch, list, wait for and control Virtual Server VMs from a shell or a script.
+// Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line. Ctrl-C ends cleanly.
+import * as path from 'path';
+import { ParsedArgs, UsageError, list, parseArgs, seconds, single, usage } from './cli-args';
+import { describeInterfaces, eventJson, eventLine, toJson } from './cli-format';
+import { AbortError } from './errors';
+import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from './events';
+import { Interrupt } from './interrupt';
+import { ConnectOptions, VirtualServer, connect } from './virtual-server';
+import type { VirtualMachine } from './virtual-machine';
+
+const PASSWORD_VARIABLE = 'VSEVENTS_PASSWORD';
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function connectOptions(args: ParsedArgs): ConnectOptions {
+  const options: ConnectOptions = {};
+  const host = single(args, 'host');
+  if (host) options.host = host;
+  const clsid = single(args, 'clsid');
+  if (clsid) options.clsid = clsid;
+  const progId = single(args, 'prog-id');
+  if (progId) options.progId = progId;
+  const user = single(args, 'user');
+  if (user) {
+    if (!host) throw new UsageError('--user is for a remote --host; this host uses your own logon');
+    const password = process.env[PASSWORD_VARIABLE];
+    if (password === undefined) throw new UsageError(`--user needs the password in the ${PASSWORD_VARIABLE} environment variable`);
+    options.credentials = { user, password, domain: single(args, 'domain') };
+  } else if (single(args, 'domain')) {
+    throw new UsageError('--domain goes with --user');
+  }
+  return options;
+}
+
+function oneVm(args: ParsedArgs, command: string): string {
+  const vms = args.values.vm || [];
+  if (vms.length !== 1) throw new UsageError(`${command} needs exactly one --vm NAME`);
+  return vms[0];
+}
+
+function checkedTypes(args: ParsedArgs, known: readonly string[]): string[] | undefined {
+  const types = list(args, 'types');
+  if (types.length === 0) return undefined;
+  for (const type of types) {
+    if (!known.includes(type)) throw new UsageError(`--types: "${type}" is not one of ${known.join(', ')}`);
+  }
+  return types;
+}
+
+function wantedStates(args: ParsedArgs): VMState[] {
+  const names = list(args, 'state');
+  if (names.length === 0) throw new UsageError('wait needs --state (e.g. --state Running)');
+  return names.map((name) => {
+    const state = parseState(name);
+    if (state === undefined) {
+      throw new UsageError(`--state: "${name}" is not a VM state; use one of ${Object.keys(VMState).filter((k) => Number.isNaN(Number(k))).join(', ')} or 0-10`);
+    }
+    return state;
+  });
+}
+
+/** Checks what each command needs before connecting, so that usage errors exit 2 without COM work. */
+function checkCommand(args: ParsedArgs): void {
+  connectOptions(args);
+  seconds(args, 'timeout');
+  seconds(args, 'duration');
+  switch (args.command) {
+    case 'watch':
+      checkedTypes(args, (args.values.vm ? virtualMachineEventTypes : virtualServerEventTypes) as readonly string[]);
+      break;
+    case 'wait':
+      oneVm(args, 'wait');
+      wantedStates(args);
+      break;
+    case 'inspect':
+      if ((args.values.vm || []).length > 1) throw new UsageError('inspect takes at most one --vm');
+      break;
+    case 'list':
+      break;
+    default:
+      oneVm(args, args.command as string);
+  }
+}
+
+async function watch(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+  const json = args.flags.has('json');
+  const print = (event: Parameters<typeof eventLine>[0]): void => out(json ? eventJson(event) : eventLine(event));
+  const reconnect = args.flags.has('reconnect');
+  const names = args.values.vm;
+  const streams = names
+    ? await Promise.all(names.map(async (name) => (await server.findVirtualMachine(name)).events({
+      signal: interrupt, reconnect, types: checkedTypes(args, virtualMachineEventTypes) as typeof virtualMachineEventTypes[number][] | undefined,
+    })))
+    : [server.events({ signal: interrupt, reconnect, types: checkedTypes(args, virtualServerEventTypes) as typeof virtualServerEventTypes[number][] | undefined })];
+  await Promise.all(streams.map((stream) => stream.ready()));
+  const duration = seconds(args, 'duration');
+  const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
+  if (!json) process.stderr.write(`watching ${names ? names.map((n) => `"${n}"`).join(', ') : `every VM on ${server.where}`}; Ctrl-C stops\n`);
+  try {
+    await Promise.all(streams.map(async (stream) => {
+      try {
+        for await (const event of stream) print(event);
+      } catch (error) {
+        if (!(error instanceof AbortError)) throw error;
+      }
+    }));
+  } finally {
+    if (timer) clearTimeout(timer);
+    await Promise.all(streams.map((stream) => stream.return()));
+  }
+}
+
+async function listVms(server: VirtualServer, args: ParsedArgs): Promise<void> {
+  const vms = await server.virtualMachines();
+  const rows = await Promise.all(vms.map(async (vm) => ({ name: vm.name, state: await vm.state() })));
+  if (args.flags.has('json')) {
+    out(toJson(rows.map((row) => ({ name: row.name, state: row.state, stateName: stateName(row.state) }))));
+    return;
+  }
+  if (rows.length === 0) {
+    out(`no virtual machines on ${server.where}`);
+    return;
+  }
+  const width = Math.max(4, ...rows.map((row) => row.name.length));
+  out(`${'NAME'.padEnd(width)}  STATE`);
+  for (const row of rows) out(`${row.name.padEnd(width)}  ${stateName(row.state)}`);
+}
+
+function printState(vm: VirtualMachine, state: VMState, args: ParsedArgs): void {
+  out(args.flags.has('json') ? toJson({ vm: vm.name, state, stateName: stateName(state) }) : `${vm.name}: ${stateName(state)}`);
+}
+
+async function waitCommand(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+  const vm = await server.findVirtualMachine(oneVm(args, 'wait'));
+  const state = await vm.waitForState(wantedStates(args), { timeout: seconds(args, 'timeout'), signal: interrupt });
+  printState(vm, state, args);
+}
+
+const controlMethods = {
+  start: 'startup', stop: 'turnOff', save: 'save', pause: 'pause', resume: 'resume', reset: 'reset',
+} as const;
+
+async function control(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt, command: keyof typeof controlMethods): Promise<void> {
+  const vm = await server.findVirtualMachine(oneVm(args, command));
+  await vm[controlMethods[command]]({ timeout: seconds(args, 'timeout'), signal: interrupt });
+  printState(vm, await vm.state(), args);
+}
+
+async function inspect(server: VirtualServer, args: ParsedArgs): Promise<void> {
+  const name = single(args, 'vm');
+  const vm = name ? await server.findVirtualMachine(name) : (await server.virtualMachines())[0];
+  const serverInterfaces = await server.eventInterfaces();
+  const vmInterfaces = vm ? await vm.eventInterfaces() : undefined;
+  if (args.flags.has('json')) {
+    out(toJson({ server: serverInterfaces, vm: vm ? { name: vm.name, interfaces: vmInterfaces } : null }));
+    return;
+  }
+  out(describeInterfaces(`Virtual Server on ${server.where} (IVMVirtualServer)`, serverInterfaces));
+  if (vm && vmInterfaces) out(describeInterfaces(`virtual machine "${vm.name}" (IVMVirtualMachine)`, vmInterfaces));
+  else out('no virtual machine to inspect: define one, or pass --vm NAME');
+}
+
+async function run(args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+  const server = await connect(connectOptions(args));
+  try {
+    switch (args.command) {
+      case 'watch': return await watch(server, args, interrupt);
+      case 'list': return await listVms(server, args);
+      case 'wait': return await waitCommand(server, args, interrupt);
+      case 'inspect': return await inspect(server, args);
+      default: return await control(server, args, interrupt, args.command as keyof typeof controlMethods);
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require(path.join(__dirname, '..', 'package.json')) as { version: string }).version;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    if (args.version) {
+      out(packageVersion());
+      return 0;
+    }
+    if (!args.command) throw new UsageError('no command given');
+    checkCommand(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`vsevents: ${error.message} (see vsevents --help)\n`);
+    return 2;
+  }
+  const interrupt = new Interrupt();
+  const onSignal = (): void => interrupt.abort('interrupted');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await run(args, interrupt);
+    return 0;
+  } catch (error) {
+    if (error instanceof AbortError && args.command === 'watch') return 0;
+    const err = error as { message?: string; code?: string };
+    const code = err.code ? ` [${err.code}]` : '';
+    process.stderr.write(`vsevents: ${oneLine(error instanceof AbortError ? 'interrupted' : String(err.message))}${code}\n`);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`vsevents: internal error: ${oneLine(String(error && error.stack))}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
