@@ -1,0 +1,272 @@
+'use strict';
+// The public API (require of the repo as the package) end to end against the simulator build of this run
+// (VSE_SIMULATOR_BUILD): lookup, typed events of both interfaces, the shutdown answer, queue bounds,
+// filters, abort, several streams, close. Control methods: api-control.test.js. Waits are on conditions.
+const assert = require('assert');
+const h = require('./fixtures/bridge/harness');
+
+const api = require(h.repoRoot);
+const { VMState } = api;
+const build = h.sim.simulatorBuild();
+
+describe(`public API against the simulator (build: ${build})`, function () {
+  this.timeout(120000);
+  let binding;
+  let control;
+  let server;
+
+  before(async function () {
+    binding = api.loadBinding();
+    const connected = await h.connectSimulator(binding, build);
+    control = connected.control;
+    binding.release(connected.server);
+    server = await api.connect();
+  });
+
+  after(async function () {
+    if (server) await server.close();
+    if (control) binding.release(control);
+  });
+
+  function fire(verb, ...args) {
+    return binding.call(control, verb, args);
+  }
+
+  async function newVm(prefix, state = VMState.TurnedOff) {
+    const name = await h.defineVm(binding, control, prefix, state);
+    return server.findVirtualMachine(name);
+  }
+
+  async function take(stream, count) {
+    const events = [];
+    for (let i = 0; i < count; i++) {
+      const { value, done } = await stream.next();
+      assert.ok(!done, `the stream ended after ${i} of ${count} events`);
+      events.push(value);
+    }
+    return events;
+  }
+
+  it('reads the server and finds VMs by name, case-insensitively', async function () {
+    assert.match(await server.name(), /simulated/);
+    assert.match(await server.version(), /^1\.1\./);
+    const vm = await newVm('lookup');
+    const again = await server.findVirtualMachine(vm.name.toUpperCase());
+    assert.strictEqual(again.name, vm.name);
+    const names = (await server.virtualMachines()).map((v) => v.name);
+    assert.ok(names.includes(vm.name), names.join(', '));
+    assert.strictEqual(await vm.state(), VMState.TurnedOff);
+    assert.match(await vm.configId(), /^\{[0-9A-F-]{36}\}$/i);
+    assert.strictEqual(await vm.file(), `C:\\Virtual Machines\\${vm.name}\\${vm.name}.vmc`);
+  });
+
+  it('rejects ERR_VS_VM_NOT_FOUND for an unknown name', async function () {
+    await assert.rejects(server.findVirtualMachine('no such vm here'), { code: 'ERR_VS_VM_NOT_FOUND', name: 'VirtualServerError' });
+  });
+
+  it('yields every IVMVirtualMachineEvents event, typed, in order', async function () {
+    const vm = await newVm('vm-events', VMState.Paused);
+    const stream = vm.events();
+    await stream.ready();
+    const when = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
+    await fire('FireStateChange', vm.name, VMState.Running);
+    await fire('FireHeartbeatStopped', vm.name);
+    await fire('FireTripleFault', vm.name);
+    await fire('FireReset', vm.name);
+    await fire('FireConfigurationChanged', vm.name, 'note', 'Grüße, 世界');
+    await fire('FireConfigurationChanged', vm.name, 'memory', 512);
+    await fire('FireConfigurationChanged', vm.name, 'when', when);
+    await fire('FireConfigurationChanged', vm.name, 'flag', true);
+    await fire('FireRequestShutdown', vm.name);
+    const events = await take(stream, 9);
+    assert.deepStrictEqual(events.map((e) => e.type), [
+      'stateChange', 'heartbeatStopped', 'tripleFault', 'reset',
+      'configurationChanged', 'configurationChanged', 'configurationChanged', 'configurationChanged', 'requestShutdown',
+    ]);
+    assert.ok(events.every((e) => e.vm === vm.name && e.time instanceof Date));
+    assert.strictEqual(events[0].state, VMState.Running);
+    assert.deepStrictEqual(events.slice(4, 8).map((e) => [e.key, e.value]), [
+      ['note', 'Grüße, 世界'], ['memory', 512], ['when', when], ['flag', true],
+    ]);
+    // Only the vtable build's OnRequestShutdown has the [out] isAllowed; the addon answers allow by default.
+    assert.strictEqual(events[8].allowed, build === 'vtable' ? true : null);
+    await stream.return();
+  });
+
+  it('yields every IVMVirtualServerEvents event, typed, in order', async function () {
+    const vm = await newVm('server-events');
+    const stream = server.events();
+    await stream.ready();
+    await fire('FireStateChange', vm.name, VMState.Running);
+    await fire('FireHeartbeatStopped', vm.name);
+    await fire('FireEventLogged', 4711);
+    await fire('FireServiceEvent', 815);
+    const events = await take(stream, 4);
+    assert.deepStrictEqual(events.map((e) => [e.type, e.vm || e.messageId]), [
+      ['vmStateChange', vm.name], ['vmHeartbeatStopped', vm.name], ['eventLogged', 4711], ['serviceEvent', 815],
+    ]);
+    assert.strictEqual(events[0].state, VMState.Running);
+    await stream.return();
+  });
+
+  it("requestShutdown: 'deny' keeps the VM on where the host asks (vtable build)", async function () {
+    if (build !== 'vtable') this.skip(); // the dispinterface build's OnRequestShutdown has no answer to give
+    const vm = await newVm('deny', VMState.Running);
+    const stream = vm.events({ requestShutdown: 'deny' });
+    await stream.ready();
+    await fire('FireRequestShutdown', vm.name);
+    const [event] = await take(stream, 1);
+    assert.deepStrictEqual([event.type, event.allowed], ['requestShutdown', false]);
+    await h.waitIdle(binding, control);
+    assert.strictEqual(await fire('ShutdownOutcome', vm.name), 'refused');
+    assert.strictEqual(await vm.state(), VMState.Running);
+    await stream.return();
+  });
+
+  it('types filters the stream', async function () {
+    const vm = await newVm('types');
+    const stream = vm.events({ types: ['configurationChanged'] });
+    await stream.ready();
+    await fire('FireHeartbeatStopped', vm.name);
+    await fire('FireReset', vm.name);
+    await fire('FireConfigurationChanged', vm.name, 'only', 'this');
+    const [event] = await take(stream, 1);
+    assert.deepStrictEqual([event.type, event.key], ['configurationChanged', 'only']);
+    await stream.return();
+  });
+
+  it("a burst beyond maxQueue with overflow 'error' delivers what was queued, then ERR_VS_EVENT_QUEUE_OVERFLOW", async function () {
+    const vm = await newVm('overflow');
+    const stream = vm.events({ maxQueue: 50 });
+    await stream.ready();
+    await fire('FireBurst', 'OnConfigurationChanged', 500, vm.name);
+    await h.waitIdle(binding, control);
+    const values = [];
+    let failure;
+    try {
+      for await (const event of stream) values.push(event.value);
+    } catch (error) {
+      failure = error;
+    }
+    assert.ok(failure, 'the stream ended with an error');
+    assert.strictEqual(failure.code, 'ERR_VS_EVENT_QUEUE_OVERFLOW');
+    assert.ok(values.length >= 50 && values.length < 500, `delivered ${values.length}`);
+    assert.deepStrictEqual(values.slice(0, 50), Array.from({ length: 50 }, (_, i) => i + 1), 'in order, from the first');
+    await h.waitUntil(async () => (await fire('AdvisedSinkCount', vm.name)) === 0, 'the sink to be unadvised');
+  });
+
+  it("overflow 'drop-oldest' keeps the newest and counts what it dropped", async function () {
+    const vm = await newVm('drop');
+    const stream = vm.events({ maxQueue: 10, overflow: 'drop-oldest' });
+    await stream.ready();
+    await fire('FireBurst', 'OnConfigurationChanged', 300, vm.name);
+    await h.waitIdle(binding, control);
+    // Wait until the last value has arrived in the queue: the newest is always kept.
+    const values = [];
+    for (;;) {
+      const { value } = await stream.next();
+      values.push(value.value);
+      if (value.value === 300) break;
+    }
+    assert.strictEqual(values.length + stream.dropped, 300, `read ${values.length}, dropped ${stream.dropped}`);
+    assert.ok(stream.dropped > 0);
+    await stream.return();
+  });
+
+  it('several streams on one VM each get every event', async function () {
+    const vm = await newVm('fanout');
+    const streams = [vm.events(), vm.events(), (await server.findVirtualMachine(vm.name)).events()];
+    await Promise.all(streams.map((s) => s.ready()));
+    assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 3);
+    await fire('FireBurst', 'OnConfigurationChanged', 20, vm.name);
+    for (const stream of streams) {
+      assert.deepStrictEqual((await take(stream, 20)).map((e) => e.value), Array.from({ length: 20 }, (_, i) => i + 1));
+    }
+    await Promise.all(streams.map((s) => s.return()));
+    assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 0, 'return() unadvised every sink');
+  });
+
+  it('abort rejects the pending next() with AbortError (cause: the reason) and unadvises', async function () {
+    const vm = await newVm('abort');
+    const controller = new AbortController();
+    const stream = vm.events({ signal: controller.signal });
+    const pending = stream.next();
+    await stream.ready();
+    assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 1);
+    const reason = new Error('stop watching');
+    controller.abort(reason);
+    await assert.rejects(pending, (error) => error.name === 'AbortError' && error.cause === reason);
+    await h.waitUntil(async () => (await fire('AdvisedSinkCount', vm.name)) === 0, 'the sink to be unadvised');
+  });
+
+  it('waitForState resolves on a state fired after it subscribed', async function () {
+    const vm = await newVm('wait');
+    const waiting = vm.waitForState([VMState.Running, VMState.Paused], { timeout: 60000 });
+    await h.waitUntil(async () => (await fire('AdvisedSinkCount', vm.name)) === 1, 'waitForState to subscribe');
+    await fire('FireStateChange', vm.name, VMState.Paused);
+    assert.strictEqual(await waiting, VMState.Paused);
+    assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 0);
+  });
+
+  it('waitForState times out with ERR_VS_TIMEOUT and unadvises', async function () {
+    const vm = await newVm('wait-timeout');
+    await assert.rejects(vm.waitForState(VMState.Running, { timeout: 200 }), { code: 'ERR_VS_TIMEOUT' });
+    await h.waitUntil(async () => (await fire('AdvisedSinkCount', vm.name)) === 0, 'the sink to be unadvised');
+  });
+
+  it('close() ends every stream of the server and its VMs and unadvises them', async function () {
+    const other = await api.connect();
+    const vm = await other.findVirtualMachine((await newVm('close')).name);
+    const streams = [vm.events(), other.events()];
+    const pending = streams.map((s) => s.next());
+    await Promise.all(streams.map((s) => s.ready()));
+    assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 1);
+    await other.close();
+    for (const result of await Promise.all(pending)) assert.deepStrictEqual(result, { done: true, value: undefined });
+    assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 0);
+    await assert.rejects(other.name(), { code: 'ERR_VS_CLOSED' });
+  });
+
+  it('lists the discovered event interfaces of the server and a VM', async function () {
+    const vm = await newVm('inspect');
+    const [serverEvents] = await server.eventInterfaces();
+    const [vmEvents] = await vm.eventInterfaces();
+    assert.strictEqual(serverEvents.name, 'IVMVirtualServerEvents');
+    assert.strictEqual(vmEvents.name, 'IVMVirtualMachineEvents');
+    assert.strictEqual(vmEvents.kind, build === 'dispatch' ? 'dispinterface' : 'vtable');
+  });
+
+  it('a stream whose server dies ends with ERR_VS_DISCONNECTED (last: it kills the simulator)', async function () {
+    // Under Wine 8.0 a process that held proxies of a killed server cannot activate the class again, so
+    // this process lets go of everything first and a child process watches the crash.
+    await server.close();
+    binding.release(control);
+    server = control = undefined;
+    const child = `
+      const api = require(${JSON.stringify(h.repoRoot)});
+      const binding = api.loadBinding();
+      (async () => {
+        const control = await binding.connect({ progId: ${JSON.stringify(h.sim.CONTROL_PROGID)} });
+        const name = 'dies-' + process.pid;
+        await binding.call(control, 'DefineVirtualMachine', [name, 1]);
+        const server = await api.connect({ probeInterval: 500 });
+        const stream = (await server.findVirtualMachine(name)).events();
+        await stream.ready();
+        binding.call(control, 'Crash', [3]).catch(() => undefined);
+        try {
+          for await (const event of stream) void event;
+          console.log(JSON.stringify({ code: 'ended without error' }));
+        } catch (error) {
+          console.log(JSON.stringify({ code: error.code, hresult: error.hresult, message: error.message }));
+        }
+      })().catch((error) => { console.error(error); process.exitCode = 1; });`;
+    const { spawnSync } = require('child_process');
+    const result = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', timeout: 110000 });
+    assert.strictEqual(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    const outcome = JSON.parse(result.stdout.trim().split('\n').pop());
+    assert.strictEqual(outcome.code, 'ERR_VS_DISCONNECTED', outcome.message);
+    assert.ok(outcome.hresult >= 0x80000000, `with the HRESULT: ${outcome.message}`);
+    assert.match(outcome.message, /virtual machine "dies-\d+"/);
+    await h.sim.waitForNoSimulator();
+  });
+});
