@@ -25,6 +25,7 @@ const optionSpecs: Record<string, OptionSpec> = {
   state: { value: true, repeatable: true },
   timeout: { value: true },
   duration: { value: true },
+  count: { value: true },
   json: { value: false },
   reconnect: { value: false },
   help: { value: false },
@@ -36,7 +37,7 @@ export type Command = (typeof commands)[number];
 
 /** Options each command accepts besides the connection ones (host, clsid, prog-id, user, domain). */
 const commandOptions: Record<Command, string[]> = {
-  watch: ['vm', 'types', 'json', 'duration', 'reconnect'],
+  watch: ['vm', 'types', 'json', 'duration', 'count', 'reconnect'],
   list: ['json'],
   wait: ['vm', 'state', 'timeout', 'json'],
   start: ['vm', 'timeout', 'json'],
@@ -113,6 +114,14 @@ export function list(args: ParsedArgs, name: string): string[] {
   return values.reduce<string[]>((all, v) => all.concat(v.split(',').map((s) => s.trim()).filter(Boolean)), []);
 }
 
+/** A positive whole number, or undefined. */
+export function count(args: ParsedArgs, name: string): number | undefined {
+  const text = single(args, name);
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} must be a whole number above 0, not "${text}"`);
+  return Number(text);
+}
+
 /** A duration in seconds (decimals allowed) as milliseconds. */
 export function seconds(args: ParsedArgs, name: string): number | undefined {
   const text = single(args, name);
@@ -127,10 +136,11 @@ export const usage = `Usage: vsevents <command> [options]
 Watch and drive Microsoft Virtual Server 2005 R2 virtual machines.
 
 Commands:
-  watch [--vm NAME]... [--types T,...] [--json] [--duration S] [--reconnect]
-        Print events until Ctrl-C: every VM's state changes, heartbeats and log events
-        (server events); with --vm, the events of those VMs (state, heartbeat, shutdown
-        requests, resets, triple faults, configuration changes).
+  watch [--vm NAME]... [--types T,...] [--json] [--duration S] [--count N] [--reconnect]
+        Print events until Ctrl-C (or for S seconds, or until N events): every VM's
+        state changes, heartbeats and log events (server events); with --vm, the events
+        of those VMs (state, heartbeat, shutdown requests, resets, triple faults,
+        configuration changes). --reconnect survives a restart of the service.
   list [--json]                       Virtual machines and their states.
   wait --vm NAME --state S[,S] [--timeout S]
                                       Wait until the VM is in one of the states

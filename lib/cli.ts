@@ -2,7 +2,7 @@
 // `vsevents`: watch, list, wait for and control Virtual Server VMs from a shell or a script.
 // Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line. Ctrl-C ends cleanly.
 import * as path from 'path';
-import { ParsedArgs, UsageError, list, parseArgs, seconds, single, usage } from './cli-args';
+import { ParsedArgs, UsageError, count, list, parseArgs, seconds, single, usage } from './cli-args';
 import { describeInterfaces, eventJson, eventLine, toJson } from './cli-format';
 import { AbortError } from './errors';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from './events';
@@ -72,6 +72,7 @@ function checkCommand(args: ParsedArgs): void {
   connectOptions(args);
   seconds(args, 'timeout');
   seconds(args, 'duration');
+  count(args, 'count');
   switch (args.command) {
     case 'watch':
       checkedTypes(args, (args.values.vm ? virtualMachineEventTypes : virtualServerEventTypes) as readonly string[]);
@@ -103,11 +104,15 @@ async function watch(server: VirtualServer, args: ParsedArgs, interrupt: Interru
   await Promise.all(streams.map((stream) => stream.ready()));
   const duration = seconds(args, 'duration');
   const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
+  let remaining = count(args, 'count');
   if (!json) process.stderr.write(`watching ${names ? names.map((n) => `"${n}"`).join(', ') : `every VM on ${server.where}`}; Ctrl-C stops\n`);
   try {
     await Promise.all(streams.map(async (stream) => {
       try {
-        for await (const event of stream) print(event);
+        for await (const event of stream) {
+          print(event);
+          if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
+        }
       } catch (error) {
         if (!(error instanceof AbortError)) throw error;
       }

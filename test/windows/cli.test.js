@@ -1,0 +1,165 @@
+'use strict';
+// `vsevents` spawned with Windows node against the simulator build of this run (VSE_SIMULATOR_BUILD):
+// output parsed, exit codes checked. Runs that must see events wait until the CLI's sink is advised.
+const assert = require('assert');
+const { spawn } = require('child_process');
+const path = require('path');
+const h = require('./fixtures/bridge/harness');
+
+const api = require(h.repoRoot);
+const { VMState } = api;
+const build = h.sim.simulatorBuild();
+const cli = path.join(h.repoRoot, 'dist', 'cli.js');
+
+/** Starts vsevents; `done` resolves with { status, stdout, stderr }. */
+function vsevents(...args) {
+  const child = spawn(process.execPath, [cli, ...args], { windowsHide: true });
+  const result = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk) => { result.stdout += chunk; });
+  child.stderr.setEncoding('utf8').on('data', (chunk) => { result.stderr += chunk; });
+  const done = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve(Object.assign(result, { status })));
+  });
+  return { child, result, done };
+}
+
+function jsonLines(text) {
+  return text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+describe(`vsevents against the simulator (build: ${build})`, function () {
+  this.timeout(120000);
+  let binding;
+  let control;
+
+  before(async function () {
+    binding = api.loadBinding();
+    const connected = await h.connectSimulator(binding, build);
+    control = connected.control;
+    binding.release(connected.server);
+  });
+
+  after(function () {
+    if (control) binding.release(control);
+  });
+
+  function fire(verb, ...args) {
+    return binding.call(control, verb, args);
+  }
+
+  function sinksOn(vmName) {
+    return fire('AdvisedSinkCount', vmName);
+  }
+
+  it('list prints each VM with its state name, and --json an array', async function () {
+    const name = await h.defineVm(binding, control, 'cli list', VMState.Paused);
+    const text = await vsevents('list').done;
+    assert.strictEqual(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^NAME +STATE\n/);
+    assert.ok(text.stdout.split('\n').some((line) => line.startsWith(name) && /\bPaused$/.test(line)), text.stdout);
+    const json = await vsevents('list', '--json').done;
+    assert.strictEqual(json.status, 0, json.stderr);
+    const row = JSON.parse(json.stdout).find((r) => r.name === name);
+    assert.deepStrictEqual(row, { name, state: VMState.Paused, stateName: 'Paused' });
+  });
+
+  it('watch --vm --json prints one JSON object an event, and --count ends it with 0', async function () {
+    const name = await h.defineVm(binding, control, 'cli-watch');
+    const run = vsevents('watch', '--vm', name, '--json', '--count', '3');
+    await h.waitUntil(async () => (await sinksOn(name)) === 1, 'vsevents to subscribe');
+    await fire('FireStateChange', name, VMState.Running);
+    await fire('FireConfigurationChanged', name, 'note', 'Grüße');
+    await fire('FireHeartbeatStopped', name);
+    const { status, stdout, stderr } = await run.done;
+    assert.strictEqual(status, 0, stderr);
+    const events = jsonLines(stdout);
+    assert.deepStrictEqual(events.map((e) => e.type), ['stateChange', 'configurationChanged', 'heartbeatStopped']);
+    assert.deepStrictEqual([events[0].vm, events[0].state, events[0].stateName], [name, 5, 'Running']);
+    assert.deepStrictEqual([events[1].key, events[1].value], ['note', 'Grüße']);
+    assert.ok(!Number.isNaN(Date.parse(events[0].time)), 'time is an ISO date');
+    await h.waitUntil(async () => (await sinksOn(name)) === 0, 'its sink to be unadvised');
+  });
+
+  it('watch prints human-readable lines of server events with local time and state names', async function () {
+    const name = await h.defineVm(binding, control, 'cli-human');
+    const run = vsevents('watch', '--types', 'vmStateChange,eventLogged', '--count', '2');
+    await h.waitUntil(async () => (await sinksOn('')) >= 1 && run.result.stderr.includes('watching'), 'vsevents to subscribe');
+    await fire('FireHeartbeatStopped', name); // filtered out by --types
+    await fire('FireStateChange', name, VMState.Saving);
+    await fire('FireEventLogged', 1234);
+    const { status, stdout, stderr } = await run.done;
+    assert.strictEqual(status, 0, stderr);
+    const lines = stdout.trim().split('\n');
+    assert.strictEqual(lines.length, 2, stdout);
+    assert.match(lines[0], new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  ${name}  vmStateChange  Saving$`));
+    assert.match(lines[1], /^\d\d:\d\d:\d\d\.\d{3}  -  eventLogged  message 1234$/);
+  });
+
+  it('wait exits 0 once the VM reaches a wanted state', async function () {
+    const name = await h.defineVm(binding, control, 'cli-wait');
+    const run = vsevents('wait', '--vm', name, '--state', 'Running,Paused', '--timeout', '60');
+    await h.waitUntil(async () => (await sinksOn(name)) === 1, 'vsevents to subscribe');
+    await fire('FireStateChange', name, VMState.Paused);
+    const { status, stdout, stderr } = await run.done;
+    assert.strictEqual(status, 0, stderr);
+    assert.strictEqual(stdout, `${name}: Paused\n`);
+  });
+
+  it('wait exits 1 with one line on stderr when it times out', async function () {
+    const name = await h.defineVm(binding, control, 'cli-timeout');
+    const { status, stdout, stderr } = await vsevents('wait', '--vm', name, '--state', 'Running', '--timeout', '0.3').done;
+    assert.strictEqual(status, 1);
+    assert.strictEqual(stdout, '');
+    assert.match(stderr, /^vsevents: timed out after 300 ms waiting for virtual machine "cli-timeout-[^"]+" to reach Running \[ERR_VS_TIMEOUT\]\n$/);
+  });
+
+  it('pause and resume a VM, printing its state', async function () {
+    const name = await h.defineVm(binding, control, 'cli-pause', VMState.Running);
+    const paused = await vsevents('pause', '--vm', name).done;
+    assert.strictEqual(paused.status, 0, paused.stderr);
+    assert.strictEqual(paused.stdout, `${name}: Paused\n`);
+    const resumed = await vsevents('resume', '--vm', name, '--json').done;
+    assert.strictEqual(resumed.status, 0, resumed.stderr);
+    assert.deepStrictEqual(JSON.parse(resumed.stdout), { vm: name, state: VMState.Running, stateName: 'Running' });
+  });
+
+  it('a refused control exits 1 with the documented error in one line', async function () {
+    const name = await h.defineVm(binding, control, 'cli-refused', VMState.TurnedOff);
+    const { status, stderr } = await vsevents('pause', '--vm', name).done;
+    assert.strictEqual(status, 1);
+    assert.match(stderr, /^vsevents: pausing virtual machine "cli-refused-[^"]+": .*VM_E_VM_NOT_RUNNING.* \[ERR_VS_COM_ERROR\]\n$/);
+  });
+
+  it('an unknown VM exits 1 with ERR_VS_VM_NOT_FOUND', async function () {
+    const { status, stderr } = await vsevents('wait', '--vm', 'no such vm', '--state', 'Running').done;
+    assert.strictEqual(status, 1);
+    assert.match(stderr, /^vsevents: no virtual machine is named "no such vm".*\[ERR_VS_VM_NOT_FOUND\]\n$/);
+  });
+
+  it('inspect prints what discovery found: names, IIDs, kinds, DISPIDs, slots, parameter types', async function () {
+    const name = await h.defineVm(binding, control, 'cli-inspect');
+    const text = await vsevents('inspect', '--vm', name).done;
+    assert.strictEqual(text.status, 0, text.stderr);
+    const kind = build === 'dispatch' ? 'dispinterface' : 'vtable';
+    assert.match(text.stdout, new RegExp(`IVMVirtualServerEvents \\{[0-9A-F-]{36}\\} \\(${kind}\\)`));
+    assert.match(text.stdout, new RegExp(`IVMVirtualMachineEvents \\{[0-9A-F-]{36}\\} \\(${kind}\\)`));
+    assert.match(text.stdout, /OnVMStateChange\(\[in\] BSTR virtualMachineConfig, \[in\] VMVMState virtualMachineState\)  dispid \d+  slot /);
+    if (build === 'vtable') assert.match(text.stdout, /OnRequestShutdown\(\[out\] VARIANT_BOOL\* isAllowed\)  dispid \d+  slot \d+/);
+    const json = await vsevents('inspect', '--vm', name, '--json').done;
+    const parsed = JSON.parse(json.stdout);
+    assert.strictEqual(parsed.vm.name, name);
+    assert.strictEqual(parsed.vm.interfaces[0].name, 'IVMVirtualMachineEvents');
+    assert.strictEqual(parsed.server[0].kind, kind);
+  });
+
+  it('NODE_DEBUG=virtual-server-events traces connection and subscription on stderr', async function () {
+    const child = spawn(process.execPath, [cli, 'list'], { env: Object.assign({}, process.env, { NODE_DEBUG: 'virtual-server-events' }), windowsHide: true });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    assert.strictEqual(status, 0, stderr);
+    assert.match(stderr, /VIRTUAL-SERVER-EVENTS \d+: connecting to Virtual Server on this host/);
+    assert.match(stderr, /closed the connection/);
+  });
+});
