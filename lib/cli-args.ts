@@ -28,6 +28,7 @@ const optionSpecs: Record<string, OptionSpec> = {
   count: { value: true },
   json: { value: false },
   reconnect: { value: false },
+  all: { value: false },
   help: { value: false },
   version: { value: false },
 };
@@ -37,7 +38,7 @@ export type Command = (typeof commands)[number];
 
 /** Options each command accepts besides the connection ones (host, clsid, prog-id, user, domain). */
 const commandOptions: Record<Command, string[]> = {
-  watch: ['vm', 'types', 'json', 'duration', 'count', 'reconnect'],
+  watch: ['vm', 'all', 'types', 'json', 'duration', 'count', 'reconnect'],
   list: ['json'],
   wait: ['vm', 'state', 'timeout', 'json'],
   start: ['vm', 'timeout', 'json'],
@@ -136,11 +137,12 @@ export const usage = `Usage: vsevents <command> [options]
 Watch and drive Microsoft Virtual Server 2005 R2 virtual machines.
 
 Commands:
-  watch [--vm NAME]... [--types T,...] [--json] [--duration S] [--count N] [--reconnect]
+  watch [--vm NAME]... [--all] [--types T,...] [--json] [--duration S] [--count N] [--reconnect]
         Print events until Ctrl-C (or for S seconds, or until N events): every VM's
         state changes, heartbeats and log events (server events); with --vm, the events
         of those VMs (state, heartbeat, shutdown requests, resets, triple faults,
-        configuration changes). --reconnect survives a restart of the service.
+        configuration changes); with --all, both: every event of every VM that exists
+        when watch starts, and the log events. --reconnect survives a service restart.
   list [--json]                       Virtual machines and their states.
   wait --vm NAME --state S[,S] [--timeout S]
                                       Wait until the VM is in one of the states

@@ -75,7 +75,8 @@ function checkCommand(args: ParsedArgs): void {
   count(args, 'count');
   switch (args.command) {
     case 'watch':
-      checkedTypes(args, (args.values.vm ? virtualMachineEventTypes : virtualServerEventTypes) as readonly string[]);
+      if (args.values.vm && args.flags.has('all')) throw new UsageError('watch takes --vm NAME... or --all, not both');
+      checkedTypes(args, watchableTypes(args));
       break;
     case 'wait':
       oneVm(args, 'wait');
@@ -91,34 +92,67 @@ function checkCommand(args: ParsedArgs): void {
   }
 }
 
+type WatchedEvent = Parameters<typeof eventLine>[0];
+type WatchStream = AsyncIterableIterator<WatchedEvent> & { ready(): Promise<void>; return(): Promise<unknown> };
+
+/** Server events only in --all mode: the VMs' own streams carry their state changes and heartbeats. */
+const serverOnlyTypes = ['eventLogged', 'serviceEvent', 'reconnected'];
+
+function watchableTypes(args: ParsedArgs): readonly string[] {
+  if (args.values.vm) return virtualMachineEventTypes;
+  if (args.flags.has('all')) return Array.from(new Set([...virtualMachineEventTypes, ...serverOnlyTypes]));
+  return virtualServerEventTypes;
+}
+
+/** Narrows the --types filter to the types one kind of stream has; undefined = no filter. */
+function typesFor<T extends string>(wanted: string[] | undefined, known: readonly T[], fallback?: T[]): T[] | undefined {
+  if (!wanted) return fallback;
+  return known.filter((type) => wanted.includes(type));
+}
+
+async function openWatchStreams(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<{ streams: WatchStream[]; what: string }> {
+  const reconnect = args.flags.has('reconnect');
+  const wanted = checkedTypes(args, watchableTypes(args));
+  const vmStream = (vm: VirtualMachine): WatchStream => vm.events({ signal: interrupt, reconnect, types: typesFor(wanted, virtualMachineEventTypes) });
+  const names = args.values.vm;
+  if (names) {
+    const vms = await Promise.all(names.map((name) => server.findVirtualMachine(name)));
+    return { streams: vms.map(vmStream), what: names.map((n) => `"${n}"`).join(', ') };
+  }
+  if (!args.flags.has('all')) {
+    return { streams: [server.events({ signal: interrupt, reconnect, types: typesFor(wanted, virtualServerEventTypes) })], what: `every VM on ${server.where}` };
+  }
+  const streams = (await server.virtualMachines()).map(vmStream);
+  const serverTypes = typesFor(wanted, virtualServerEventTypes.filter((t) => serverOnlyTypes.includes(t)), ['eventLogged', 'serviceEvent']);
+  if (serverTypes && serverTypes.length > 0) streams.push(server.events({ signal: interrupt, reconnect, types: serverTypes }));
+  return { streams, what: `every event of every VM on ${server.where}` };
+}
+
 async function watch(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
   const json = args.flags.has('json');
-  const print = (event: Parameters<typeof eventLine>[0]): void => out(json ? eventJson(event) : eventLine(event));
-  const reconnect = args.flags.has('reconnect');
-  const names = args.values.vm;
-  const streams = names
-    ? await Promise.all(names.map(async (name) => (await server.findVirtualMachine(name)).events({
-      signal: interrupt, reconnect, types: checkedTypes(args, virtualMachineEventTypes) as typeof virtualMachineEventTypes[number][] | undefined,
-    })))
-    : [server.events({ signal: interrupt, reconnect, types: checkedTypes(args, virtualServerEventTypes) as typeof virtualServerEventTypes[number][] | undefined })];
-  await Promise.all(streams.map((stream) => stream.ready()));
-  const duration = seconds(args, 'duration');
-  const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
-  let remaining = count(args, 'count');
-  if (!json) process.stderr.write(`watching ${names ? names.map((n) => `"${n}"`).join(', ') : `every VM on ${server.where}`}; Ctrl-C stops\n`);
+  const print = (event: WatchedEvent): void => out(json ? eventJson(event) : eventLine(event));
+  const { streams, what } = await openWatchStreams(server, args, interrupt);
   try {
-    await Promise.all(streams.map(async (stream) => {
-      try {
-        for await (const event of stream) {
-          print(event);
-          if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
+    await Promise.all(streams.map((stream) => stream.ready()));
+    const duration = seconds(args, 'duration');
+    const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
+    let remaining = count(args, 'count');
+    if (!json) process.stderr.write(`watching ${what}; Ctrl-C stops\n`);
+    try {
+      await Promise.all(streams.map(async (stream) => {
+        try {
+          for await (const event of stream) {
+            print(event);
+            if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
+          }
+        } catch (error) {
+          if (!(error instanceof AbortError)) throw error;
         }
-      } catch (error) {
-        if (!(error instanceof AbortError)) throw error;
-      }
-    }));
+      }));
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
   } finally {
-    if (timer) clearTimeout(timer);
     await Promise.all(streams.map((stream) => stream.return()));
   }
 }

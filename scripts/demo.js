@@ -1,14 +1,105 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run demo` until the live demo lands: builds everything and prints the addon's self-check
-// under Windows node (Wine on Linux).
-const { spawnSync } = require('child_process');
+// `npm run demo`: builds what is missing, registers the simulated Virtual Server under Wine, and runs
+// `vsevents watch --all` with Windows node against it while the simulator's scenario mode drives four
+// VMs through realistic life cycles. Stops by itself after a while, or on Ctrl-C, and leaves nothing running.
+// Usage: node scripts/demo.js [--seconds=N] [--build=dispatch|vtable] [--json]
+//        (env VSE_DEMO_SECONDS also sets the length; CI and tests use it to keep the run short)
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
+const rig = require('./rig-paths');
+const { windowsNodeCommand, toWindowsPath } = require('./wine-node');
 
-const build = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(1);
-const check = 'const b = require(process.argv[1]).loadBinding(); console.log(`virtual-server-events addon ${b.addonVersion} loaded in Windows node ${process.version} (Node-API ${b.napiVersion})`)';
-const bindingModule = path.join(__dirname, '..', 'dist', 'binding.js');
-const args = process.platform === 'win32' ? ['-e', check, bindingModule] : [path.join(__dirname, 'wine-node.js'), '-e', check, require('./wine-node').toWindowsPath(bindingModule)];
-const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(run.status === null ? 1 : run.status);
+const DEFAULT_SECONDS = 60;
+const BUILDS = ['dispatch', 'vtable'];
+
+function fail(message) {
+  process.stderr.write(`demo: ${message}\n`);
+  process.exit(1);
+}
+
+function parseOptions(argv) {
+  const options = { seconds: Number(process.env.VSE_DEMO_SECONDS || DEFAULT_SECONDS), build: 'dispatch', json: false };
+  for (const arg of argv) {
+    const [name, value] = arg.split('=');
+    if (name === '--seconds') options.seconds = Number(value);
+    else if (name === '--build') options.build = value;
+    else if (name === '--json' && value === undefined) options.json = true;
+    else fail(`unknown argument ${arg}; usage: npm run demo -- [--seconds=N] [--build=dispatch|vtable] [--json]`);
+  }
+  if (!(options.seconds > 0)) fail('the length must be a number of seconds above 0 (--seconds=N or VSE_DEMO_SECONDS)');
+  if (!BUILDS.includes(options.build)) fail(`--build must be one of ${BUILDS.join(', ')}`);
+  return options;
+}
+
+const simulatorDir = path.join(rig.repoRoot, 'build', 'simulator');
+const outputs = (build) => [
+  path.join(rig.repoRoot, 'dist', 'cli.js'),
+  path.join(rig.repoRoot, 'build', 'Release', 'virtual_server_events.node'),
+  path.join(simulatorDir, `vssim-${build}.exe`),
+  path.join(simulatorDir, 'vssim-client.exe'),
+];
+
+function run(command, args, what) {
+  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: rig.wineEnv() });
+  if (result.error) fail(`${what}: ${result.error.message}`);
+  if (result.status !== 0) fail(`${what} failed (exit ${result.status}): ${(result.stderr + result.stdout).trim()}`);
+  return result.stdout;
+}
+
+// The build is incremental, but a warm tree needs none of it: build only when something is missing.
+function buildWhatIsMissing(build) {
+  const missing = outputs(build).filter((file) => !fs.existsSync(file));
+  if (missing.length === 0) {
+    run(process.execPath, [path.join(__dirname, 'setup-rig.js'), '--quiet'], 'setting up Wine and Windows node');
+    return;
+  }
+  process.stdout.write(`demo: building (${missing.map((f) => path.relative(rig.repoRoot, f)).join(', ')} missing); the first time takes a few minutes\n`);
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
+  if (result.status !== 0) fail('the build failed (see above)');
+}
+
+// Ends every simulator process of this prefix (either build), so the one registered next is the one served.
+function stopSimulators() {
+  run('wine', [path.join(simulatorDir, 'vssim-client.exe'), '--kill'], 'stopping old simulator processes');
+}
+
+function runWatch(options) {
+  const cliArgs = [toWindowsPath(path.join(rig.repoRoot, 'dist', 'cli.js')), 'watch', '--all', `--duration=${options.seconds}`];
+  if (options.json) cliArgs.push('--json');
+  const { command, args } = windowsNodeCommand('main', cliArgs);
+  // Under Wine a LocalServer launched by activation inherits the activating client's environment:
+  // VSSIM_SCENARIO=1 makes the simulator define its demo VMs and start their life cycles at once.
+  const child = spawn(command, args, { stdio: 'inherit', env: rig.wineEnv({ VSSIM_SCENARIO: '1' }) });
+  // Wine turns SIGINT into a console Ctrl-C for node.exe, which vsevents handles as a clean stop.
+  const forward = () => child.kill('SIGINT');
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (status, signal) => {
+      process.removeListener('SIGINT', forward);
+      process.removeListener('SIGTERM', forward);
+      resolve(status === null ? `signal ${signal}` : status);
+    });
+  });
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  buildWhatIsMissing(options.build);
+  stopSimulators();
+  run('wine', [path.join(simulatorDir, `vssim-${options.build}.exe`), '/regserver'], `registering the ${options.build} simulator`);
+  process.stdout.write(
+    `demo: a simulated Virtual Server (${options.build} build) runs four VMs under Wine; ` +
+      `vsevents watches every event for ${options.seconds} s (Ctrl-C stops it sooner)\n`,
+  );
+  const status = await runWatch(options);
+  // The simulator exits after its last object is released; make sure of it even if vsevents was killed.
+  stopSimulators();
+  if (status !== 0) fail(`vsevents exited with ${status}`);
+  process.stdout.write('demo: done; nothing is left running\n');
+}
+
+main().catch((error) => fail(error.message));
