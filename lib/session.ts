@@ -5,12 +5,26 @@ import { debug } from './debug';
 import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventSource, EventStream, EventStreamOptions } from './event-stream';
 
+interface Held {
+  deref(): NativeObject | undefined;
+}
+const WeakRefClass = (globalThis as { WeakRef?: new (target: NativeObject) => Held }).WeakRef;
+const hold = (target: NativeObject): Held => (WeakRefClass ? new WeakRefClass(target) : { deref: () => target });
+/** Holders are swept of collected objects when there are this many. */
+const PRUNE_AT = 256;
+
 export class Session {
   /** Bumped by every reconnection; objects fetched under an older generation must be fetched again. */
   generation = 0;
   private closed = false;
   private reconnecting?: Promise<void>;
   private readonly streams = new Set<EventStream<{ type: string }>>();
+  /**
+   * COM objects handed out (the VMs'), let go of at close() so that no proxy outlives the connection.
+   * Held weakly where the runtime can (Node >= 14.6), so a VirtualMachine dropped by its user is still
+   * garbage-collected (the addon then releases its object); Node 12 holds them until close().
+   */
+  private readonly objects = new Set<Held>();
 
   constructor(
     readonly binding: NativeBinding,
@@ -69,8 +83,24 @@ export class Session {
     return this.run(what, (binding) => binding.call(target, method, args));
   }
 
+  /** Keeps a COM object until release() or close(). */
+  adopt(target: NativeObject): NativeObject {
+    if (this.objects.size >= PRUNE_AT) this.forget(() => false);
+    this.objects.add(hold(target));
+    return target;
+  }
+
+  /** Drops the holders of objects that are gone (collected) or that match. */
+  private forget(matches: (target: NativeObject) => boolean): void {
+    for (const held of Array.from(this.objects)) {
+      const target = held.deref();
+      if (target === undefined || matches(target)) this.objects.delete(held);
+    }
+  }
+
   /** Lets go of a COM reference now; a failure here only matters to the trace. */
   release(target: NativeObject): void {
+    this.forget((candidate) => candidate === target);
     try {
       this.binding.release(target);
     } catch (error) {
@@ -118,13 +148,18 @@ export class Session {
     return this.reconnecting;
   }
 
-  /** Ends every stream, then lets go of the root object. Idempotent. */
+  /** Ends every stream, then lets go of every object and the root. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const streams = Array.from(this.streams);
     this.streams.clear();
     await Promise.all(streams.map((stream) => stream.return()));
+    for (const held of Array.from(this.objects)) {
+      const target = held.deref();
+      if (target !== undefined) this.release(target);
+    }
+    this.objects.clear();
     this.release(this.rootObject);
     debug('closed the connection to Virtual Server on %s', this.where);
   }

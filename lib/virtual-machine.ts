@@ -59,7 +59,7 @@ export class VirtualMachine {
 
   /** @internal VirtualServer makes these; use server.virtualMachines() or server.findVirtualMachine(). */
   constructor(private readonly session: Session, nativeObject: NativeObject, readonly name: string) {
-    this.nativeObject = nativeObject;
+    this.nativeObject = session.adopt(nativeObject);
     this.generation = session.generation;
   }
 
@@ -226,7 +226,7 @@ export class VirtualMachine {
         throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `${this.label} no longer exists on ${this.session.where}`);
       }
       if (found !== this.nativeObject) this.session.release(this.nativeObject);
-      this.nativeObject = found;
+      this.nativeObject = this.session.adopt(found);
       this.generation = generation;
     }
     return this.nativeObject;

@@ -121,11 +121,14 @@ describe('VirtualServer', () => {
     assert.match(error.message, /connecting to Virtual Server on host "vshost01"/);
   });
 
-  it('close() lets go of the root object, is idempotent, and later use rejects ERR_VS_CLOSED', async () => {
+  it('close() lets go of the root object and every VM object, is idempotent, and later use rejects ERR_VS_CLOSED', async () => {
     const { server, binding } = await fakeConnection();
+    const vm = await server.findVirtualMachine('web01');
     await server.close();
     await server.close();
     assert.ok(binding.roots[0].released);
+    assert.ok(binding.vms[0].released, 'the VM object too');
+    await rejectsWith(vm.state(), { code: 'ERR_VS_CLOSED' });
     await rejectsWith(server.name(), { code: 'ERR_VS_CLOSED' });
     assert.throws(() => server.events(), { code: 'ERR_VS_CLOSED' });
   });
