@@ -56,7 +56,11 @@ void ComThread::Run() {
       Task task = std::move(state_->ready.front());
       state_->ready.pop_front();
       lock.unlock();
-      task();  // tasks catch their own failures (see com_call.h); nothing escapes here
+      try {
+        task();  // tasks report their own failures (see com_call.h)
+      } catch (...) {
+        // Only an allocation failure can get here; the thread must outlive it.
+      }
       task = nullptr;  // destroy captures outside the lock, they may release COM objects
       lock.lock();
     } else if (!state_->timed.empty()) {

@@ -160,8 +160,16 @@ class EventSink : public ThunkTarget {
     return value;
   }
 
+  // No C++ exception may cross into COM: an allocation failure is E_OUTOFMEMORY for the caller.
   static HRESULT OnVtableCall(ThunkTarget* target, int slot, const unsigned char* raw) {
-    EventSink* self = Self(target);
+    try {
+      return HandleVtableCall(Self(target), slot, raw);
+    } catch (...) {
+      return E_OUTOFMEMORY;
+    }
+  }
+
+  static HRESULT HandleVtableCall(EventSink* self, int slot, const unsigned char* raw) {
     size_t methodIndex = self->slotMethod_[static_cast<size_t>(slot)];
     if (methodIndex == kNoMethod) return E_NOTIMPL;
     const MethodPlan& plan = self->plans_[methodIndex];
@@ -225,7 +233,14 @@ class EventSink : public ThunkTarget {
   }
   static HRESULT STDMETHODCALLTYPE Invoke(ThunkTarget* target, DISPID dispid, REFIID, LCID, WORD,
                                           DISPPARAMS* params, VARIANT* result, EXCEPINFO*, UINT*) {
-    EventSink* self = Self(target);
+    try {
+      return HandleInvoke(Self(target), dispid, params, result);
+    } catch (...) {
+      return E_OUTOFMEMORY;
+    }
+  }
+
+  static HRESULT HandleInvoke(EventSink* self, DISPID dispid, DISPPARAMS* params, VARIANT* result) {
     const EventMethod* method = self->schema_->FindByDispid(dispid);
     if (method == nullptr) return DISP_E_MEMBERNOTFOUND;
     if (result != nullptr) VariantInit(result);

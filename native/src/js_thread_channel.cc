@@ -56,10 +56,15 @@ void JsThreadChannel::CallJs(napi_env env, napi_value, void*, void* data) {
   if (env == nullptr) return;  // env teardown: drop the work
   Napi::Env jsEnv(env);
   Napi::HandleScope scope(jsEnv);
+  // Nothing may leave this C callback as a C++ exception. A JS error goes to JS as uncaught; while a
+  // worker is being terminated even that throw fails, and there is nobody left to tell.
   try {
-    (*work)(jsEnv);
-  } catch (const Napi::Error& error) {
-    error.ThrowAsJavaScriptException();
+    try {
+      (*work)(jsEnv);
+    } catch (const Napi::Error& error) {
+      error.ThrowAsJavaScriptException();
+    }
+  } catch (...) {
   }
 }
 
