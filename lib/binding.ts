@@ -7,7 +7,12 @@ export interface NativeObject {
   readonly __nativeObjectBrand: never;
 }
 
-/** A VARIANT as JS sees it: VT_EMPTY -> undefined, VT_NULL -> null, VT_DATE -> Date, VT_DISPATCH -> NativeObject (null when NULL), SAFEARRAY -> array. */
+/**
+ * A VARIANT as JS sees it: VT_EMPTY -> undefined, VT_NULL -> null, VT_DATE -> Date (the DATE read as UTC),
+ * VT_DISPATCH -> NativeObject (null when NULL), one-dimensional SAFEARRAY -> array, VT_I8/VT_UI8 -> bigint,
+ * every other number type -> number. Going in: whole numbers that fit are VT_I4, other numbers VT_R8.
+ * An event argument the addon cannot convert arrives as an Error (code ERR_VS_UNSUPPORTED_VARIANT).
+ */
 export type NativeValue = undefined | null | boolean | number | bigint | string | Date | NativeObject | NativeValue[];
 
 export interface NativeConnectOptions {
@@ -61,7 +66,14 @@ export interface NativeEventRecord {
   answered?: Record<string, NativeValue>;
 }
 
-/** An Error from the addon: code is one of ERR_VS_*, hresult is unsigned where COM gave one. */
+/**
+ * An Error from the addon: code is one of ERR_VS_COM_ERROR, ERR_VS_DISCONNECTED, ERR_VS_RELEASED,
+ * ERR_VS_EVENT_QUEUE_OVERFLOW, ERR_VS_EVENTS_UNAVAILABLE (the object fires no events, or its source
+ * interface cannot be read or sunk), or ERR_INVALID_ARG_VALUE (outAnswers naming what the interface lacks);
+ * hresult is unsigned where COM gave one.
+ * Bad arguments (wrong types, values out of range) are not rejections: every function throws Node's
+ * TypeError/RangeError (code ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE / ERR_OUT_OF_RANGE) synchronously.
+ */
 export interface NativeError extends Error {
   code: string;
   hresult?: number;
@@ -84,6 +96,7 @@ export interface NativeSubscribeOptions {
   onEnd(error: NativeError | null): void;
 }
 
+/** Garbage collection of the handle without close() unadvises too (onEnd(null) follows while the env lives). */
 export interface NativeSubscription {
   readonly eventInterface: NativeEventInterface;
   /** Unadvise and release; resolves when done. Events already queued are delivered before onEnd. Idempotent. */

@@ -27,6 +27,23 @@ namespace {
 
 AddonState& StateOf(const Napi::CallbackInfo& info) { return *static_cast<AddonState*>(info.Data()); }
 
+// The object behind a target argument; a released one becomes a rejected Promise (see RejectReleased).
+std::shared_ptr<ComObject> Target(AddonState& state, const Napi::Value& value, const char* what) {
+  std::shared_ptr<ComObject> object = ObjectHandle::From(state, value, what);
+  if (!object) throw ReleasedObjectUsed{what};
+  return object;
+}
+
+// Wraps an entry point that returns a Promise: the use of a released object rejects it.
+template <Napi::Value (*EntryPoint)(const Napi::CallbackInfo&)>
+Napi::Value RejectReleased(const Napi::CallbackInfo& info) {
+  try {
+    return EntryPoint(info);
+  } catch (const ReleasedObjectUsed& released) {
+    return RejectedPromise(info.Env(), ReleasedError(info.Env(), released.what));
+  }
+}
+
 std::wstring MemberName(const Napi::Value& value) {
   if (!value.IsString()) ThrowInvalidType(value.Env(), "name", "a string (a property or method name)");
   std::u16string name = value.As<Napi::String>().Utf16Value();
@@ -62,10 +79,9 @@ Napi::Value Connect(const Napi::CallbackInfo& info) {
 
 Napi::Value Get(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], true));
-  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
   return RunOnComThread(info.Env(), [&state, target, name, args] {
     return ValueResult(state, GetProperty(*target, name, *args));
   });
@@ -73,10 +89,9 @@ Napi::Value Get(const Napi::CallbackInfo& info) {
 
 Napi::Value Put(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto value = std::make_shared<Value>(ValueFromJs(state, info[2], "value"));
-  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
   return RunOnComThread(info.Env(), [target, name, value]() -> JsResult {
     PutProperty(*target, name, *value);
     return [](Napi::Env env) { return env.Undefined(); };
@@ -85,10 +100,9 @@ Napi::Value Put(const Napi::CallbackInfo& info) {
 
 Napi::Value Call(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], false));
-  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
   return RunOnComThread(info.Env(), [&state, target, name, args] {
     return ValueResult(state, CallMethod(*target, name, *args));
   });
@@ -96,8 +110,7 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
 
 Napi::Value Items(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> collection = ObjectHandle::From(state, info[0], "collection");
-  if (!collection) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "collection"));
+  std::shared_ptr<ComObject> collection = Target(state, info[0], "collection");
   return RunOnComThread(info.Env(), [&state, collection] {
     Value list;
     list.kind = Value::Kind::Array;
@@ -108,15 +121,14 @@ Napi::Value Items(const Napi::CallbackInfo& info) {
 
 Napi::Value Release(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  ObjectHandle::From(state, info[0], "target");  // checks the type
+  ObjectHandle::From(state, info[0], "target");  // checks the type; a released target is fine
   Napi::ObjectWrap<ObjectHandle>::Unwrap(info[0].As<Napi::Object>())->Release();
   return info.Env().Undefined();
 }
 
 Napi::Value DescribeEventsOf(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
-  if (!target) return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
+  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   return RunOnComThread(info.Env(), [target]() -> JsResult {
     auto interfaces = std::make_shared<std::vector<EventInterface>>(DescribeEvents(*target));
     return [interfaces](Napi::Env env) -> Napi::Value {
@@ -130,11 +142,11 @@ Napi::Value DescribeEventsOf(const Napi::CallbackInfo& info) {
 Napi::Value Subscribe(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   std::shared_ptr<ComObject> target = ObjectHandle::From(state, info[0], "target");
+  SubscribeSetup setup = ReadSubscribeOptions(state, info[1]);  // bad options throw even for a released target
   if (!target) {
-    ReadSubscribeOptions(state, info[1]).delivery->Discard();  // bad options still throw first
-    return RejectedPromise(info.Env(), ReleasedError(info.Env(), "target"));
+    setup.delivery->Discard();
+    throw ReleasedObjectUsed{"target"};
   }
-  SubscribeSetup setup = ReadSubscribeOptions(state, info[1]);
   std::shared_ptr<Delivery> delivery = setup.delivery;
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
   return RunOnComThread(info.Env(), [target, request = std::move(setup.request), delivery, weakState]() -> JsResult {
@@ -187,8 +199,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     const char* name;
     Napi::Value (*function)(const Napi::CallbackInfo&);
   } functions[] = {
-      {"connect", Connect}, {"get", Get}, {"put", Put}, {"call", Call}, {"items", Items}, {"release", Release},
-      {"describeEvents", DescribeEventsOf}, {"subscribe", Subscribe},
+      {"connect", Connect},
+      {"get", RejectReleased<Get>},
+      {"put", RejectReleased<Put>},
+      {"call", RejectReleased<Call>},
+      {"items", RejectReleased<Items>},
+      {"release", Release},
+      {"describeEvents", RejectReleased<DescribeEventsOf>},
+      {"subscribe", RejectReleased<Subscribe>},
   };
   for (const auto& entry : functions) {
     exports.Set(entry.name, Napi::Function::New(env, entry.function, entry.name, state));

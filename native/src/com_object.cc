@@ -43,10 +43,10 @@ std::shared_ptr<ComObject> ObjectHandle::From(AddonState& state, const Napi::Val
   return Unwrap(value.As<Napi::Object>())->object_;
 }
 
-Napi::Error ReleasedError(Napi::Env env, const char* what) {
+Napi::Error ReleasedError(Napi::Env env, const std::string& what) {
   ComError error;
   error.code = error_code::kReleased;
-  error.message = std::string("The \"") + what + "\" object was released with release(): get a new one from the server";
+  error.message = "The \"" + what + "\" object was released with release(): get a new one from the server";
   return ToJsError(env, error);
 }
 

@@ -39,7 +39,13 @@ class ObjectHandle : public Napi::ObjectWrap<ObjectHandle> {
   std::shared_ptr<ComObject> object_;
 };
 
+// Thrown on the JS thread when an argument is a released object; the entry point turns it into a
+// Promise rejected with ReleasedError (ERR_VS_RELEASED), as the contract says.
+struct ReleasedObjectUsed {
+  std::string what;
+};
+
 // The error a released object's use rejects with.
-Napi::Error ReleasedError(Napi::Env env, const char* what);
+Napi::Error ReleasedError(Napi::Env env, const std::string& what);
 
 }  // namespace vse

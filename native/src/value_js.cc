@@ -100,7 +100,7 @@ Value ValueFromJs(AddonState& state, const Napi::Value& value, const std::string
   }
   if (value.As<Napi::Object>().InstanceOf(state.objectClass.Value())) {
     std::shared_ptr<ComObject> object = ObjectHandle::From(state, value, what.c_str());
-    if (!object) throw ReleasedError(value.Env(), what.c_str());
+    if (!object) throw ReleasedObjectUsed{what};
     // The COM thread adds the reference when it builds the VARIANT; keep the object alive until then.
     result.kind = Value::Kind::Object;
     result.borrowedObject = object->dispatch.get();
