@@ -8,10 +8,6 @@
 namespace vse {
 namespace {
 
-bool IsFloating(const ThunkParam& param) {
-  return !param.byRef && (param.vt == VT_R4 || param.vt == VT_R8 || param.vt == VT_DATE);
-}
-
 bool IsLarge(const ThunkParam& param) {  // passed through a hidden pointer on x64, inline (16 bytes) on x86
   return !param.byRef && (param.vt == VT_VARIANT || param.vt == VT_DECIMAL);
 }
@@ -19,6 +15,10 @@ bool IsLarge(const ThunkParam& param) {  // passed through a hidden pointer on x
 #if defined(_M_X64) || defined(__x86_64__)
 
 constexpr int kShapes = 8;  // bit k: parameter k+1 (after `this`) is floating, so it came in XMM(k+1)
+
+bool IsFloating(const ThunkParam& param) {
+  return !param.byRef && (param.vt == VT_R4 || param.vt == VT_R8 || param.vt == VT_DATE);
+}
 
 template <int Shape, int Position>
 using Register = std::conditional_t<((Shape >> Position) & 1) != 0, double, uint64_t>;
