@@ -136,7 +136,8 @@ class EventSink : public ThunkTarget {
       if (target == nullptr || (target->vt & VT_BYREF) == 0) continue;
       try {
         StoreIntoByRef(**answer.second, target);
-        record.answered.emplace_back(&method.params[answer.first], ValueFromVariant(**answer.second, nullptr));
+        // Read back what the caller will see, after conversion to the parameter's type.
+        record.answered.emplace_back(&method.params[answer.first], ValueFromVariant(*target, nullptr));
       } catch (const ComFailure& failure) {
         record.answered.emplace_back(&method.params[answer.first], UnsupportedValue(failure.error().message));
       }
