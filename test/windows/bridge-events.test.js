@@ -33,6 +33,17 @@ describe(`bridge events (simulator build: ${build})`, function () {
     return binding.call(control, verb, args);
   }
 
+  it('turns a Virtual Server failure into its HRESULT, its VM_E_* name and the server\'s own words', async function () {
+    const { vm } = await newVm('failing', VMVMState.Running);
+    await assert.rejects(binding.call(vm, 'Startup', []), (error) => {
+      assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
+      assert.strictEqual(error.hresult, 0xa0040500);
+      assert.match(error.message, /^calling "Startup" failed: 0xA0040500 VM_E_VM_RUNNING: .+ \(the server says: .+\)$/);
+      return true;
+    });
+    binding.release(vm);
+  });
+
   it('describes both source interfaces from the type library the objects serve', async function () {
     const { vm } = await newVm('describe');
     const [serverEvents] = await binding.describeEvents(server);
