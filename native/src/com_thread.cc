@@ -20,25 +20,33 @@ struct ComThread::State {
 
 ComThread& ComThread::Get() {
   // Deliberately leaked: a static's destructor would run at exit while RPC threads may still post here.
-  static ComThread* instance = new ComThread();
+  static ComThread* instance = new ComThread(true);
   return *instance;
 }
 
-ComThread::ComThread() : state_(new State()) {
-  std::thread thread([this] { Run(); });
+ComThread& ComThread::Probes() {
+  Get();  // process security is set first, by the COM thread
+  static ComThread* instance = new ComThread(false);
+  return *instance;
+}
+
+ComThread::ComThread(bool setsSecurity) : state_(new State()) {
+  std::thread thread([this, setsSecurity] { Run(setsSecurity); });
   thread.detach();
   std::unique_lock<std::mutex> lock(state_->startupMutex);
   state_->startupDone.wait(lock, [this] { return state_->started; });
 }
 
-void ComThread::Run() {
+void ComThread::Run(bool setsSecurity) {
   threadId_ = GetCurrentThreadId();
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
-  // The documented call (connecting-to-the-virtual-server-com-object.md). It fails with RPC_E_TOO_LATE
-  // when the host process already set security; proxies then get a blanket each (see SecurityWasPreset).
-  HRESULT security = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
-                                          RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
-  securityWasPreset_ = security == RPC_E_TOO_LATE;
+  if (setsSecurity) {
+    // The documented call (connecting-to-the-virtual-server-com-object.md). It fails with RPC_E_TOO_LATE
+    // when the host process already set security; proxies then get a blanket each (see SecurityWasPreset).
+    HRESULT security = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+                                            RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
+    securityWasPreset_ = security == RPC_E_TOO_LATE;
+  }
   {
     std::lock_guard<std::mutex> lock(state_->startupMutex);
     state_->started = true;

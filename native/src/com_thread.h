@@ -1,6 +1,7 @@
-// The process's one COM thread. It joins the multithreaded apartment, sets process COM security at
+// The process's COM thread. It joins the multithreaded apartment, sets process COM security at
 // impersonate level (as Virtual Server requires) and runs every COM call the addon makes, one at a time,
-// plus timed work (liveness probes). JS threads never enter COM: they post work here.
+// plus timed work. JS threads never enter COM: they post work here. A second thread of the same kind,
+// Probes(), makes the liveness probes, whose calls may block for long on an unreachable host.
 #pragma once
 #include <windows.h>
 #include <objbase.h>
@@ -18,6 +19,7 @@ class ComThread {
   // Started on first use and never stopped: it lives as long as the process (shared by every worker's
   // env), so no env teardown ever waits for it and process exit never joins it.
   static ComThread& Get();
+  static ComThread& Probes();
 
   void Post(Task task);
   void PostAt(Clock::time_point when, Task task);
@@ -33,9 +35,9 @@ class ComThread {
   static void Release(IUnknown* object);
 
  private:
-  ComThread();
+  explicit ComThread(bool setsSecurity);
   struct State;
-  void Run();
+  void Run(bool setsSecurity);
 
   State* state_;
   DWORD threadId_ = 0;

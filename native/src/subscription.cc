@@ -118,9 +118,20 @@ void Subscription::Probe() {
     StopOnComThread(std::nullopt);
     return;
   }
-  // A round trip to the server: proxies answer it remotely, so a dead server shows here.
-  UINT count = 0;
-  HRESULT hr = source_->dispatch->GetTypeInfoCount(&count);
+  auto target = std::make_shared<ComRef<IDispatch>>(ComRef<IDispatch>::Share(source_->dispatch.get()));
+  std::weak_ptr<Subscription> weak = shared_from_this();
+  ComThread::Probes().Post([target, weak] {
+    // A round trip to the server: proxies answer it remotely, so a dead server shows here.
+    UINT count = 0;
+    HRESULT hr = (*target)->GetTypeInfoCount(&count);
+    ComThread::Get().Post([weak, hr] {
+      if (std::shared_ptr<Subscription> self = weak.lock()) self->OnProbeAnswer(hr);
+    });
+  });
+}
+
+void Subscription::OnProbeAnswer(HRESULT hr) {
+  if (!advised_) return;
   if (FAILED(hr) && IsDisconnection(hr)) {
     ComError error = ErrorFromHresult(hr, "probing the server of " + Utf8FromWide(schema_->name) + " events");
     error.code = error_code::kDisconnected;

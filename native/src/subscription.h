@@ -1,6 +1,7 @@
 // One advised sink on one object's connection point, on the COM thread: Advise at start, Unadvise on
 // Stop (close, overflow, garbage collection, env teardown), and a liveness probe that ends the
-// subscription with ERR_VS_DISCONNECTED when the server died or became unreachable.
+// subscription with ERR_VS_DISCONNECTED when the server died or became unreachable. The probe's call
+// runs on ComThread::Probes(), so that an unreachable host stalls no other call; its answer comes back here.
 #pragma once
 #include <ocidl.h>
 
@@ -43,6 +44,7 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
   void StopOnComThread(std::optional<ComError> error);
   void ScheduleProbe();
   void Probe();
+  void OnProbeAnswer(HRESULT hr);
 
   std::shared_ptr<ComObject> source_;
   std::shared_ptr<const EventInterface> schema_;
