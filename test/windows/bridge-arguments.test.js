@@ -47,6 +47,19 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     });
   });
 
+  it('connect() to a remote host names the host and never the credentials', async function () {
+    // Windows answers an unknown host with an RPC error after name resolution; Wine 8.0, which has no
+    // DCOM, answers REGDB_E_CLASSNOTREG at once. Either way the rejection must say where, not with what.
+    const options = { host: 'no-such-host.invalid', user: 'someone', password: 'pw-secret-1234', domain: 'LAB' };
+    await assert.rejects(binding.connect(options), (error) => {
+      assert.match(error.code, /^ERR_VS_/);
+      assert.ok(error.hresult >= 0x80000000, `a failure HRESULT: ${error.hresult}`);
+      assert.match(error.message, /on host no-such-host\.invalid failed: 0x[0-9A-F]{8}/);
+      assert.ok(!error.message.includes('pw-secret-1234') && !error.stack.includes('pw-secret-1234'), 'no password');
+      return true;
+    });
+  });
+
   it('get(), put(), call(), items(), release(), describeEvents() and subscribe() check their target', function () {
     const notObjects = [undefined, null, 1, 'x', {}, [], () => {}];
     for (const bad of notObjects) {
