@@ -11,9 +11,13 @@ const { VMState } = api;
 const build = h.sim.simulatorBuild();
 const cli = path.join(h.repoRoot, 'dist', 'cli.js');
 
+const running = new Set();
+
 /** Starts vsevents; `done` resolves with { status, stdout, stderr }. */
 function vsevents(...args) {
   const child = spawn(process.execPath, [cli, ...args], { windowsHide: true });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   const result = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk) => { result.stdout += chunk; });
   child.stderr.setEncoding('utf8').on('data', (chunk) => { result.stderr += chunk; });
@@ -44,6 +48,21 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     if (control) binding.release(control);
   });
 
+  // A test that failed while vsevents ran must not leave it behind, holding the simulator's objects.
+  afterEach(function () {
+    for (const child of running) child.kill();
+  });
+
+  /** Waits until vsevents has subscribed (`subscribed()` true); a timeout error shows what vsevents printed. */
+  async function untilSubscribed(run, subscribed) {
+    try {
+      await h.waitUntil(subscribed, 'vsevents to subscribe');
+    } catch (error) {
+      error.message += `; vsevents printed: ${JSON.stringify(run.result)}`;
+      throw error;
+    }
+  }
+
   function fire(verb, ...args) {
     return binding.call(control, verb, args);
   }
@@ -67,7 +86,7 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
   it('watch --vm --json prints one JSON object an event, and --count ends it with 0', async function () {
     const name = await h.defineVm(binding, control, 'cli-watch');
     const run = vsevents('watch', '--vm', name, '--json', '--count', '3');
-    await h.waitUntil(async () => (await sinksOn(name)) === 1, 'vsevents to subscribe');
+    await untilSubscribed(run, async () => (await sinksOn(name)) === 1);
     await fire('FireStateChange', name, VMState.Running);
     await fire('FireConfigurationChanged', name, 'note', 'Grüße');
     await fire('FireHeartbeatStopped', name);
@@ -84,7 +103,7 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
   it('watch prints human-readable lines of server events with local time and state names', async function () {
     const name = await h.defineVm(binding, control, 'cli-human');
     const run = vsevents('watch', '--types', 'vmStateChange,eventLogged', '--count', '2');
-    await h.waitUntil(async () => (await sinksOn('')) >= 1 && run.result.stderr.includes('watching'), 'vsevents to subscribe');
+    await untilSubscribed(run, () => run.result.stderr.includes('watching'));
     await fire('FireHeartbeatStopped', name); // filtered out by --types
     await fire('FireStateChange', name, VMState.Saving);
     await fire('FireEventLogged', 1234);
@@ -99,7 +118,7 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
   it('wait exits 0 once the VM reaches a wanted state', async function () {
     const name = await h.defineVm(binding, control, 'cli-wait');
     const run = vsevents('wait', '--vm', name, '--state', 'Running,Paused', '--timeout', '60');
-    await h.waitUntil(async () => (await sinksOn(name)) === 1, 'vsevents to subscribe');
+    await untilSubscribed(run, async () => (await sinksOn(name)) === 1);
     await fire('FireStateChange', name, VMState.Paused);
     const { status, stdout, stderr } = await run.done;
     assert.strictEqual(status, 0, stderr);
