@@ -16,6 +16,7 @@
 #include "event_schema.h"
 #include "event_schema_js.h"
 #include "subscription_handle.h"
+#include "text.h"
 #include "value_js.h"
 
 // The build passes the package version as a bare token sequence (0.1.0); make it a string here.
@@ -46,9 +47,9 @@ Napi::Value RejectReleased(const Napi::CallbackInfo& info) {
 
 std::wstring MemberName(const Napi::Value& value) {
   if (!value.IsString()) ThrowInvalidType(value.Env(), "name", "a string (a property or method name)");
-  std::u16string name = value.As<Napi::String>().Utf16Value();
+  std::wstring name = WideFromU16(value.As<Napi::String>().Utf16Value());
   if (name.empty()) ThrowInvalidValue(value.Env(), "name", "a non-empty string");
-  return std::wstring(name.begin(), name.end());
+  return name;
 }
 
 std::vector<Value> Arguments(AddonState& state, const Napi::Value& value, bool optional) {
@@ -62,18 +63,26 @@ std::vector<Value> Arguments(AddonState& state, const Napi::Value& value, bool o
   return args;
 }
 
-// A JsResult that hands a Value to JS (values are move-only: the closure shares it).
-JsResult ValueResult(AddonState& state, Value value) {
+// A JsResult that hands a Value to JS (values are move-only: the closure shares it). JsResults hold
+// their env's state weakly: nothing of a torn-down env is ever touched.
+JsResult ValueResult(std::weak_ptr<AddonState> weakState, Value value) {
   auto shared = std::make_shared<Value>(std::move(value));
-  return [&state, shared](Napi::Env env) { return ValueToJs(env, state, std::move(*shared)); };
+  return [weakState, shared](Napi::Env env) -> Napi::Value {
+    std::shared_ptr<AddonState> state = weakState.lock();
+    return state ? ValueToJs(env, *state, std::move(*shared)) : env.Undefined();
+  };
 }
 
 Napi::Value Connect(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   ConnectOptions options = ReadConnectOptions(info[0]);
-  return RunOnComThread(info.Env(), [&state, options]() -> JsResult {
+  std::weak_ptr<AddonState> weakState = state.weak_from_this();
+  return RunOnComThread(info.Env(), [weakState, options]() -> JsResult {
     std::shared_ptr<ComObject> object = vse::Connect(options);
-    return [&state, object](Napi::Env) -> Napi::Value { return ObjectHandle::New(state, object); };
+    return [weakState, object](Napi::Env env) -> Napi::Value {
+      std::shared_ptr<AddonState> state = weakState.lock();
+      return state ? ObjectHandle::New(*state, object) : env.Undefined();
+    };
   });
 }
 
@@ -82,8 +91,8 @@ Napi::Value Get(const Napi::CallbackInfo& info) {
   std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], true));
-  return RunOnComThread(info.Env(), [&state, target, name, args] {
-    return ValueResult(state, GetProperty(*target, name, *args));
+  return RunOnComThread(info.Env(), [weakState = state.weak_from_this(), target, name, args] {
+    return ValueResult(weakState, GetProperty(*target, name, *args));
   });
 }
 
@@ -103,19 +112,19 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
   std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], false));
-  return RunOnComThread(info.Env(), [&state, target, name, args] {
-    return ValueResult(state, CallMethod(*target, name, *args));
+  return RunOnComThread(info.Env(), [weakState = state.weak_from_this(), target, name, args] {
+    return ValueResult(weakState, CallMethod(*target, name, *args));
   });
 }
 
 Napi::Value Items(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   std::shared_ptr<ComObject> collection = Target(state, info[0], "collection");
-  return RunOnComThread(info.Env(), [&state, collection] {
+  return RunOnComThread(info.Env(), [weakState = state.weak_from_this(), collection] {
     Value list;
     list.kind = Value::Kind::Array;
     list.items = CollectionItems(*collection);
-    return ValueResult(state, std::move(list));
+    return ValueResult(weakState, std::move(list));
   });
 }
 
