@@ -102,7 +102,7 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
     });
   }
 
-  /** Unsubscribes, discards what is queued, ends pending next() calls; resolves when the native side let go. */
+  /** Unsubscribes, discards what is queued, ends pending next() calls; resolves once the native side has let go. */
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.end(undefined, { discardQueued: true });
     if (this.ending) this.ending.error = undefined;
