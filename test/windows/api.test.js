@@ -236,7 +236,7 @@ describe(`public API against the simulator (build: ${build})`, function () {
     assert.strictEqual(vmEvents.kind, build === 'dispatch' ? 'dispinterface' : 'vtable');
   });
 
-  it('a stream whose server dies ends with ERR_VS_DISCONNECTED (last: it kills the simulator)', async function () {
+  it('a stream whose server dies ends with ERR_VS_DISCONNECTED, or reconnects with reconnect: true (last: it kills the simulator)', async function () {
     // Under Wine 8.0 a process that held proxies of a killed server cannot activate the class again, so
     // this process lets go of everything first and a child process watches the crash.
     await server.close();
@@ -245,28 +245,42 @@ describe(`public API against the simulator (build: ${build})`, function () {
     const child = `
       const api = require(${JSON.stringify(h.repoRoot)});
       const binding = api.loadBinding();
+      const CONTROL = ${JSON.stringify(h.sim.CONTROL_PROGID)};
       (async () => {
-        const control = await binding.connect({ progId: ${JSON.stringify(h.sim.CONTROL_PROGID)} });
+        const control = await binding.connect({ progId: CONTROL });
         const name = 'dies-' + process.pid;
-        await binding.call(control, 'DefineVirtualMachine', [name, 1]);
+        await binding.call(control, 'DefineVirtualMachine', [name, 5]);
         const server = await api.connect({ probeInterval: 500 });
-        const stream = (await server.findVirtualMachine(name)).events();
-        await stream.ready();
+        const plain = (await server.findVirtualMachine(name)).events();
+        const resilient = server.events({ reconnect: { initialDelay: 100 } });
+        await Promise.all([plain.ready(), resilient.ready()]);
         binding.call(control, 'Crash', [3]).catch(() => undefined);
+        binding.release(control);
+        const outcome = {};
         try {
-          for await (const event of stream) void event;
-          console.log(JSON.stringify({ code: 'ended without error' }));
+          for await (const event of plain) void event;
+          outcome.plain = { code: 'ended without error' };
         } catch (error) {
-          console.log(JSON.stringify({ code: error.code, hresult: error.hresult, message: error.message }));
+          outcome.plain = { code: error.code, hresult: error.hresult, message: error.message };
         }
+        outcome.first = (await resilient.next()).value;
+        // The new server process knows no VM and fires what the new control object asks.
+        const again = await binding.connect({ progId: CONTROL });
+        await binding.call(again, 'FireEventLogged', [77]);
+        outcome.second = (await resilient.next()).value;
+        binding.release(again);
+        await server.close();
+        console.log(JSON.stringify(outcome));
       })().catch((error) => { console.error(error); process.exitCode = 1; });`;
     const { spawnSync } = require('child_process');
     const result = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', timeout: 110000 });
     assert.strictEqual(result.status, 0, `${result.stdout}\n${result.stderr}`);
     const outcome = JSON.parse(result.stdout.trim().split('\n').pop());
-    assert.strictEqual(outcome.code, 'ERR_VS_DISCONNECTED', outcome.message);
-    assert.ok(outcome.hresult >= 0x80000000, `with the HRESULT: ${outcome.message}`);
-    assert.match(outcome.message, /virtual machine "dies-\d+"/);
+    assert.strictEqual(outcome.plain.code, 'ERR_VS_DISCONNECTED', outcome.plain.message);
+    assert.ok(outcome.plain.hresult >= 0x80000000, `with the HRESULT: ${outcome.plain.message}`);
+    assert.match(outcome.plain.message, /virtual machine "dies-\d+"/);
+    assert.deepStrictEqual([outcome.first.type, outcome.first.vms], ['reconnected', []], 'a fresh server, resynchronised');
+    assert.deepStrictEqual([outcome.second.type, outcome.second.messageId], ['eventLogged', 77], 'events flow again');
     await h.sim.waitForNoSimulator();
   });
 });
