@@ -115,6 +115,21 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     assert.match(lines[1], /^\d\d:\d\d:\d\d\.\d{3}  -  eventLogged  message 1234$/);
   });
 
+  it('watch --all prints every VM\'s own events and the server\'s log events, without duplicate state changes', async function () {
+    const name = await h.defineVm(binding, control, 'cli-all');
+    const run = vsevents('watch', '--all', '--json', '--count', '3');
+    await untilSubscribed(run, async () => (await sinksOn(name)) === 1);
+    await fire('FireStateChange', name, VMState.Running);
+    // Lines appear only once every stream is subscribed, the server's included.
+    await h.waitUntil(() => run.result.stdout.includes('"stateChange"'), 'the first event line');
+    await fire('FireConfigurationChanged', name, 'cpu', 2);
+    await fire('FireEventLogged', 99);
+    const { status, stdout, stderr } = await run.done;
+    assert.strictEqual(status, 0, stderr);
+    const events = jsonLines(stdout);
+    assert.deepStrictEqual(events.map((e) => [e.type, e.vm]), [['stateChange', name], ['configurationChanged', name], ['eventLogged', undefined]]);
+  });
+
   it('wait exits 0 once the VM reaches a wanted state', async function () {
     const name = await h.defineVm(binding, control, 'cli-wait');
     const run = vsevents('wait', '--vm', name, '--state', 'Running,Paused', '--timeout', '60');
