@@ -162,3 +162,30 @@ describe('package entry', () => {
     for (const name of names) assert.strictEqual(esm[name], api[name], name);
   });
 });
+
+describe('NODE_DEBUG=virtual-server-events', () => {
+  it('traces connection, subscription and errors, never credentials', () => {
+    const { spawnSync } = require('child_process');
+    const script = `
+      const { connectWith } = require(${JSON.stringify(path.join(dist, 'virtual-server.js'))});
+      const { fakeVirtualServer, comError } = require(${JSON.stringify(path.join(__dirname, 'fake-binding.js'))});
+      (async () => {
+        const binding = fakeVirtualServer();
+        const server = await connectWith(binding, { host: 'vshost01', user: 'alice', password: 'hunter2', domain: 'CONTOSO' }, 5000);
+        const stream = server.events();
+        await stream.ready();
+        binding.roots[0].props.Name = () => { throw comError('ERR_VS_COM_ERROR', 'Access is denied', 0x80070005); };
+        await server.name().catch(() => undefined);
+        await server.close();
+      })();`;
+    const result = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8', env: Object.assign({}, process.env, { NODE_DEBUG: 'virtual-server-events' }),
+    });
+    assert.strictEqual(result.status, 0, result.stderr);
+    assert.match(result.stderr, /connecting to Virtual Server on host "vshost01"/);
+    assert.match(result.stderr, /subscribed to Virtual Server on host "vshost01" \(IVMVirtualServerEvents vtable\)/);
+    assert.match(result.stderr, /reading the server name failed: .*Access is denied/);
+    assert.match(result.stderr, /closed the connection/);
+    assert.doesNotMatch(result.stderr, /hunter2|alice/);
+  });
+});
