@@ -107,8 +107,8 @@ export class VirtualMachine {
 
   private async waitForStates(wanted: Set<VMState>, { timeout, signal }: { timeout?: number; signal?: AbortSignalLike }): Promise<VMState> {
     const names = Array.from(wanted, stateName).join(' or ');
-    const deadline = new Deadline(timeout, signal, () => `${this.label} to reach ${names}`);
     const stream = this.events({ types: ['stateChange', 'reconnected'] });
+    const deadline = new Deadline(timeout, signal, () => `${this.label} to reach ${names}`);
     deadline.onCancel(() => {
       stream.return().catch(() => undefined);
     });
