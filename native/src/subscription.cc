@@ -91,6 +91,14 @@ std::shared_ptr<Subscription> Subscription::Start(std::shared_ptr<ComObject> sou
   return subscription;  // the connection point holds the sink now; our reference goes with `sink`
 }
 
+Subscription::~Subscription() {
+  if (!advised_) return;
+  // Nobody can reach this subscription any more, so nobody else will unadvise it.
+  auto point = std::make_shared<ComRef<IConnectionPoint>>(std::move(point_));
+  DWORD cookie = cookie_;
+  ComThread::Get().Post([point, cookie] { (*point)->Unadvise(cookie); });
+}
+
 void Subscription::Stop(std::optional<ComError> error) {
   std::shared_ptr<Subscription> self = shared_from_this();
   ComThread::Get().Post([self, error] { self->StopOnComThread(error); });

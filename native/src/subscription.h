@@ -35,6 +35,12 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
   static std::shared_ptr<Subscription> Start(std::shared_ptr<ComObject> source, const SubscribeRequest& request,
                                              std::shared_ptr<Delivery> delivery);
 
+  Subscription() = default;
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  // Dropped while still advised (its subscribe() never reached JS: the env went away meanwhile).
+  ~Subscription();
+
   const std::shared_ptr<const EventInterface>& schema() const { return schema_; }
 
   // Any thread: Unadvise (once) on the COM thread, then end the delivery with `error` (none: closed).

@@ -94,8 +94,10 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
         worker.on('message', (message) => {
           if (message.error) reject(new Error(message.error));
           if (message.vm) name = message.vm;
-          // Round 0 terminates at the first events; the others as soon as the burst was asked for.
-          if ((round === 0 && message.firstEvents) || (round > 0 && message.vm)) resolve();
+          // Round 0 terminates at the first events, round 1 once subscribed (the burst just asked for),
+          // round 2 while subscribe() is still in flight.
+          if ((round === 0 && message.firstEvents) || (round === 1 && message.subscribed) ||
+              (round === 2 && message.subscribing)) resolve();
         });
       });
       await worker.terminate();
