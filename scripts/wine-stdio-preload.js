@@ -5,6 +5,7 @@
 // anything touches them keeps output ordered and the exit code intact. Windows itself never needs this.
 const fs = require('fs');
 const { Writable } = require('stream');
+const { isMainThread } = require('worker_threads');
 
 function fdWriter(fd) {
   const stream = new Writable({
@@ -22,5 +23,8 @@ function fdWriter(fd) {
   return stream;
 }
 
-Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, value: fdWriter(1) });
-Object.defineProperty(process, 'stderr', { configurable: true, enumerable: true, value: fdWriter(2) });
+// Workers inherit -r preloads, but their stdio is a channel to the main thread, not an fd: leave it be.
+if (isMainThread) {
+  Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, value: fdWriter(1) });
+  Object.defineProperty(process, 'stderr', { configurable: true, enumerable: true, value: fdWriter(2) });
+}

@@ -85,9 +85,7 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
 
   it('survives worker threads that subscribe and are terminated mid-burst', async function () {
     for (let round = 0; round < 3; round += 1) {
-      // execArgv: [] keeps the rig's stdio preload (scripts/wine-stdio-preload.js) out of the worker, where
-      // its stream replacement breaks Node's worker stdio plumbing.
-      const worker = new Worker(path.join(__dirname, 'fixtures', 'bridge', 'worker-subscriber.js'), { execArgv: [] });
+      const worker = new Worker(path.join(__dirname, 'fixtures', 'bridge', 'worker-subscriber.js'));
       let name;
       await new Promise((resolve, reject) => {
         worker.on('error', reject);
