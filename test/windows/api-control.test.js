@@ -1,5 +1,5 @@
 'use strict';
-// Control methods without a task (Pause, Resume), their refusals, and waitForState, against the documented state sequences
+// Control methods and waitForState against the documented state sequences
 // (virtual-machine-state-diagram.md), on the simulator build of this run (VSE_SIMULATOR_BUILD).
 const assert = require('assert');
 const h = require('./fixtures/bridge/harness');
@@ -49,11 +49,14 @@ describe(`control methods against the simulator (build: ${build})`, function () 
     return states;
   }
 
-  // Startup, Save, Reset and TurnOff return an IVMTask whose Result must read vmTaskResult_Success (0)
-  // once complete (vmtaskresult.md); their cases are added when the simulator reports it so.
   const sequences = [
+    ['startup', S.TurnedOff, [S.TurningOn, S.Running]],
+    ['startup', S.Saved, [S.TurningOn, S.Restoring, S.Running]],
+    ['save', S.Running, [S.Saving, S.TurningOff, S.DeleteMachine, S.TurnedOff]],
+    ['reset', S.Running, [S.TurningOff, S.DeleteMachine, S.TurningOn, S.Running]],
     ['pause', S.Running, [S.Paused]],
     ['resume', S.Paused, [S.Running]],
+    ['turnOff', S.Running, [S.TurningOff, S.DeleteMachine, S.TurnedOff]],
   ];
   for (const [method, from, expected] of sequences) {
     it(`${method}() from ${S[from]} fires ${expected.map((s) => S[s]).join(', ')} and resolves when complete`, async function () {
@@ -65,11 +68,17 @@ describe(`control methods against the simulator (build: ${build})`, function () 
     });
   }
 
-  it('waitForState after pause() sees Paused', async function () {
-    const vm = await newVm('wait-paused', S.Running);
-    const waiting = vm.waitForState(S.Paused, { timeout: 60000 });
-    await vm.pause();
-    assert.strictEqual(await waiting, S.Paused);
+  it('a control method resolves only once the task is complete (the last state has fired)', async function () {
+    const vm = await newVm('complete', S.TurnedOff);
+    await vm.startup();
+    assert.strictEqual(await vm.state(), S.Running);
+  });
+
+  it('waitForState after startup() sees Running', async function () {
+    const vm = await newVm('wait-running', S.TurnedOff);
+    const waiting = vm.waitForState(S.Running, { timeout: 60000 });
+    await vm.startup();
+    assert.strictEqual(await waiting, S.Running);
   });
 
   it('rejects with the documented errors', async function () {

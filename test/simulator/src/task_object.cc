@@ -28,7 +28,7 @@ class TaskObject : public DispatchObject<IVMTask> {
   }
   STDMETHODIMP get_Result(long* result) override {
     if (result == nullptr) return E_POINTER;
-    *result = Complete() ? 1 : 0;
+    *result = 0;  // vmTaskResult_Success (vmtaskresult.md): the simulator's tasks never fail
     return S_OK;
   }
   STDMETHODIMP Cancel() override {
