@@ -92,14 +92,14 @@ function unregisterSimulator(build = simulatorBuild()) {
   runTool(simulatorPaths(build).exe, ['/unregserver']);
 }
 
-// Polls `condition` (sync or async) until it returns a truthy value or `timeoutMs` passes.
-async function waitFor(condition, timeoutMs, what) {
+// Polls `condition` (sync or async) every `pollMs` until it returns a truthy value or `timeoutMs` passes.
+async function waitFor(condition, timeoutMs, what, pollMs = 100) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 

@@ -15,20 +15,15 @@ describe(`control methods against the simulator (build: ${build})`, function () 
   let control;
   let server;
 
-  before(async function () {
-    binding = api.loadBinding();
-    const connected = await h.connectSimulator(binding, build);
-    control = connected.control;
-    binding.release(connected.server);
-    // Paced, so that a task is really in progress for a while and completion is really waited for.
-    await binding.put(control, 'PacingMilliseconds', 30);
-    server = await api.connect();
-  });
-
   after(async function () {
     if (control) await binding.put(control, 'PacingMilliseconds', 0);
     if (server) await server.close();
-    if (control) binding.release(control);
+  });
+  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
+  before(async function () {
+    // Paced, so that a task is really in progress for a while and completion is really waited for.
+    await binding.put(control, 'PacingMilliseconds', 30);
+    server = await api.connect();
   });
 
   async function newVm(prefix, state) {

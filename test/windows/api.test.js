@@ -15,17 +15,12 @@ describe(`public API against the simulator (build: ${build})`, function () {
   let control;
   let server;
 
-  before(async function () {
-    binding = api.loadBinding();
-    const connected = await h.connectSimulator(binding, build);
-    control = connected.control;
-    binding.release(connected.server);
-    server = await api.connect();
-  });
-
   after(async function () {
     if (server) await server.close();
-    if (control) binding.release(control);
+  });
+  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
+  before(async function () {
+    server = await api.connect();
   });
 
   function fire(verb, ...args) {

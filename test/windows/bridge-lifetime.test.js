@@ -16,15 +16,7 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
   let server;
   let control;
 
-  before(async function () {
-    binding = h.loadAddon();
-    ({ server, control } = await h.connectSimulator(binding, build));
-  });
-
-  after(function () {
-    if (server) binding.release(server);
-    if (control) binding.release(control);
-  });
+  h.connectForSuite((connected) => ({ binding, server, control } = connected));
 
   async function newVm(prefix) {
     const name = await h.defineVm(binding, control, prefix);

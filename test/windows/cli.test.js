@@ -37,16 +37,7 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
   let binding;
   let control;
 
-  before(async function () {
-    binding = api.loadBinding();
-    const connected = await h.connectSimulator(binding, build);
-    control = connected.control;
-    binding.release(connected.server);
-  });
-
-  after(function () {
-    if (control) binding.release(control);
-  });
+  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
 
   // A test that failed while vsevents ran must not leave it behind, holding the simulator's objects.
   afterEach(function () {
