@@ -5,6 +5,7 @@
 
 #include "json_out.h"
 #include "vssim.h"
+#include "variant_args.h"
 
 namespace {
 
@@ -20,21 +21,8 @@ void EmitEvent(const std::wstring& label, const wchar_t* kind, const std::wstrin
   EmitLine(line + "]" + extra + "}");
 }
 
-VARIANT Long(long value) {
-  VARIANT v;
-  VariantInit(&v);
-  V_VT(&v) = VT_I4;
-  V_I4(&v) = value;
-  return v;
-}
-
-VARIANT Text(BSTR value) {  // borrowed
-  VARIANT v;
-  VariantInit(&v);
-  V_VT(&v) = VT_BSTR;
-  V_BSTR(&v) = value;
-  return v;
-}
+using vssim::Long;
+using vssim::Text;
 
 // Reference counting and QueryInterface for a sink answering IUnknown and `iid` (plus IDispatch when
 // `Iface` is IDispatch).

@@ -8,6 +8,7 @@
 #include "server_lifetime.h"
 #include "type_library.h"
 #include "vssim_interfaces.h"
+#include "variant_args.h"
 
 namespace {
 
@@ -31,21 +32,8 @@ void Deliver(SinkList& sinks, Call call) {
 }
 
 #ifndef VSSIM_EVENTS_VTABLE
-VARIANT Long(long value) {
-  VARIANT v;
-  VariantInit(&v);
-  V_VT(&v) = VT_I4;
-  V_I4(&v) = value;
-  return v;
-}
-
-VARIANT Text(BSTR value) {  // borrowed: the caller keeps ownership
-  VARIANT v;
-  VariantInit(&v);
-  V_VT(&v) = VT_BSTR;
-  V_BSTR(&v) = value;
-  return v;
-}
+using vssim::Long;
+using vssim::Text;
 
 // Invokes the dispinterface method `name` with `args` in declaration order.
 void DeliverByName(SinkList& sinks, const wchar_t* name, std::initializer_list<VARIANT> args) {
