@@ -83,6 +83,11 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
     }
   }
 
+  /** Events received and not read yet: never more than maxQueue. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** True once the stream has ended: no more events will be queued (those queued may still be read). */
   get finished(): boolean {
     return this.ending !== undefined;

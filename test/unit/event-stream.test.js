@@ -188,8 +188,10 @@ describe('EventStream', () => {
       await stream.ready();
       binding.emit(target, [1, 2, 3, 4, 5].map(stateChange), 10);
       assert.strictEqual(stream.dropped, 13);
+      assert.strictEqual(stream.queued, 2);
       assert.strictEqual((await stream.next()).value.state, 4);
       assert.strictEqual((await stream.next()).value.state, 5);
+      assert.strictEqual(stream.queued, 0);
       await stream.return();
     });
 
