@@ -123,13 +123,18 @@ export function count(args: ParsedArgs, name: string): number | undefined {
   return Number(text);
 }
 
+const MAX_TIMER_MS = 2147483647;
+
 /** A duration in seconds (decimals allowed) as milliseconds. */
 export function seconds(args: ParsedArgs, name: string): number | undefined {
   const text = single(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number of seconds, not "${text}"`);
-  return Math.round(value * 1000);
+  const ms = Math.round(value * 1000);
+  // Timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once.
+  if (ms > MAX_TIMER_MS) throw new UsageError(`--${name} must be at most ${MAX_TIMER_MS / 1000} seconds, not "${text}"`);
+  return ms;
 }
 
 export const usage = `Usage: vsevents <command> [options]

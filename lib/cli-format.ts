@@ -18,7 +18,7 @@ function showValue(value: NativeValue): string {
   if (value === undefined) return '(empty)';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value);
+  return JSON.stringify(value, jsonReplacer);
 }
 
 function details(event: AnyEvent): string {
@@ -47,8 +47,12 @@ export function eventLine(event: AnyEvent): string {
   return `${localTime(event.time)}  ${vm}  ${event.type}  ${details(event)}`.trimRight();
 }
 
+// JSON has no bigint (VT_I8/VT_UI8), and an Error (a value the addon could not convert) has no own
+// enumerable fields: print both as text.
 function jsonReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Error) return `(${value.message})`;
+  return value;
 }
 
 /** One JSON object: the event's fields, time as ISO text, state names beside state numbers. */

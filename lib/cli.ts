@@ -248,11 +248,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const interrupt = new Interrupt();
-  const onSignal = (): void => interrupt.abort('interrupted');
+  // The first Ctrl-C ends what the command waits for, cleanly; a second one (or one during a call that
+  // cannot be interrupted, such as connecting to an unreachable host) exits at once.
+  const onSignal = (): void => {
+    if (interrupt.aborted) {
+      process.stderr.write('vsevents: interrupted\n');
+      process.exit(1);
+    }
+    interrupt.abort('interrupted');
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     await run(args, interrupt);
+    // A command that finished although interrupted (list, inspect: one call each, not interruptible)
+    // reports the interruption like any other, so a script never takes it for a full success.
+    if (interrupt.aborted && args.command !== 'watch') throw new AbortError(interrupt.reason);
     return 0;
   } catch (error) {
     if (error instanceof AbortError && args.command === 'watch') return 0;

@@ -2,9 +2,9 @@
 import type { NativeObject, NativeValue } from './binding';
 import { ErrorCodes, VirtualServerError } from './errors';
 
-/** True for what the addon gives for a COM object (not a primitive, Date or array). */
+/** True for what the addon gives for a COM object (not a primitive, Date, array, or the Error it gives for an unconvertible value). */
 export function isNativeObject(value: NativeValue): value is NativeObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Error);
 }
 
 export function expectString(value: NativeValue, what: string): string {

@@ -19,6 +19,8 @@ describe('vsevents output', () => {
     [{ type: 'vmStateChange', vm: 'db', time, state: 42 }, `${at}  db  vmStateChange  Unknown(42)`],
     [{ type: 'configurationChanged', vm: 'web01', time, key: 'notes', value: 'Grüße' }, `${at}  web01  configurationChanged  notes = "Grüße"`],
     [{ type: 'configurationChanged', vm: 'web01', time, key: 'empty', value: undefined }, `${at}  web01  configurationChanged  empty = (empty)`],
+    [{ type: 'configurationChanged', vm: 'web01', time, key: 'sizes', value: [1, 2n ** 63n] }, `${at}  web01  configurationChanged  sizes = [1,"9223372036854775808"]`],
+    [{ type: 'configurationChanged', vm: 'web01', time, key: 'odd', value: [new Error('VT_RECORD is not supported')] }, `${at}  web01  configurationChanged  odd = ["(VT_RECORD is not supported)"]`],
     [{ type: 'requestShutdown', vm: 'web01', time, allowed: false }, `${at}  web01  requestShutdown  refused`],
     [{ type: 'requestShutdown', vm: 'web01', time, allowed: null }, `${at}  web01  requestShutdown  (the host asked nothing)`],
     [{ type: 'heartbeatStopped', vm: 'web01', time }, `${at}  web01  heartbeatStopped`],
@@ -27,7 +29,7 @@ describe('vsevents output', () => {
     [{ type: 'reconnected', time, vms: [{ vm: 'a', state: 1 }, { vm: 'b', state: 5 }] }, `${at}  -  reconnected  a: TurnedOff, b: Running`],
   ];
   for (const [event, line] of lines) {
-    it(`prints ${event.type} as a line`, () => assert.strictEqual(eventLine(event), line));
+    it(`prints ${event.type} as a line (${JSON.stringify(line.split('  ').pop())})`, () => assert.strictEqual(eventLine(event), line));
   }
 
   it('prints JSON with ISO time, state names and bigints as text', () => {

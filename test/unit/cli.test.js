@@ -27,6 +27,8 @@ describe('vsevents arguments', () => {
   it('reads seconds with decimals as milliseconds', () => {
     assert.strictEqual(seconds(parseArgs(['wait', '--timeout', '1.5']), 'timeout'), 1500);
     assert.throws(() => seconds(parseArgs(['wait', '--timeout', '-1']), 'timeout'), UsageError);
+    assert.strictEqual(seconds(parseArgs(['watch', '--duration', '2147483.647']), 'duration'), 2147483647);
+    assert.throws(() => seconds(parseArgs(['watch', '--duration', '2147484']), 'duration'), /at most 2147483.647 seconds/);
   });
 
   const usageErrors = [
