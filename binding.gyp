@@ -1,5 +1,7 @@
 # MSVC build that a Windows user's `npm install` runs through node-gyp-build when no prebuilt addon fits.
 # Sources, defines and libraries come from native/sources.gypi, which CMakeLists.txt reads too.
+# Among the defines, _HAS_EXCEPTIONS=1 undoes node-gyp's MSVC default of a standard library without
+# exceptions: the addon uses C++ exceptions (NODE_ADDON_API_CPP_EXCEPTIONS) and catches std::exception.
 {
   "includes": ["native/sources.gypi"],
   "targets": [
