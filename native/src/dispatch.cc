@@ -103,6 +103,8 @@ std::vector<Value> CollectionItems(ComObject& collection) {
   InvokeRaw(collection, DISPID_NEWENUM, DISPATCH_METHOD | DISPATCH_PROPERTYGET, {}, nullptr, doing, enumerable);
   ComRef<IEnumVARIANT> enumerator;
   if (((*enumerable).vt == VT_UNKNOWN || (*enumerable).vt == VT_DISPATCH) && (*enumerable).punkVal != nullptr) {
+    // QueryInterface on a proxy is a remote call too: it needs the blanket first.
+    if (collection.security) collection.security->Apply((*enumerable).punkVal);
     (*enumerable).punkVal->QueryInterface(IID_IEnumVARIANT, reinterpret_cast<void**>(enumerator.out()));
   }
   if (!enumerator) {

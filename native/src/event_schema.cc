@@ -149,21 +149,37 @@ EventMethod ReadMethod(ITypeInfo* info, UINT index) {
 }
 
 // The type info of `iid`: from the object's own type library, then from the registered Virtual Server one.
+// Every interface the server hands out is a proxy of its own that needs the connection's blanket
+// before its first call (explicit credentials, or security preset by the host process).
 ComRef<ITypeInfo> FindTypeInfo(ComObject& object, const IID& iid) {
+  auto secure = [&object](IUnknown* proxy) {
+    if (object.security) object.security->Apply(proxy);
+  };
   ComRef<ITypeLib> library;
   ComRef<ITypeInfo> objectInfo;
   UINT index = 0;
   if (SUCCEEDED(object.dispatch->GetTypeInfo(0, LOCALE_USER_DEFAULT, objectInfo.out())) && objectInfo) {
+    secure(objectInfo.get());
     objectInfo->GetContainingTypeLib(library.out(), &index);
   }
   ComRef<ITypeInfo> result;
-  if (library && SUCCEEDED(library->GetTypeInfoOfGuid(iid, result.out()))) return result;
-  ComRef<IProvideClassInfo> classInfoProvider = object.dispatch.Query<IProvideClassInfo>(IID_IProvideClassInfo);
-  ComRef<ITypeInfo> classInfo;
-  if (classInfoProvider && SUCCEEDED(classInfoProvider->GetClassInfo(classInfo.out())) && classInfo &&
-      SUCCEEDED(classInfo->GetContainingTypeLib(library.out(), &index)) &&
-      SUCCEEDED(library->GetTypeInfoOfGuid(iid, result.out()))) {
+  secure(library.get());
+  if (library && SUCCEEDED(library->GetTypeInfoOfGuid(iid, result.out()))) {
+    secure(result.get());
     return result;
+  }
+  ComRef<IProvideClassInfo> classInfoProvider = object.dispatch.Query<IProvideClassInfo>(IID_IProvideClassInfo);
+  secure(classInfoProvider.get());
+  ComRef<ITypeInfo> classInfo;
+  if (classInfoProvider && SUCCEEDED(classInfoProvider->GetClassInfo(classInfo.out())) && classInfo) {
+    secure(classInfo.get());
+    if (SUCCEEDED(classInfo->GetContainingTypeLib(library.out(), &index))) {
+      secure(library.get());
+      if (SUCCEEDED(library->GetTypeInfoOfGuid(iid, result.out()))) {
+        secure(result.get());
+        return result;
+      }
+    }
   }
   if (SUCCEEDED(LoadRegTypeLib(kVirtualServerLibid, 1, 1, LOCALE_NEUTRAL, library.out())) &&
       SUCCEEDED(library->GetTypeInfoOfGuid(iid, result.out()))) {
@@ -249,6 +265,7 @@ std::vector<EventInterface> DescribeEvents(ComObject& object) {
     ComRef<IConnectionPoint> point;
     ULONG fetched = 0;
     if (points->Next(1, point.out(), &fetched) != S_OK || fetched == 0) break;
+    if (object.security) object.security->Apply(point.get());
     IID iid;
     if (FAILED(point->GetConnectionInterface(&iid))) continue;
     try {

@@ -70,6 +70,7 @@ std::shared_ptr<Subscription> Subscription::Start(std::shared_ptr<ComObject> sou
   ComRef<IUnknown> sink = CreateEventSink(schema, answers, delivery, source->security);
 
   auto container = source->dispatch.Query<IConnectionPointContainer>(IID_IConnectionPointContainer);
+  if (source->security) source->security->Apply(container.get());
   ComRef<IConnectionPoint> point;
   HRESULT hr = container ? container->FindConnectionPoint(schema->iid, point.out()) : E_NOINTERFACE;
   std::string what = Utf8FromWide(schema->name) + " " + GuidToString(schema->iid);

@@ -72,6 +72,7 @@ Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<const Proxy
     if (variant.vt == VT_DISPATCH) {
       value.object = ComRef<IDispatch>::Share(variant.pdispVal);
     } else if (variant.punkVal != nullptr) {
+      if (security) security->Apply(variant.punkVal);  // the QueryInterface below is a remote call
       if (FAILED(variant.punkVal->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(value.object.out())))) {
         return Unsupported("an object without IDispatch (VT_UNKNOWN), which cannot be called late-bound");
       }
