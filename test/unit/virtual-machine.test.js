@@ -102,10 +102,23 @@ describe('VirtualMachine', () => {
 
     it('subscribes before reading the state, then resolves on the stateChange', async () => {
       const { vm, binding, target } = await vmOf();
+      // A change between reading the state and subscribing would be missed: the order is the point.
+      const order = [];
+      const get = binding.get.bind(binding);
+      const subscribe = binding.subscribe.bind(binding);
+      binding.get = (object, name, args) => {
+        if (object === target && name === 'State') order.push('read State');
+        return get(object, name, args);
+      };
+      binding.subscribe = (object, options) => {
+        if (object === target) order.push('subscribe');
+        return subscribe(object, options);
+      };
       const waiting = vm.waitForState(VMState.Running);
-      while (binding.subscriptionsOf(target).length === 0) await settle();
+      while (binding.subscriptionsOf(target).length === 0 || !order.includes('read State')) await settle();
       binding.emit(target, [{ method: 'OnStateChange', args: [VMState.TurningOn] }, { method: 'OnStateChange', args: [VMState.Running] }]);
       assert.strictEqual(await waiting, VMState.Running);
+      assert.deepStrictEqual(order, ['subscribe', 'read State']);
       assert.strictEqual(binding.subscriptionsOf(target).length, 0);
     });
 
