@@ -73,6 +73,8 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   /** Events of a new subscription that arrive before its 'reconnected' record is queued. */
   private held?: E[];
   private reconnectTimer?: ReturnType<typeof setTimeout>;
+  /** True from a disconnection until a reconnection attempt succeeded: one reconnection loop at a time. */
+  private reconnecting = false;
   private readonly onAbort = (): void => this.abort();
 
   constructor(private readonly source: EventSource<E>, private readonly options: EventStreamOptions) {
@@ -219,7 +221,9 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
     const converted = fromNativeError(error, `the event stream of ${this.source.label} ended`);
     debug('%s: subscription ended: %s', this.source.label, converted.message);
     if (converted.code === ErrorCodes.DISCONNECTED && this.options.reconnect) {
-      this.reconnect(this.options.reconnect, 0, converted);
+      // A subscription lost during a reconnection attempt fails that attempt (attemptReconnect checks),
+      // which schedules the next one: starting a second loop here would advise twice.
+      if (!this.reconnecting) this.reconnect(this.options.reconnect, 0, converted);
     } else {
       this.end(converted);
     }
@@ -236,12 +240,16 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
     }
     const delay = Math.min(policy.initialDelay * Math.pow(2, attempt), policy.maxDelay);
     debug('%s: reconnecting in %d ms (attempt %d)', this.source.label, delay, attempt + 1);
+    this.reconnecting = true;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.attemptReconnect().then(
-        () => undefined,
+        () => {
+          this.reconnecting = false;
+        },
         (error) => {
-          if (!this.ending) this.reconnect(policy, attempt + 1, fromNativeError(error, `reconnecting to ${this.source.label}`));
+          if (this.ending) this.reconnecting = false;
+          else this.reconnect(policy, attempt + 1, fromNativeError(error, `reconnecting to ${this.source.label}`));
         },
       );
     }, delay);
@@ -257,6 +265,9 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
       if (this.ending) return;
       const record = await this.source.snapshot();
       if (this.ending) return;
+      if (!this.subscription) {
+        throw new VirtualServerError(ErrorCodes.DISCONNECTED, `${this.source.label} went away again while the stream resynchronised`);
+      }
       const held = this.held;
       this.held = undefined;
       debug('%s: reconnected', this.source.label);

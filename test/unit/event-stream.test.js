@@ -324,6 +324,27 @@ describe('EventStream', () => {
       await stream.return();
     });
 
+    it('a subscription lost while resynchronising fails that attempt only: one loop, one reconnected record', async () => {
+      const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0 } });
+      await stream.ready();
+      const get = binding.get.bind(binding);
+      let loseDuringSnapshot = true;
+      binding.get = (object, name, args) => {
+        if (object === target && name === 'State' && loseDuringSnapshot) {
+          loseDuringSnapshot = false;
+          binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone again', 0x800706ba));
+        }
+        return get(object, name, args);
+      };
+      binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
+      assert.strictEqual((await stream.next()).value.type, 'reconnected');
+      assert.strictEqual(binding.subscriptionsOf(target).length, 1);
+      binding.emit(target, [stateChange(5)]);
+      assert.strictEqual((await stream.next()).value.state, 5, 'no second reconnected record: a second loop ran');
+      await stream.return();
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
     it('keeps trying with backoff and gives up with ERR_VS_DISCONNECTED after maxAttempts', async () => {
       const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0, maxAttempts: 3 } });
       await stream.ready();
