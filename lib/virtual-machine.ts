@@ -56,6 +56,8 @@ export function parseWaitOptions(options: unknown): { timeout?: number; signal?:
 export class VirtualMachine {
   private nativeObject: NativeObject;
   private generation: number;
+  /** The lookup of the VM after a reconnection, while it runs. */
+  private refetching?: { generation: number; found: Promise<NativeObject> };
 
   /** @internal VirtualServer makes these; use server.virtualMachines() or server.findVirtualMachine(). */
   constructor(private readonly session: Session, nativeObject: NativeObject, readonly name: string) {
@@ -219,16 +221,28 @@ export class VirtualMachine {
   /** The COM object, fetched again by name after the session reconnected. */
   private async target(): Promise<NativeObject> {
     this.session.assertOpen();
-    if (this.generation !== this.session.generation) {
-      const generation = this.session.generation;
-      const found = await this.session.call(this.session.root, 'FindVirtualMachine', [this.name], `finding ${this.label} again after reconnecting`);
-      if (!isNativeObject(found)) {
-        throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `${this.label} no longer exists on ${this.session.where}`);
-      }
-      if (found !== this.nativeObject) this.session.release(this.nativeObject);
-      this.nativeObject = this.session.adopt(found);
-      this.generation = generation;
+    const generation = this.session.generation;
+    if (this.generation === generation) return this.nativeObject;
+    // Callers after the same reconnection share one lookup: a second one would release the handle the
+    // first just adopted, under a stream that is using it.
+    if (!this.refetching || this.refetching.generation !== generation) {
+      const found = this.findAgain(generation);
+      this.refetching = { generation, found };
+      found.catch(() => {
+        if (this.refetching && this.refetching.found === found) this.refetching = undefined;
+      });
     }
+    return this.refetching.found;
+  }
+
+  private async findAgain(generation: number): Promise<NativeObject> {
+    const found = await this.session.call(this.session.root, 'FindVirtualMachine', [this.name], `finding ${this.label} again after reconnecting`);
+    if (!isNativeObject(found)) {
+      throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `${this.label} no longer exists on ${this.session.where}`);
+    }
+    if (found !== this.nativeObject) this.session.release(this.nativeObject);
+    this.nativeObject = this.session.adopt(found);
+    this.generation = generation;
     return this.nativeObject;
   }
 }

@@ -345,6 +345,29 @@ describe('EventStream', () => {
       assert.strictEqual(binding.subscriptionsOf(target).length, 0);
     });
 
+    it('two streams of one VM reconnecting together share one lookup of the VM', async () => {
+      const { binding, vm, stream, target } = await vmStream({ reconnect: { initialDelay: 0 } });
+      const other = vm.events({ reconnect: { initialDelay: 0 } });
+      await Promise.all([stream.ready(), other.ready()]);
+      // Lookups on the new connection answer only when the test says so, so that two could overlap.
+      const lookups = [];
+      const makeRoot = binding.makeRoot;
+      binding.makeRoot = () => {
+        const root = makeRoot();
+        const find = root.methods.FindVirtualMachine;
+        root.methods.FindVirtualMachine = (name) => new Promise((resolve) => lookups.push(() => resolve(find(name))));
+        return root;
+      };
+      binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
+      const records = Promise.all([stream.next(), other.next()]);
+      while (lookups.length === 0) await settle();
+      for (let i = 0; i < 20; i++) await settle();
+      assert.strictEqual(lookups.length, 1, 'each stream looked the VM up: the later lookup releases the handle the earlier one adopted');
+      lookups[0]();
+      assert.deepStrictEqual((await records).map((r) => r.value.type), ['reconnected', 'reconnected']);
+      await Promise.all([stream.return(), other.return()]);
+    });
+
     it('keeps trying with backoff and gives up with ERR_VS_DISCONNECTED after maxAttempts', async () => {
       const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0, maxAttempts: 3 } });
       await stream.ready();
