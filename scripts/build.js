@@ -4,15 +4,13 @@
 // On Linux: installs the cross toolchain when missing, then cross-builds with MinGW-w64 through cmake-js.
 // On Windows: builds binding.gyp with node-gyp (MSVC), as a user's `npm install` would.
 // Usage: node scripts/build.js [--ts-only]
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const rig = require('./rig-paths');
+const { runChecked } = require('./run-checked');
 
-function run(command, args, options) {
-  const result = spawnSync(command, args, Object.assign({ stdio: 'inherit', cwd: rig.repoRoot }, options));
-  if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+function run(command, args) {
+  runChecked(command, args, { cwd: rig.repoRoot });
 }
 
 function buildTypeScript() {

@@ -5,11 +5,12 @@
 // VMs through realistic life cycles. Stops by itself after a while, or on Ctrl-C, and leaves nothing running.
 // Usage: node scripts/demo.js [--seconds=N] [--build=dispatch|vtable] [--json]
 //        (env VSE_DEMO_SECONDS also sets the length; CI and tests use it to keep the run short)
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const rig = require('./rig-paths');
-const { windowsNodeCommand, toWindowsPath } = require('./wine-node');
+const { runChecked } = require('./run-checked');
+const { spawnWindowsNode, toWindowsPath } = require('./wine-node');
 
 const DEFAULT_SECONDS = 60;
 const BUILDS = ['dispatch', 'vtable'];
@@ -42,10 +43,11 @@ const outputs = (build) => [
 ];
 
 function run(command, args, what) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: rig.wineEnv() });
-  if (result.error) fail(`${what}: ${result.error.message}`);
-  if (result.status !== 0) fail(`${what} failed (exit ${result.status}): ${(result.stderr + result.stdout).trim()}`);
-  return result.stdout;
+  try {
+    return runChecked(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: rig.wineEnv() }).stdout;
+  } catch (error) {
+    return fail(`${what} failed: ${error.message.trim()}`);
+  }
 }
 
 // The build is incremental, but a warm tree needs none of it: build only when something is missing.
@@ -68,10 +70,9 @@ function stopSimulators() {
 function runWatch(options) {
   const cliArgs = [toWindowsPath(path.join(rig.repoRoot, 'dist', 'cli.js')), 'watch', '--all', `--duration=${options.seconds}`];
   if (options.json) cliArgs.push('--json');
-  const { command, args } = windowsNodeCommand('main', cliArgs);
   // Under Wine a LocalServer launched by activation inherits the activating client's environment:
   // VSSIM_SCENARIO=1 makes the simulator define its demo VMs and start their life cycles at once.
-  const child = spawn(command, args, { stdio: 'inherit', env: rig.wineEnv({ VSSIM_SCENARIO: '1' }) });
+  const child = spawnWindowsNode('main', cliArgs, { env: { VSSIM_SCENARIO: '1' } });
   // Wine turns SIGINT into a console Ctrl-C for node.exe, which vsevents handles as a clean stop.
   const forward = () => child.kill('SIGINT');
   process.on('SIGINT', forward);

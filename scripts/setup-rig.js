@@ -10,6 +10,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const rig = require('./rig-paths');
+const { runChecked } = require('./run-checked');
 
 const quiet = process.argv.includes('--quiet');
 function log(message) {
@@ -17,13 +18,7 @@ function log(message) {
 }
 
 function run(command, args, options) {
-  const result = spawnSync(command, args, Object.assign({ stdio: quiet ? 'pipe' : 'inherit' }, options));
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    const output = quiet ? `\n${result.stdout}${result.stderr}` : '';
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}${output}`);
-  }
-  return result;
+  return runChecked(command, args, Object.assign({ stdio: quiet ? 'pipe' : 'inherit' }, options));
 }
 
 const debianPackages = ['wine', 'wine64', 'mingw-w64', 'mingw-w64-tools', 'g++-mingw-w64-x86-64'];

@@ -13,7 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const rig = require('./rig-paths');
-const { windowsNodeCommand, toWindowsPath } = require('./wine-node');
+const wine = require('./wine-node');
 
 const onLinux = process.platform === 'linux';
 const simulatorBuilds = ['dispatch', 'vtable'];
@@ -29,7 +29,7 @@ function say(line) {
 }
 
 function hostPath(p) {
-  return onLinux ? toWindowsPath(p) : p;
+  return onLinux ? wine.toWindowsPath(p) : p;
 }
 
 function killWinePrefix() {
@@ -71,14 +71,12 @@ function spawnLocalNode(args, env) {
 }
 
 function spawnWindowsNode(version, args, env) {
-  if (!onLinux) return spawnLocalNode(args, env);
-  const { command, args: wineArgs } = windowsNodeCommand(version, args);
-  return spawn(command, wineArgs, { stdio: 'inherit', cwd: rig.repoRoot, env: rig.wineEnv(env) });
+  return onLinux ? wine.spawnWindowsNode(version, args, { cwd: rig.repoRoot, env }) : spawnLocalNode(args, env);
 }
 
 // Whether this Wine can start a given Windows node at all (Node >= 24 aborts under Wine 8.0).
 function probeWindowsNode(version) {
-  const { command, args } = windowsNodeCommand(version, ['-e', 'process.exit(0)']);
+  const { command, args } = wine.windowsNodeCommand(version, ['-e', 'process.exit(0)']);
   const probe = spawnSync(command, args, { env: rig.wineEnv(), encoding: 'utf8', timeout: 120000 });
   if (probe.status === 0) return null;
   const output = `${probe.stdout || ''}${probe.stderr || ''}`;

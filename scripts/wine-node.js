@@ -28,14 +28,11 @@ function windowsNodeCommand(selector, nodeArgs) {
   return { version, command: 'wine', args: [exe, '-r', preload, ...nodeArgs] };
 }
 
-// Spawns Windows node; resolves with { status, signal }. Extra options go to child_process.spawn.
-function runWindowsNode(selector, nodeArgs, options) {
+// Spawns Windows node and returns the child. options go to child_process.spawn; options.env holds only
+// the variables to add to the rig's Wine environment.
+function spawnWindowsNode(selector, nodeArgs, options = {}) {
   const { command, args } = windowsNodeCommand(selector, nodeArgs);
-  const child = spawn(command, args, Object.assign({ stdio: 'inherit', env: rig.wineEnv() }, options));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (status, signal) => resolve({ status, signal, child }));
-  });
+  return spawn(command, args, Object.assign({ stdio: 'inherit' }, options, { env: rig.wineEnv(options.env) }));
 }
 
 async function main(argv) {
@@ -46,9 +43,12 @@ async function main(argv) {
     else nodeArgs.push(arg);
   }
   if (nodeArgs.length > 0 && fs.existsSync(nodeArgs[0])) nodeArgs[0] = toWindowsPath(nodeArgs[0]);
-  const pending = runWindowsNode(selector, nodeArgs);
+  const child = spawnWindowsNode(selector, nodeArgs);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {});
-  const { status, signal } = await pending;
+  const { status, signal } = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, sig) => resolve({ status: code, signal: sig }));
+  });
   process.exit(status === null ? (signal === 'SIGINT' ? 130 : 1) : status);
 }
 
@@ -59,4 +59,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { runWindowsNode, windowsNodeCommand, toWindowsPath, resolveVersion };
+module.exports = { spawnWindowsNode, windowsNodeCommand, toWindowsPath, resolveVersion };
