@@ -14,41 +14,52 @@ const NPM_TIMEOUT_MS = 300000;
 
 // Windows node sees the Linux root as drive Z:.
 function fromLinuxPath(linuxPath) {
-  return 'Z:' + linuxPath.replace(/\//g, '\\');
+  return linuxPath.startsWith('/') ? 'Z:' + linuxPath.replace(/\//g, '\\') : linuxPath;
 }
 
-/** npm's own CLI script: the one running `npm test` (npm_execpath), else the usual Linux install. */
+/** npm's own CLI script: the one running this test (`npm test` and `npm run` pass it as npm_execpath). */
 function npmCli() {
-  const candidates = [];
-  if (process.env.npm_execpath) candidates.push(process.env.npm_execpath.startsWith('/') ? fromLinuxPath(process.env.npm_execpath) : process.env.npm_execpath);
-  candidates.push(fromLinuxPath('/usr/lib/node_modules/npm/bin/npm-cli.js'), fromLinuxPath('/usr/local/lib/node_modules/npm/bin/npm-cli.js'));
-  return candidates.find((file) => /npm-cli\.js$/.test(file) && fs.existsSync(file));
-}
-
-/**
- * The Linux npm cache, which `npm ci` filled with the package's dependencies: the install runs offline
- * from it, because Wine's node cannot reach the registry on these machines (and needs not).
- * npm passes npm_config_cache to `npm test`; Wine does not pass HOME on, hence the fallback.
- */
-function npmCache() {
-  const candidates = [process.env.npm_config_cache, '/root/.npm'].filter(Boolean)
-    .map((dir) => (dir.startsWith('/') ? fromLinuxPath(dir) : dir));
-  return candidates.find((dir) => fs.existsSync(path.join(dir, '_cacache')));
+  const cli = process.env.npm_execpath && fromLinuxPath(process.env.npm_execpath);
+  assert.ok(cli && /npm-cli\.js$/.test(cli) && fs.existsSync(cli),
+    `npm_execpath (${process.env.npm_execpath}) does not name npm-cli.js: run this test through npm (npm test, or npm run wine -- ...)`);
+  return cli;
 }
 
 /** A Windows user has node on PATH, which the package's install script (`node scripts/install.js`) relies on. */
-function withNodeOnPath() {
+function withNodeOnPath(extra) {
   const key = Object.keys(process.env).find((name) => name.toUpperCase() === 'PATH') || 'PATH';
-  return Object.assign({}, process.env, { [key]: `${path.dirname(process.execPath)};${process.env[key] || ''}` });
+  return Object.assign({}, process.env, { [key]: `${path.dirname(process.execPath)};${process.env[key] || ''}` }, extra);
 }
 
-function npm(cli, args, cwd) {
-  const cache = npmCache();
-  const result = spawnSync(process.execPath, [cli, ...args, ...(cache ? ['--cache', cache] : []), '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd, encoding: 'utf8', timeout: NPM_TIMEOUT_MS, windowsHide: true, env: withNodeOnPath(),
+/**
+ * npm with a cache of its own (an empty folder when the test starts) and no network: what it installs
+ * comes from the tarballs the test hands it, never from whatever an earlier npm run left in a cache.
+ */
+function npm(cli, cache, args, cwd) {
+  const result = spawnSync(process.execPath, [cli, ...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd, encoding: 'utf8', timeout: NPM_TIMEOUT_MS, windowsHide: true, env: withNodeOnPath({ npm_config_cache: cache }),
   });
   assert.strictEqual(result.status, 0, `npm ${args.join(' ')}: ${result.error || ''}${result.stderr}${result.stdout}`);
   return result.stdout;
+}
+
+/** The packages `npm install virtual-server-events` brings: the lockfile's entries outside devDependencies. */
+function runtimeDependencies() {
+  const lock = require(path.join(h.repoRoot, 'package-lock.json'));
+  return Object.entries(lock.packages)
+    .filter(([where, entry]) => where.startsWith('node_modules/') && !entry.dev)
+    .map(([where, entry]) => ({ dir: path.join(h.repoRoot, where), version: entry.version }));
+}
+
+/** Packs the package and, from node_modules as `npm ci` installed them, the exact dependency versions the lockfile names. */
+function packAll(cli, cache, workDir) {
+  const pack = (dir) => JSON.parse(npm(cli, cache, ['pack', dir, '--json', '--pack-destination', workDir], workDir))[0];
+  const dependencies = runtimeDependencies().map(({ dir, version }) => {
+    const packed = pack(dir);
+    assert.strictEqual(packed.version, version, `${dir} holds the version package-lock.json names: run npm ci`);
+    return path.join(workDir, packed.filename);
+  });
+  return { info: pack(h.repoRoot), dependencies };
 }
 
 function node(args, cwd) {
@@ -67,18 +78,17 @@ describe('the packed package on Windows x64', function () {
   before(async function () {
     if (build !== 'dispatch') this.skip();
     cli = npmCli();
-    assert.ok(cli, 'npm-cli.js found (npm_execpath, /usr/lib/node_modules/npm or /usr/local/lib/node_modules/npm)');
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vse-package-'));
-    const [info] = JSON.parse(npm(cli, ['pack', '--json', '--pack-destination', workDir], h.repoRoot));
+    const cache = path.join(workDir, 'npm-cache');
+    fs.mkdirSync(cache);
+    const { info, dependencies } = packAll(cli, cache, workDir);
     packed = info;
     const consumer = path.join(workDir, 'consumer');
     fs.mkdirSync(consumer);
-    // Offline, npm can only install the dependency versions `npm ci` cached: pin them to the lockfile's.
-    const lock = require(path.join(h.repoRoot, 'package-lock.json'));
-    const dependencies = Object.keys(require(path.join(h.repoRoot, 'package.json')).dependencies);
-    const overrides = Object.fromEntries(dependencies.map((name) => [name, lock.packages[`node_modules/${name}`].version]));
-    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, overrides }));
-    npm(cli, ['install', '--offline', path.join(workDir, packed.filename)], consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    // The dependency tarballs go in beside the package, so that its dependency ranges resolve to them
+    // and npm needs no registry metadata, which no cache of a fresh machine holds.
+    npm(cli, cache, ['install', path.join(workDir, packed.filename), ...dependencies], consumer);
     installed = { consumer, root: path.join(consumer, 'node_modules', 'virtual-server-events') };
     binding = require(path.join(h.repoRoot, 'dist', 'binding.js')).loadBinding();
     ({ control } = await h.connectSimulator(binding, build));
