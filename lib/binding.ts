@@ -26,6 +26,12 @@ export interface NativeConnectOptions {
   user?: string;
   password?: string;
   domain?: string;
+  /**
+   * Deadline (ms) of every call on this connection, connect included. A call past it rejects with
+   * ERR_VS_TIMEOUT (and is cancelled where COM can); one that still does not return makes the connection
+   * unresponsive: its pending and later calls reject with ERR_VS_UNRESPONSIVE. Default 15000.
+   */
+  callTimeoutMs?: number;
 }
 
 export type NativeParamDirection = 'in' | 'out' | 'inout';
@@ -69,14 +75,16 @@ export interface NativeEventRecord {
 /**
  * An Error from the addon: code is one of ERR_VS_COM_ERROR, ERR_VS_DISCONNECTED, ERR_VS_RELEASED,
  * ERR_VS_EVENT_QUEUE_OVERFLOW, ERR_VS_EVENTS_UNAVAILABLE (the object fires no events, or its source
- * interface cannot be read or sunk), or ERR_INVALID_ARG_VALUE (outAnswers naming what the interface lacks);
- * hresult is unsigned where COM gave one.
+ * interface cannot be read or sunk), ERR_VS_TIMEOUT (a call outlived callTimeoutMs), ERR_VS_UNRESPONSIVE
+ * (the connection's server stopped answering) or ERR_INVALID_ARG_VALUE (outAnswers naming what the
+ * interface lacks); hresult is unsigned where COM gave one; cause is the error that led to this one.
  * Bad arguments (wrong types, values out of range) are not rejections: every function throws Node's
  * TypeError/RangeError (code ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE / ERR_OUT_OF_RANGE) synchronously.
  */
 export interface NativeError extends Error {
   code: string;
   hresult?: number;
+  cause?: NativeError;
 }
 
 export interface NativeSubscribeOptions {
@@ -88,6 +96,11 @@ export interface NativeSubscribeOptions {
   overflow: 'error' | 'drop-oldest';
   /** How often the server's liveness is probed; a dead server ends the subscription with ERR_VS_DISCONNECTED. */
   probeIntervalMs: number;
+  /**
+   * How long a probe may go unanswered: then the connection is unresponsive and every subscription of it
+   * ends with ERR_VS_DISCONNECTED whose cause has code ERR_VS_UNRESPONSIVE.
+   */
+  probeTimeoutMs: number;
   /** Answers for [out] parameters, given before any event arrives: method name -> parameter name -> value. */
   outAnswers?: Record<string, Record<string, NativeValue>>;
   /** Called on the JS thread with every event queued since the previous call; dropped counts drop-oldest losses. */

@@ -1,5 +1,6 @@
-// A timeout and an AbortSignal joined into one thing a long operation can check, sleep on and be
-// cancelled through (waitForState, waiting for a Virtual Server task).
+// A timeout and an AbortSignal joined into one thing a long operation can check, sleep on, race its
+// native calls against and be cancelled through (waitForState, control methods and their tasks): the
+// operation settles by its deadline even while a call to a hung server has not returned.
 import { AbortError, ErrorCodes, VirtualServerError } from './errors';
 import type { AbortSignalLike } from './validate';
 
@@ -27,6 +28,31 @@ export class Deadline {
   /** Throws the AbortError or timeout error once the deadline has passed or the signal fired. */
   check(): void {
     if (this.reason) throw this.reason;
+  }
+
+  /** True once the deadline has passed or the signal fired. */
+  get passed(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /**
+   * Settles as `work` does, or rejects with the timeout or abort error as soon as the deadline passes;
+   * `work` is then left to settle unobserved (the addon bounds it by the connection's callTimeout).
+   */
+  race<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const forget = this.onCancel(() => reject(this.reason));
+      work.then(
+        (value) => {
+          forget();
+          resolve(value);
+        },
+        (error) => {
+          forget();
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Runs fn at once if already cancelled, else when cancelled; the function returned forgets fn. */

@@ -16,12 +16,17 @@ export const ErrorCodes = {
   DISCONNECTED: 'ERR_VS_DISCONNECTED',
   /** A Virtual Server task (IVMTask) completed with a result other than success. */
   TASK_FAILED: 'ERR_VS_TASK_FAILED',
-  /** waitForState() or a control method ran out of its timeout. */
+  /** waitForState() or a control method ran out of its timeout, or a call ran out of the connection's callTimeout. */
   TIMEOUT: 'ERR_VS_TIMEOUT',
   /** The VirtualServer was closed; its objects and streams can no longer be used. */
   CLOSED: 'ERR_VS_CLOSED',
   /** Virtual Server answered with a value of an unexpected type. */
   UNEXPECTED_VALUE: 'ERR_VS_UNEXPECTED_VALUE',
+  /**
+   * The server stopped answering: a call did not return even after its deadline, or a liveness probe went
+   * unanswered. Nothing more is asked of that connection; connect() again (streams with reconnect do).
+   */
+  UNRESPONSIVE: 'ERR_VS_UNRESPONSIVE',
   /** A COM call failed; hresult and message say why. Codes the addon gives (ERR_VS_*) are passed on as they are. */
   COM_ERROR: 'ERR_VS_COM_ERROR',
 } as const;
@@ -37,6 +42,7 @@ const hresultNames: Record<number, string> = {
   0x80010108: 'RPC_E_DISCONNECTED',
   0x80010007: 'RPC_E_SERVER_DIED',
   0x800706ba: 'RPC_S_SERVER_UNAVAILABLE',
+  0x80010002: 'RPC_E_CALL_CANCELED',
   0x80070542: 'ERROR_BAD_IMPERSONATION_LEVEL',
   0x80040154: 'REGDB_E_CLASSNOTREG',
   0x800401f3: 'CO_E_CLASSSTRING',
@@ -102,6 +108,7 @@ interface ErrorLike {
   message?: unknown;
   code?: unknown;
   hresult?: unknown;
+  cause?: unknown;
 }
 
 /** Turns whatever the addon (or its loader) threw into a VirtualServerError, keeping code and hresult. */
@@ -115,5 +122,7 @@ export function fromNativeError(error: unknown, context?: string): VirtualServer
   const message = typeof like.message === 'string' ? like.message : String(error);
   const code = typeof like.code === 'string' && like.code.startsWith('ERR_VS_') ? like.code : ErrorCodes.COM_ERROR;
   const hresult = typeof like.hresult === 'number' ? like.hresult : undefined;
-  return new VirtualServerError(code, prefix + message, { hresult, cause: error });
+  // The addon's own cause (e.g. ERR_VS_UNRESPONSIVE under ERR_VS_DISCONNECTED) is the one worth keeping.
+  const cause = like.cause instanceof Error ? fromNativeError(like.cause) : error;
+  return new VirtualServerError(code, prefix + message, { hresult, cause });
 }

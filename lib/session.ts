@@ -5,6 +5,12 @@ import { debug } from './debug';
 import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventSource, EventStream, EventStreamOptions } from './event-stream';
 
+/** Liveness probes of event streams: how often, and how long one may go unanswered. */
+export interface ProbeTiming {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
 interface Held {
   deref(): NativeObject | undefined;
 }
@@ -29,13 +35,13 @@ export class Session {
   constructor(
     readonly binding: NativeBinding,
     private readonly connectOptions: NativeConnectOptions,
-    readonly probeIntervalMs: number,
+    readonly probe: ProbeTiming,
     /** Where it is, for messages: 'this host' or 'host "vshost01"'. */
     readonly where: string,
     private rootObject: NativeObject,
   ) {}
 
-  static async open(binding: NativeBinding, connectOptions: NativeConnectOptions, probeIntervalMs: number): Promise<Session> {
+  static async open(binding: NativeBinding, connectOptions: NativeConnectOptions, probe: ProbeTiming): Promise<Session> {
     const where = connectOptions.host ? `host "${connectOptions.host}"` : 'this host';
     debug('connecting to Virtual Server on %s (%s)', where, connectOptions.clsid || connectOptions.progId || 'VirtualServer.Application');
     let root: NativeObject;
@@ -45,7 +51,7 @@ export class Session {
       throw fromNativeError(error, `connecting to Virtual Server on ${where}`);
     }
     debug('connected to Virtual Server on %s', where);
-    return new Session(binding, connectOptions, probeIntervalMs, where, root);
+    return new Session(binding, connectOptions, probe, where, root);
   }
 
   get isClosed(): boolean {

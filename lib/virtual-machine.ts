@@ -116,8 +116,8 @@ export class VirtualMachine {
     });
     try {
       deadline.check();
-      await stream.ready();
-      const current = await this.state();
+      await deadline.race(stream.ready());
+      const current = await deadline.race(this.state());
       if (wanted.has(current)) return current;
       for await (const event of stream) {
         if (wanted.has(event.state)) return event.state;
@@ -128,8 +128,11 @@ export class VirtualMachine {
       deadline.check(); // a timeout or abort explains the end of the stream better than the stream does
       throw error;
     } finally {
+      // Past the deadline, closing the stream may wait on a hung server: the addon bounds it, we do not wait.
+      const closing = stream.return();
+      if (deadline.passed) closing.catch(() => undefined);
+      else await closing;
       deadline.dispose();
-      await stream.return();
     }
   }
 
@@ -170,9 +173,9 @@ export class VirtualMachine {
     const deadline = new Deadline(timeout, signal, () => `${doing} ${this.label} to complete`);
     try {
       deadline.check();
-      const target = await this.target();
+      const target = await deadline.race(this.target());
       debug('%s', what);
-      const task = await this.session.call(target, method, [], what);
+      const task = await deadline.race(this.session.call(target, method, [], what));
       // Startup, TurnOff, Save and Reset return an IVMTask; Pause and Resume are done when they return.
       if (isNativeObject(task)) await waitForTask(this.session, task, what, deadline);
     } finally {
@@ -192,7 +195,8 @@ export class VirtualMachine {
         return this.session.run(`subscribing to the events of ${this.label}`, (binding) => binding.subscribe(target, {
           maxQueue: queue.maxQueue,
           overflow: queue.overflow,
-          probeIntervalMs: this.session.probeIntervalMs,
+          probeIntervalMs: this.session.probe.intervalMs,
+          probeTimeoutMs: this.session.probe.timeoutMs,
           outAnswers,
           onEvents: handlers.onEvents,
           onEnd: handlers.onEnd,

@@ -4,7 +4,7 @@ import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventsOptions, parseEventsOptions } from './event-options';
 import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
 import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
-import { Session } from './session';
+import { ProbeTiming, Session } from './session';
 import {
   invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
 } from './validate';
@@ -28,11 +28,24 @@ export interface ConnectOptions {
   credentials?: Credentials;
   /** How often (ms) event streams check that the server is alive (default 5000). */
   probeInterval?: number;
+  /**
+   * How long (ms) a liveness probe may go unanswered before the server counts as unresponsive (default
+   * 5000): its streams then end with ERR_VS_DISCONNECTED (cause ERR_VS_UNRESPONSIVE) or reconnect.
+   */
+  probeTimeout?: number;
+  /**
+   * Deadline (ms) of every call to the server, connect() included (default 15000). A call past it
+   * rejects with ERR_VS_TIMEOUT; a server that does not even return then is unresponsive, and every
+   * later call on this connection rejects with ERR_VS_UNRESPONSIVE at once.
+   */
+  callTimeout?: number;
 }
 
 export type VirtualServerEventOf<T extends VirtualServerEventType> = Extract<VirtualServerEvent, { type: T | 'reconnected' }>;
 
 const DEFAULT_PROBE_INTERVAL_MS = 5000;
+const DEFAULT_PROBE_TIMEOUT_MS = 5000;
+const MAX_TIMER_MS = 0x7fffffff;
 const CLSID_PATTERN = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
 
 function parseCredentials(value: unknown, host: string | undefined): Pick<NativeConnectOptions, 'user' | 'password' | 'domain'> {
@@ -47,7 +60,7 @@ function parseCredentials(value: unknown, host: string | undefined): Pick<Native
   return { user, password, domain: optionalString('options.credentials.domain', given.domain) };
 }
 
-function parseConnectOptions(options: unknown): { native: NativeConnectOptions; probeIntervalMs: number } {
+function parseConnectOptions(options: unknown): { native: NativeConnectOptions; probe: ProbeTiming } {
   const given = optionsObject<ConnectOptions>('options', options);
   const host = optionalString('options.host', given.host);
   const progId = optionalString('options.progId', given.progId);
@@ -55,10 +68,14 @@ function parseConnectOptions(options: unknown): { native: NativeConnectOptions; 
   if (clsid !== undefined && !CLSID_PATTERN.test(clsid)) {
     throw invalidArgValue('options.clsid', clsid, "must be a CLSID in braces, like '{01234567-89ab-cdef-0123-456789abcdef}'");
   }
-  const native: NativeConnectOptions = Object.assign({ host, progId, clsid }, parseCredentials(given.credentials, host));
+  const callTimeoutMs = given.callTimeout === undefined ? undefined : optionalInteger('options.callTimeout', given.callTimeout, 1, MAX_TIMER_MS, 0);
+  const native: NativeConnectOptions = Object.assign({ host, progId, clsid, callTimeoutMs }, parseCredentials(given.credentials, host));
   for (const key of Object.keys(native) as Array<keyof NativeConnectOptions>) if (native[key] === undefined) delete native[key];
-  const probeIntervalMs = optionalInteger('options.probeInterval', given.probeInterval, 100, 3600000, DEFAULT_PROBE_INTERVAL_MS);
-  return { native, probeIntervalMs };
+  const probe: ProbeTiming = {
+    intervalMs: optionalInteger('options.probeInterval', given.probeInterval, 100, 3600000, DEFAULT_PROBE_INTERVAL_MS),
+    timeoutMs: optionalInteger('options.probeTimeout', given.probeTimeout, 100, 3600000, DEFAULT_PROBE_TIMEOUT_MS),
+  };
+  return { native, probe };
 }
 
 /**
@@ -71,12 +88,12 @@ export function connect(options?: ConnectOptions): Promise<VirtualServer> {
     .catch((error) => {
       throw fromNativeError(error);
     })
-    .then((binding) => connectWith(binding, parsed.native, parsed.probeIntervalMs));
+    .then((binding) => connectWith(binding, parsed.native, parsed.probe));
 }
 
 /** @internal connect() with a given binding (the tests' fake one). Options are the checked ones. */
-export async function connectWith(binding: NativeBinding, native: NativeConnectOptions, probeIntervalMs: number): Promise<VirtualServer> {
-  return new VirtualServer(await Session.open(binding, native, probeIntervalMs));
+export async function connectWith(binding: NativeBinding, native: NativeConnectOptions, probe: ProbeTiming): Promise<VirtualServer> {
+  return new VirtualServer(await Session.open(binding, native, probe));
 }
 
 export class VirtualServer {
@@ -153,7 +170,8 @@ export class VirtualServer {
         return this.session.run('subscribing to the server events', (binding) => binding.subscribe(root, {
           maxQueue: queue.maxQueue,
           overflow: queue.overflow,
-          probeIntervalMs: this.session.probeIntervalMs,
+          probeIntervalMs: this.session.probe.intervalMs,
+          probeTimeoutMs: this.session.probe.timeoutMs,
           onEvents: handlers.onEvents,
           onEnd: handlers.onEnd,
         }));

@@ -26,12 +26,12 @@ const MAX_POLL_MS = 500;
 export async function waitForTask(session: Session, task: NativeObject, what: string, deadline: Deadline): Promise<void> {
   try {
     let interval = FIRST_POLL_MS;
-    while (!(await session.get(task, 'IsComplete', `${what}: reading IVMTask.IsComplete`))) {
+    while (!(await deadline.race(session.get(task, 'IsComplete', `${what}: reading IVMTask.IsComplete`)))) {
       await deadline.sleep(interval);
       interval = Math.min(interval * 2, MAX_POLL_MS);
     }
-    const result = expectNumber(await session.get(task, 'Result', `${what}: reading IVMTask.Result`), `${what}: IVMTask.Result`);
-    if (result !== VMTaskResult.Success) throw await taskFailure(session, task, what, result);
+    const result = expectNumber(await deadline.race(session.get(task, 'Result', `${what}: reading IVMTask.Result`)), `${what}: IVMTask.Result`);
+    if (result !== VMTaskResult.Success) throw await deadline.race(taskFailure(session, task, what, result));
   } finally {
     session.release(task);
   }

@@ -11,6 +11,7 @@
       "native/src/event_schema.cc",
       "native/src/event_schema_js.cc",
       "native/src/event_sink.cc",
+      "native/src/host_connection.cc",
       "native/src/hresult.cc",
       "native/src/js_thread_channel.cc",
       "native/src/proxy_security.cc",

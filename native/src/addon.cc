@@ -1,16 +1,16 @@
 // Module entry point: the exported functions of lib/binding.ts's NativeBinding. Each checks its
-// arguments on the JS thread, then hands the COM work to the COM thread and returns a Promise.
+// arguments on the JS thread, then hands the COM work to its connection's worker and returns a Promise.
 // Context-aware: every function gets its env's AddonState as data; a cleanup hook frees it.
 #include <napi.h>
 
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "addon_state.h"
 #include "arg_errors.h"
 #include "com_call.h"
 #include "com_object.h"
-#include "com_thread.h"
 #include "connection.h"
 #include "dispatch.h"
 #include "event_schema.h"
@@ -76,9 +76,10 @@ JsResult ValueResult(std::weak_ptr<AddonState> weakState, Value value) {
 Napi::Value Connect(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   ConnectOptions options = ReadConnectOptions(info[0]);
+  std::shared_ptr<HostConnection> host = OpenConnection(options);
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
-  return RunOnComThread(info.Env(), [weakState, options]() -> JsResult {
-    std::shared_ptr<ComObject> object = vse::Connect(options);
+  return RunOnConnection(info.Env(), *host, [weakState, options, host]() -> JsResult {
+    std::shared_ptr<ComObject> object = vse::Connect(options, host);
     return [weakState, object](Napi::Env env) -> Napi::Value {
       std::shared_ptr<AddonState> state = weakState.lock();
       return state ? ObjectHandle::New(*state, object) : env.Undefined();
@@ -91,7 +92,7 @@ Napi::Value Get(const Napi::CallbackInfo& info) {
   std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], true));
-  return RunOnComThread(info.Env(), [weakState = state.weak_from_this(), target, name, args] {
+  return RunOnConnection(info.Env(), *target->host, [weakState = state.weak_from_this(), target, name, args] {
     return ValueResult(weakState, GetProperty(*target, name, *args));
   });
 }
@@ -101,7 +102,7 @@ Napi::Value Put(const Napi::CallbackInfo& info) {
   std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto value = std::make_shared<Value>(ValueFromJs(state, info[2], "value"));
-  return RunOnComThread(info.Env(), [target, name, value]() -> JsResult {
+  return RunOnConnection(info.Env(), *target->host, [target, name, value]() -> JsResult {
     PutProperty(*target, name, *value);
     return [](Napi::Env env) { return env.Undefined(); };
   });
@@ -112,7 +113,7 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
   std::shared_ptr<ComObject> target = Target(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], false));
-  return RunOnComThread(info.Env(), [weakState = state.weak_from_this(), target, name, args] {
+  return RunOnConnection(info.Env(), *target->host, [weakState = state.weak_from_this(), target, name, args] {
     return ValueResult(weakState, CallMethod(*target, name, *args));
   });
 }
@@ -120,7 +121,7 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
 Napi::Value Items(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   std::shared_ptr<ComObject> collection = Target(state, info[0], "collection");
-  return RunOnComThread(info.Env(), [weakState = state.weak_from_this(), collection] {
+  return RunOnConnection(info.Env(), *collection->host, [weakState = state.weak_from_this(), collection] {
     Value list;
     list.kind = Value::Kind::Array;
     list.items = CollectionItems(*collection);
@@ -138,7 +139,7 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
 Napi::Value DescribeEventsOf(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   std::shared_ptr<ComObject> target = Target(state, info[0], "target");
-  return RunOnComThread(info.Env(), [target]() -> JsResult {
+  return RunOnConnection(info.Env(), *target->host, [target]() -> JsResult {
     auto interfaces = std::make_shared<std::vector<EventInterface>>(DescribeEvents(*target));
     return [interfaces](Napi::Env env) -> Napi::Value {
       Napi::Array result = Napi::Array::New(env, interfaces->size());
@@ -158,7 +159,7 @@ Napi::Value Subscribe(const Napi::CallbackInfo& info) {
   }
   std::shared_ptr<Delivery> delivery = setup.delivery;
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
-  return RunOnComThread(info.Env(), [target, request = std::move(setup.request), delivery, weakState]() -> JsResult {
+  return RunOnConnection(info.Env(), *target->host, [target, request = std::move(setup.request), delivery, weakState]() -> JsResult {
     std::shared_ptr<Subscription> subscription;
     try {
       subscription = Subscription::Start(target, request, delivery);
@@ -178,18 +179,22 @@ void Cleanup(void* data) {
   auto* owner = static_cast<std::shared_ptr<AddonState>*>(data);
   AddonState& state = **owner;
   // The env is going away (worker exit, process exit): JS can be called no more, so end every
-  // subscription silently and let go of every object JS held, then give the COM thread a moment to
-  // say so to the servers: a server must not keep sinks and objects of a client that is gone.
-  for (const std::shared_ptr<Subscription>& subscription : state.liveSubscriptions) subscription->Stop(std::nullopt);
+  // subscription silently and let go of every object JS held, then give each connection's worker a
+  // moment (two seconds in all) to say so to its server: a server must not keep sinks and objects of a
+  // client that is gone. Unresponsive connections are not waited for.
+  for (const std::shared_ptr<Subscription>& subscription : state.liveSubscriptions) subscription->Close();
   state.liveSubscriptions.clear();
-  std::vector<std::shared_ptr<ComObject>> objects;
+  std::set<std::shared_ptr<HostConnection>> hosts;
   for (const std::weak_ptr<ComObject>& held : state.handedOut) {
-    if (std::shared_ptr<ComObject> object = held.lock()) objects.push_back(std::move(object));
+    std::shared_ptr<ComObject> object = held.lock();
+    if (!object) continue;
+    hosts.insert(object->host);
+    object->host->worker()->Post([object] { object->dispatch.Reset(); });
   }
-  ComThread::Get().Post([objects] {
-    for (const std::shared_ptr<ComObject>& object : objects) object->dispatch.Reset();
-  });
-  ComThread::Get().Flush(std::chrono::milliseconds(2000));
+  ComThread::Clock::time_point until = ComThread::Clock::now() + std::chrono::milliseconds(2000);
+  for (const std::shared_ptr<HostConnection>& host : hosts) {
+    if (!host->IsUnresponsive()) host->worker()->Flush(until);
+  }
   delete owner;
 }
 

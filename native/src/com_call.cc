@@ -2,42 +2,42 @@
 
 #include <memory>
 
-#include "com_thread.h"
-#include "hresult.h"
 #include "js_thread_channel.h"
 
 namespace vse {
 
-Napi::Promise RunOnComThread(Napi::Env env, std::function<JsResult()> work) {
+Napi::Promise RunOnConnection(Napi::Env env, HostConnection& host, std::function<JsResult()> work) {
   auto deferred = std::make_shared<Napi::Promise::Deferred>(env);
-  // Held open while the call is pending, as any pending I/O holds the loop.
+  // Held open while the call is pending, as any pending I/O holds the loop; closed once it settles,
+  // so that a call abandoned to a hung host never keeps the process alive.
   std::shared_ptr<JsThreadChannel> channel = JsThreadChannel::Create(env, "virtual-server-events call", true);
-  ComThread::Get().Post([work = std::move(work), channel, deferred] {
-    JsResult result;
-    auto failure = std::make_shared<ComError>();
-    bool failed = false;
-    try {
-      result = work();
-    } catch (const ComFailure& error) {
-      *failure = error.error();
-      failed = true;
-    } catch (const std::exception& error) {
-      failure->message = std::string("internal error in the COM call: ") + error.what();
-      failed = true;
-    }
-    channel->Post([deferred, result = std::move(result), failure, failed](Napi::Env env) {
-      if (failed) {
-        deferred->Reject(ToJsError(env, *failure).Value());
-        return;
-      }
-      try {
-        deferred->Resolve(result(env));
-      } catch (const Napi::Error& error) {
-        deferred->Reject(error.Value());
-      }
-    });
+  auto reject = [channel, deferred](const ComError& failure) {
+    channel->Post([deferred, failure](Napi::Env env) { deferred->Reject(ToJsError(env, failure).Value()); });
     channel->Close();
-  });
+  };
+  host.Call(
+      [work = std::move(work), channel, deferred, reject]() -> HostConnection::Outcome {
+        try {
+          JsResult result = work();
+          return [channel, deferred, result = std::move(result)] {
+            channel->Post([deferred, result](Napi::Env env) {
+              try {
+                deferred->Resolve(result(env));
+              } catch (const Napi::Error& error) {
+                deferred->Reject(error.Value());
+              }
+            });
+            channel->Close();
+          };
+        } catch (const ComFailure& error) {
+          return [reject, failure = error.error()] { reject(failure); };
+        } catch (const std::exception& error) {
+          ComError failure;
+          failure.message = std::string("internal error in the COM call: ") + error.what();
+          return [reject, failure] { reject(failure); };
+        }
+      },
+      reject);
   return deferred->Promise();
 }
 

@@ -1,17 +1,22 @@
-// Runs a piece of COM work on the COM thread and settles a JS Promise with its result on the JS thread.
+// Runs a piece of COM work on a connection's worker and settles a JS Promise with its result on the JS
+// thread, by the connection's call deadline at the latest (host_connection.h).
 #pragma once
 #include <functional>
+#include <memory>
 
 #include <napi.h>
 
+#include "host_connection.h"
+
 namespace vse {
 
-// Made on the COM thread from plain C++ values; runs on the JS thread to build the JS result.
+// Made on the worker from plain C++ values; runs on the JS thread to build the JS result.
 using JsResult = std::function<Napi::Value(Napi::Env)>;
 
-// `work` runs on the COM thread and may throw ComFailure (the Promise rejects with its error);
-// the JsResult it returns may throw Napi::Error (the Promise rejects with it).
-Napi::Promise RunOnComThread(Napi::Env env, std::function<JsResult()> work);
+// `work` runs on the worker and may throw ComFailure (the Promise rejects with its error); the JsResult
+// it returns may throw Napi::Error (the Promise rejects with it). A call past the deadline rejects with
+// ERR_VS_TIMEOUT, one on an unresponsive connection with ERR_VS_UNRESPONSIVE.
+Napi::Promise RunOnConnection(Napi::Env env, HostConnection& host, std::function<JsResult()> work);
 
 // A Promise already rejected with `error` (for failures found before any COM work, e.g. a released object).
 Napi::Promise RejectedPromise(Napi::Env env, const Napi::Error& error);

@@ -1,5 +1,5 @@
 // A COM object as JS holds it (the NativeObject of lib/binding.ts): an opaque handle around the
-// IDispatch, the security its proxy needs and its name -> DISPID cache.
+// IDispatch, the connection it belongs to (its thread, security and deadlines) and its name -> DISPID cache.
 #pragma once
 #include <windows.h>
 #include <oaidl.h>
@@ -12,14 +12,14 @@
 
 #include "addon_state.h"
 #include "com_ref.h"
-#include "proxy_security.h"
+#include "host_connection.h"
 
 namespace vse {
 
 struct ComObject {
   ComRef<IDispatch> dispatch;
-  std::shared_ptr<const ProxySecurity> security;
-  std::unordered_map<std::wstring, DISPID> dispids;  // COM thread only
+  std::shared_ptr<HostConnection> host;
+  std::unordered_map<std::wstring, DISPID> dispids;  // the connection's worker only
 };
 
 class ObjectHandle : public Napi::ObjectWrap<ObjectHandle> {

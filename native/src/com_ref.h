@@ -1,6 +1,9 @@
-// An owning COM interface pointer that may be dropped on any thread: the Release runs on the COM thread.
-// Move-only, so that ownership is explicit when values travel between the COM thread and the JS thread.
+// An owning COM interface pointer that may be dropped on any thread. Its Release runs on its home: the
+// COM thread it was made on (a proxy's Release may be a remote call, which must never run on the JS
+// thread nor on the local thread), or in place for a local object made with no home.
+// Move-only, so that ownership is explicit when values travel between COM threads and the JS thread.
 #pragma once
+#include <memory>
 #include <utility>
 
 #include "com_thread.h"
@@ -10,19 +13,23 @@ namespace vse {
 template <typename Interface>
 class ComRef {
  public:
-  ComRef() = default;
+  ComRef() : home_(ComThread::Current()) {}
   // Takes over a reference the caller owns (an out-parameter's, or one it AddRef'd).
-  static ComRef Adopt(Interface* pointer) { return ComRef(pointer); }
-  // Adds a reference of its own; COM thread only.
-  static ComRef Share(Interface* pointer) {
-    if (pointer != nullptr) pointer->AddRef();
-    return ComRef(pointer);
+  static ComRef Adopt(Interface* pointer, std::shared_ptr<ComThread> home = ComThread::Current()) {
+    return ComRef(pointer, std::move(home));
   }
-  ComRef(ComRef&& other) noexcept : pointer_(std::exchange(other.pointer_, nullptr)) {}
+  // Adds a reference of its own.
+  static ComRef Share(Interface* pointer, std::shared_ptr<ComThread> home = ComThread::Current()) {
+    if (pointer != nullptr) pointer->AddRef();
+    return ComRef(pointer, std::move(home));
+  }
+  ComRef(ComRef&& other) noexcept
+      : pointer_(std::exchange(other.pointer_, nullptr)), home_(std::move(other.home_)) {}
   ComRef& operator=(ComRef&& other) noexcept {
     if (this != &other) {
       Reset();
       pointer_ = std::exchange(other.pointer_, nullptr);
+      home_ = std::move(other.home_);
     }
     return *this;
   }
@@ -30,27 +37,37 @@ class ComRef {
   ComRef& operator=(const ComRef&) = delete;
   ~ComRef() { Reset(); }
 
-  void Reset() { ComThread::Release(std::exchange(pointer_, nullptr)); }
+  void Reset() {
+    Interface* pointer = std::exchange(pointer_, nullptr);
+    if (pointer == nullptr) return;
+    if (!home_ || home_->IsCurrentThread()) {
+      pointer->Release();
+    } else {
+      home_->Post([pointer] { pointer->Release(); });
+    }
+  }
   Interface* get() const { return pointer_; }
   Interface* operator->() const { return pointer_; }
   explicit operator bool() const { return pointer_ != nullptr; }
-  // For out-parameters: releases what it held and gives the slot.
+  // For out-parameters, on the COM thread that becomes its home: releases what it held and gives the slot.
   Interface** out() {
     Reset();
+    home_ = ComThread::Current();
     return &pointer_;
   }
 
-  // QueryInterface on the COM thread; empty when the object does not have the interface.
+  // QueryInterface; empty when the object does not have the interface.
   template <typename Other>
   ComRef<Other> Query(REFIID iid) const {
-    ComRef<Other> result;
-    if (pointer_ != nullptr) pointer_->QueryInterface(iid, reinterpret_cast<void**>(result.out()));
-    return result;
+    Other* found = nullptr;
+    if (pointer_ != nullptr && FAILED(pointer_->QueryInterface(iid, reinterpret_cast<void**>(&found)))) found = nullptr;
+    return ComRef<Other>::Adopt(found, home_);
   }
 
  private:
-  explicit ComRef(Interface* pointer) : pointer_(pointer) {}
+  ComRef(Interface* pointer, std::shared_ptr<ComThread> home) : pointer_(pointer), home_(std::move(home)) {}
   Interface* pointer_ = nullptr;
+  std::shared_ptr<ComThread> home_;
 };
 
 }  // namespace vse

@@ -1,5 +1,6 @@
 #include "com_thread.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -7,62 +8,84 @@
 #include <thread>
 
 namespace vse {
+namespace {
+
+std::atomic<bool> securityWasPreset{false};
+// Weak: a thread whose handles are all gone is no longer anybody's home (see ComRef).
+thread_local std::weak_ptr<ComThread> currentThread;
+
+}  // namespace
 
 struct ComThread::State {
   std::mutex mutex;
   std::condition_variable wake;
   std::deque<Task> ready;
   std::multimap<Clock::time_point, Task> timed;
-  std::mutex startupMutex;
-  std::condition_variable startupDone;
+  bool stopping = false;  // every handle is gone: end once the queue is empty
+  DWORD threadId = 0;
   bool started = false;
 };
 
-ComThread& ComThread::Get() {
+std::shared_ptr<ComThread> ComThread::Start(bool cancellable) {
+  Local();  // process security is set first, by the local thread
+  return Launch(cancellable, false);
+}
+
+ComThread& ComThread::Local() {
   // Deliberately leaked: a static's destructor would run at exit while RPC threads may still post here.
-  static ComThread* instance = new ComThread(true);
-  return *instance;
+  static std::shared_ptr<ComThread>* instance = new std::shared_ptr<ComThread>(Launch(false, true));
+  return **instance;
 }
 
-ComThread& ComThread::Probes() {
-  Get();  // process security is set first, by the COM thread
-  static ComThread* instance = new ComThread(false);
-  return *instance;
+std::shared_ptr<ComThread> ComThread::Current() { return currentThread.lock(); }
+
+bool ComThread::SecurityWasPreset() { return securityWasPreset; }
+
+std::shared_ptr<ComThread> ComThread::Launch(bool cancellable, bool setsSecurity) {
+  std::shared_ptr<ComThread> handle(new ComThread());
+  handle->state_ = std::make_shared<State>();
+  std::shared_ptr<State> state = handle->state_;
+  std::thread(Run, state, std::weak_ptr<ComThread>(handle), cancellable, setsSecurity).detach();
+  std::unique_lock<std::mutex> lock(state->mutex);
+  state->wake.wait(lock, [&state] { return state->started; });
+  handle->threadId_ = state->threadId;
+  return handle;
 }
 
-ComThread::ComThread(bool setsSecurity) : state_(new State()) {
-  std::thread thread([this, setsSecurity] { Run(setsSecurity); });
-  thread.detach();
-  std::unique_lock<std::mutex> lock(state_->startupMutex);
-  state_->startupDone.wait(lock, [this] { return state_->started; });
+ComThread::~ComThread() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->wake.notify_all();
 }
 
-void ComThread::Run(bool setsSecurity) {
-  threadId_ = GetCurrentThreadId();
+void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self, bool cancellable, bool setsSecurity) {
+  currentThread = std::move(self);
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
   if (setsSecurity) {
     // The documented call (connecting-to-the-virtual-server-com-object.md). It fails with RPC_E_TOO_LATE
     // when the host process already set security; proxies then get a blanket each (see SecurityWasPreset).
     HRESULT security = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
                                             RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
-    securityWasPreset_ = security == RPC_E_TOO_LATE;
+    securityWasPreset = security == RPC_E_TOO_LATE;
   }
-  {
-    std::lock_guard<std::mutex> lock(state_->startupMutex);
-    state_->started = true;
-  }
-  state_->startupDone.notify_all();
-
-  std::unique_lock<std::mutex> lock(state_->mutex);
+  // Lets a deadline cancel this thread's blocked call (CoCancelCall). Wine implements neither call
+  // (stubs), so there a call that does not return leaves its connection unresponsive instead.
+  if (cancellable) CoEnableCallCancellation(nullptr);
+  std::unique_lock<std::mutex> lock(state->mutex);
+  state->threadId = GetCurrentThreadId();
+  state->started = true;
+  state->wake.notify_all();
   for (;;) {
     Clock::time_point now = Clock::now();
-    while (!state_->timed.empty() && state_->timed.begin()->first <= now) {
-      state_->ready.push_back(std::move(state_->timed.begin()->second));
-      state_->timed.erase(state_->timed.begin());
+    while (!state->timed.empty() && state->timed.begin()->first <= now) {
+      state->ready.push_back(std::move(state->timed.begin()->second));
+      state->timed.erase(state->timed.begin());
     }
-    if (!state_->ready.empty()) {
-      Task task = std::move(state_->ready.front());
-      state_->ready.pop_front();
+    if (!state->ready.empty()) {
+      Task task = std::move(state->ready.front());
+      state->ready.pop_front();
       lock.unlock();
       try {
         task();  // tasks report their own failures (see com_call.h)
@@ -71,12 +94,16 @@ void ComThread::Run(bool setsSecurity) {
       }
       task = nullptr;  // destroy captures outside the lock, they may release COM objects
       lock.lock();
-    } else if (!state_->timed.empty()) {
-      state_->wake.wait_until(lock, state_->timed.begin()->first);
+    } else if (state->stopping && state->timed.empty()) {
+      break;
+    } else if (!state->timed.empty()) {
+      state->wake.wait_until(lock, state->timed.begin()->first);
     } else {
-      state_->wake.wait(lock);
+      state->wake.wait(lock);
     }
   }
+  lock.unlock();
+  CoUninitialize();
 }
 
 void ComThread::Post(Task task) {
@@ -95,8 +122,8 @@ void ComThread::PostAt(Clock::time_point when, Task task) {
   state_->wake.notify_one();
 }
 
-void ComThread::Flush(std::chrono::milliseconds timeout) {
-  if (IsCurrentThread()) return;
+bool ComThread::Flush(Clock::time_point until) {
+  if (IsCurrentThread()) return true;
   struct Marker {
     std::mutex mutex;
     std::condition_variable reached;
@@ -109,19 +136,9 @@ void ComThread::Flush(std::chrono::milliseconds timeout) {
     marker->reached.notify_all();
   });
   std::unique_lock<std::mutex> lock(marker->mutex);
-  marker->reached.wait_for(lock, timeout, [&marker] { return marker->done; });
+  return marker->reached.wait_until(lock, until, [&marker] { return marker->done; });
 }
 
 bool ComThread::IsCurrentThread() const { return GetCurrentThreadId() == threadId_; }
-
-void ComThread::Release(IUnknown* object) {
-  if (object == nullptr) return;
-  ComThread& thread = Get();
-  if (thread.IsCurrentThread()) {
-    object->Release();
-  } else {
-    thread.Post([object] { object->Release(); });
-  }
-}
 
 }  // namespace vse

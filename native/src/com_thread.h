@@ -1,13 +1,17 @@
-// The process's COM thread. It joins the multithreaded apartment, sets process COM security at
-// impersonate level (as Virtual Server requires) and runs every COM call the addon makes, one at a time,
-// plus timed work. JS threads never enter COM: they post work here. A second thread of the same kind,
-// Probes(), makes the liveness probes, whose calls may block for long on an unreachable host.
+// Threads that have joined COM's multithreaded apartment and run posted work in order.
+// - Each connection has its own (host_connection.h): a worker for its calls and a prober for its
+//   liveness probes, so that one host that stops answering stalls nothing of another.
+// - Local() is the process's one thread for local work only (deadline timers, cancellation,
+//   CoDisconnectObject): it never waits on a server, so deadlines fire even when every host hangs.
+// JS threads never enter COM: they post work here. Threads are never joined: a thread blocked in a
+// call to a hung host is abandoned, and it ends by itself once its handles are gone and its queue is empty.
 #pragma once
 #include <windows.h>
 #include <objbase.h>
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 namespace vse {
 
@@ -16,32 +20,36 @@ class ComThread {
   using Task = std::function<void()>;
   using Clock = std::chrono::steady_clock;
 
-  // Started on first use and never stopped: it lives as long as the process (shared by every worker's
-  // env), so no env teardown ever waits for it and process exit never joins it.
-  static ComThread& Get();
-  static ComThread& Probes();
+  // A new thread. cancellable: its outgoing calls can be cancelled with CoCancelCall.
+  static std::shared_ptr<ComThread> Start(bool cancellable);
+  // Started on first use and never stopped (shared by every worker's env). It sets process COM
+  // security, so it starts before any other COM thread.
+  static ComThread& Local();
+  // The ComThread the caller runs on; nullptr on JS threads and COM's RPC threads.
+  static std::shared_ptr<ComThread> Current();
+  // True when the host process had set COM security before us (RPC_E_TOO_LATE): every proxy then
+  // gets CoSetProxyBlanket at impersonate level instead.
+  static bool SecurityWasPreset();
+
+  ~ComThread();
+  ComThread(const ComThread&) = delete;
+  ComThread& operator=(const ComThread&) = delete;
 
   void Post(Task task);
   void PostAt(Clock::time_point when, Task task);
   bool IsCurrentThread() const;
-  // Waits (at most `timeout`) until everything posted before this call has run.
-  void Flush(std::chrono::milliseconds timeout);
-
-  // True when the host process had set COM security before us (RPC_E_TOO_LATE): every proxy then
-  // gets CoSetProxyBlanket at impersonate level instead.
-  bool SecurityWasPreset() const { return securityWasPreset_; }
-
-  // Releases an interface pointer on the COM thread (now, when already there).
-  static void Release(IUnknown* object);
+  DWORD ThreadId() const { return threadId_; }
+  // Waits until everything posted before this call has run, or until `until`; false on timeout.
+  bool Flush(Clock::time_point until);
 
  private:
-  explicit ComThread(bool setsSecurity);
   struct State;
-  void Run(bool setsSecurity);
+  ComThread() = default;
+  static void Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self, bool cancellable, bool setsSecurity);
+  static std::shared_ptr<ComThread> Launch(bool cancellable, bool setsSecurity);
 
-  State* state_;
+  std::shared_ptr<State> state_;
   DWORD threadId_ = 0;
-  bool securityWasPreset_ = false;
 };
 
 }  // namespace vse

@@ -1,5 +1,7 @@
 #include "connection.h"
 
+#include <cmath>
+
 #include "arg_errors.h"
 #include "hresult.h"
 #include "text.h"
@@ -49,10 +51,26 @@ ConnectOptions ReadConnectOptions(const Napi::Value& value) {
   if (options.hasCredentials && options.host.empty()) {
     ThrowInvalidValue(env, "options", "given a host when it gives credentials: COM uses them for remote hosts only");
   }
+  Napi::Value callTimeout = object.Get("callTimeoutMs");
+  if (!callTimeout.IsUndefined()) {
+    if (!callTimeout.IsNumber()) ThrowInvalidType(env, "options.callTimeoutMs", "a number");
+    double ms = callTimeout.As<Napi::Number>().DoubleValue();
+    if (!(ms >= 1 && ms <= 2147483647) || std::trunc(ms) != ms) {
+      ThrowOutOfRange(env, "options.callTimeoutMs", "an integer >= 1 and <= 2147483647");
+    }
+    options.callTimeout = std::chrono::milliseconds(static_cast<long long>(ms));
+  }
   return options;
 }
 
-std::shared_ptr<ComObject> Connect(ConnectOptions options) {
+std::shared_ptr<HostConnection> OpenConnection(ConnectOptions& options) {
+  auto security = options.hasCredentials ? std::make_shared<ProxySecurity>(std::move(options.user), std::move(options.domain),
+                                                                           std::move(options.password))
+                                         : std::make_shared<ProxySecurity>();
+  return HostConnection::Create(std::move(security), options.callTimeout, Target(options));
+}
+
+std::shared_ptr<ComObject> Connect(const ConnectOptions& options, const std::shared_ptr<HostConnection>& host) {
   CLSID clsid;
   HRESULT hr = options.clsid.empty() ? CLSIDFromProgID(options.progId.c_str(), &clsid)
                                      : CLSIDFromString(options.clsid.c_str(), &clsid);
@@ -64,16 +82,14 @@ std::shared_ptr<ComObject> Connect(ConnectOptions options) {
   }
 
   auto object = std::make_shared<ComObject>();
-  object->security = options.hasCredentials
-                         ? std::make_shared<ProxySecurity>(std::move(options.user), std::move(options.domain),
-                                                           std::move(options.password))
-                         : std::make_shared<ProxySecurity>();
+  object->host = host;
   if (options.host.empty()) {
     hr = CoCreateInstance(clsid, nullptr, CLSCTX_SERVER, IID_IDispatch, reinterpret_cast<void**>(object->dispatch.out()));
   } else {
     COAUTHINFO authInfo = {RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
-                           RPC_C_IMP_LEVEL_IMPERSONATE, object->security->Identity(), EOAC_NONE};
-    COSERVERINFO serverInfo = {0, &options.host[0], options.hasCredentials ? &authInfo : nullptr, 0};
+                           RPC_C_IMP_LEVEL_IMPERSONATE, host->security().Identity(), EOAC_NONE};
+    std::wstring hostName = options.host;
+    COSERVERINFO serverInfo = {0, &hostName[0], host->security().HasCredentials() ? &authInfo : nullptr, 0};
     MULTI_QI query = {&IID_IDispatch, nullptr, S_OK};
     hr = CoCreateInstanceEx(clsid, nullptr, CLSCTX_REMOTE_SERVER, &serverInfo, 1, &query);
     if (SUCCEEDED(hr)) hr = query.hr;
@@ -84,7 +100,7 @@ std::shared_ptr<ComObject> Connect(ConnectOptions options) {
     if (hr == REGDB_E_CLASSNOTREG) error.message += ". The class is not registered: is the server installed?";
     throw ComFailure(error);
   }
-  object->security->Apply(object->dispatch.get());
+  host->security().Apply(object->dispatch.get());
   return object;
 }
 

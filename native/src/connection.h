@@ -1,6 +1,7 @@
 // Activation of the root object: ProgID or CLSID, on this host (CoCreateInstance) or a remote one
 // (CoCreateInstanceEx with COSERVERINFO and, when given, explicit credentials).
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -16,12 +17,18 @@ struct ConnectOptions {
   std::wstring host;   // empty: this host
   bool hasCredentials = false;
   std::wstring user, domain, password;
+  std::chrono::milliseconds callTimeout{15000};  // NativeConnectOptions.callTimeoutMs
 };
 
 // JS thread: validates NativeConnectOptions; throws TypeError/RangeError naming the bad field.
 ConnectOptions ReadConnectOptions(const Napi::Value& options);
 
-// COM thread: the root object, its proxy secured. Throws ComFailure with a message that says what to do.
-std::shared_ptr<ComObject> Connect(ConnectOptions options);
+// JS thread: the connection the root object will belong to, with its own threads. Takes the credentials
+// out of `options` (they live in the connection's ProxySecurity only).
+std::shared_ptr<HostConnection> OpenConnection(ConnectOptions& options);
+
+// The connection's worker: the root object, its proxy secured. Throws ComFailure with a message that
+// says what to do.
+std::shared_ptr<ComObject> Connect(const ConnectOptions& options, const std::shared_ptr<HostConnection>& host);
 
 }  // namespace vse

@@ -65,7 +65,7 @@ Value Invoke(ComObject& object, DISPID dispid, WORD flags, const std::vector<Val
              const std::string& doing) {
   Variant result;
   InvokeRaw(object, dispid, flags, args, putValue, doing, result);
-  Value value = ValueFromVariant(*result, object.security);
+  Value value = ValueFromVariant(*result, object.host);
   if (value.kind == Value::Kind::Unsupported) {
     ThrowComError(error_code::kComError, doing + " returned " + std::string(value.text.begin(), value.text.end()));
   }
@@ -104,13 +104,13 @@ std::vector<Value> CollectionItems(ComObject& collection) {
   ComRef<IEnumVARIANT> enumerator;
   if (((*enumerable).vt == VT_UNKNOWN || (*enumerable).vt == VT_DISPATCH) && (*enumerable).punkVal != nullptr) {
     // QueryInterface on a proxy is a remote call too: it needs the blanket first.
-    if (collection.security) collection.security->Apply((*enumerable).punkVal);
+    collection.host->security().Apply((*enumerable).punkVal);
     (*enumerable).punkVal->QueryInterface(IID_IEnumVARIANT, reinterpret_cast<void**>(enumerator.out()));
   }
   if (!enumerator) {
     ThrowComError(error_code::kComError, std::string(doing) + " failed: _NewEnum gave no IEnumVARIANT, so this object is not a collection");
   }
-  if (collection.security) collection.security->Apply(enumerator.get());
+  collection.host->security().Apply(enumerator.get());
   std::vector<Value> items;
   for (;;) {
     VARIANT batch[16];
@@ -119,7 +119,7 @@ std::vector<Value> CollectionItems(ComObject& collection) {
     HRESULT hr = enumerator->Next(16, batch, &fetched);
     if (FAILED(hr)) ThrowHresult(hr, doing);
     for (ULONG i = 0; i < fetched; ++i) {
-      items.push_back(ValueFromVariant(batch[i], collection.security));
+      items.push_back(ValueFromVariant(batch[i], collection.host));
       VariantClear(&batch[i]);
     }
     if (hr == S_FALSE || fetched == 0) break;

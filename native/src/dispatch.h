@@ -1,4 +1,4 @@
-// Late-bound calls through IDispatch, on the COM thread: names -> DISPIDs (cached per object), Invoke
+// Late-bound calls through IDispatch, on the object's connection worker: names -> DISPIDs (cached per object), Invoke
 // for property get/put and methods, and a collection's items through _NewEnum.
 #pragma once
 #include <string>

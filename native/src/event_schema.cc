@@ -153,7 +153,7 @@ EventMethod ReadMethod(ITypeInfo* info, UINT index) {
 // before its first call (explicit credentials, or security preset by the host process).
 ComRef<ITypeInfo> FindTypeInfo(ComObject& object, const IID& iid) {
   auto secure = [&object](IUnknown* proxy) {
-    if (object.security) object.security->Apply(proxy);
+    object.host->security().Apply(proxy);
   };
   ComRef<ITypeLib> library;
   ComRef<ITypeInfo> objectInfo;
@@ -255,17 +255,17 @@ std::vector<EventInterface> DescribeEvents(ComObject& object) {
     ThrowComError(error_code::kEventsUnavailable,
                   "the object has no connection points (it does not implement IConnectionPointContainer), so it fires no events");
   }
-  if (object.security) object.security->Apply(container.get());
+  object.host->security().Apply(container.get());
   ComRef<IEnumConnectionPoints> points;
   ThrowIfFailed(container->EnumConnectionPoints(points.out()), "listing the object's connection points");
-  if (object.security) object.security->Apply(points.get());
+  object.host->security().Apply(points.get());
   std::vector<EventInterface> interfaces;
   std::string reasons;
   for (;;) {
     ComRef<IConnectionPoint> point;
     ULONG fetched = 0;
     if (points->Next(1, point.out(), &fetched) != S_OK || fetched == 0) break;
-    if (object.security) object.security->Apply(point.get());
+    object.host->security().Apply(point.get());
     IID iid;
     if (FAILED(point->GetConnectionInterface(&iid))) continue;
     try {

@@ -38,7 +38,7 @@ struct EventInterface {
   const EventMethod* FindByDispid(DISPID dispid) const;
 };
 
-// COM thread. Every source interface of `object`, in connection-point order. Throws ComFailure
+// The object's connection worker. Every source interface of `object`, in connection-point order. Throws ComFailure
 // (ERR_VS_EVENTS_UNAVAILABLE) when the object has no connection points or none can be described.
 std::vector<EventInterface> DescribeEvents(ComObject& object);
 

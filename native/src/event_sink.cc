@@ -52,8 +52,8 @@ double NowMs() {
 class EventSink : public ThunkTarget {
  public:
   EventSink(std::shared_ptr<const EventInterface> schema, std::shared_ptr<Delivery> delivery,
-            std::shared_ptr<const ProxySecurity> security)
-      : schema_(std::move(schema)), delivery_(std::move(delivery)), security_(std::move(security)) {
+            std::shared_ptr<HostConnection> host)
+      : schema_(std::move(schema)), delivery_(std::move(delivery)), host_(std::move(host)) {
     handler = &OnVtableCall;
   }
 
@@ -148,7 +148,7 @@ class EventSink : public ThunkTarget {
   Value ReadArgument(const VARIANT* arg) {
     if (arg == nullptr) return Value();
     try {
-      return ValueFromVariant(*arg, security_);
+      return ValueFromVariant(*arg, host_);
     } catch (const ComFailure& failure) {
       return UnsupportedValue(failure.error().message);
     }
@@ -269,7 +269,7 @@ class EventSink : public ThunkTarget {
   bool answersIDispatch_ = true;
   std::shared_ptr<const EventInterface> schema_;
   std::shared_ptr<Delivery> delivery_;
-  std::shared_ptr<const ProxySecurity> security_;
+  std::shared_ptr<HostConnection> host_;
   std::vector<const void*> vtable_;
   std::vector<size_t> slotMethod_;
   std::vector<MethodPlan> plans_;
@@ -278,15 +278,16 @@ class EventSink : public ThunkTarget {
 }  // namespace
 
 ComRef<IUnknown> CreateEventSink(std::shared_ptr<const EventInterface> schema, const std::vector<OutAnswer>& answers,
-                                 std::shared_ptr<Delivery> delivery, std::shared_ptr<const ProxySecurity> security) {
-  auto* sink = new EventSink(std::move(schema), std::move(delivery), std::move(security));
+                                 std::shared_ptr<Delivery> delivery, std::shared_ptr<HostConnection> host) {
+  auto* sink = new EventSink(std::move(schema), std::move(delivery), std::move(host));
   try {
     sink->Plan(answers);
   } catch (...) {
     delete sink;
     throw;
   }
-  return ComRef<IUnknown>::Adopt(reinterpret_cast<IUnknown*>(static_cast<ThunkTarget*>(sink)));
+  // No home: a local object, released in place on whatever thread lets go of it last.
+  return ComRef<IUnknown>::Adopt(reinterpret_cast<IUnknown*>(static_cast<ThunkTarget*>(sink)), nullptr);
 }
 
 }  // namespace vse

@@ -11,7 +11,7 @@
 #include "com_ref.h"
 #include "delivery.h"
 #include "event_schema.h"
-#include "proxy_security.h"
+#include "host_connection.h"
 #include "value.h"
 
 namespace vse {
@@ -25,9 +25,9 @@ struct OutAnswer {
   std::shared_ptr<const Variant> value;
 };
 
-// COM thread. Throws ComFailure (ERR_VS_EVENTS_UNAVAILABLE) naming the method and parameter when the
+// The connection's worker. Throws ComFailure (ERR_VS_EVENTS_UNAVAILABLE) naming the method and parameter when the
 // interface cannot be sunk (a type that cannot be copied, an unsupported ABI shape).
 ComRef<IUnknown> CreateEventSink(std::shared_ptr<const EventInterface> schema, const std::vector<OutAnswer>& answers,
-                                 std::shared_ptr<Delivery> delivery, std::shared_ptr<const ProxySecurity> security);
+                                 std::shared_ptr<Delivery> delivery, std::shared_ptr<HostConnection> host);
 
 }  // namespace vse

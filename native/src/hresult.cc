@@ -28,6 +28,7 @@ constexpr KnownHresult kKnownHresults[] = {
     {0x80010108UL, "RPC_E_DISCONNECTED", nullptr},
     {0x80010007UL, "RPC_E_SERVER_DIED", nullptr},
     {0x80010012UL, "RPC_E_SERVER_DIED_DNE", nullptr},
+    {0x80010002UL, "RPC_E_CALL_CANCELED", nullptr},
     {0x800706BAUL, "RPC_S_SERVER_UNAVAILABLE", nullptr},
     {0x800706BEUL, "RPC_S_CALL_FAILED", nullptr},
     {0x800706BFUL, "RPC_S_CALL_FAILED_DNE", nullptr},
@@ -187,6 +188,8 @@ ComError ErrorFromHresult(HRESULT hr, const std::string& doing, const EXCEPINFO*
     }
   }
   error.code = IsDisconnection(error.hresult) ? error_code::kDisconnected : error_code::kComError;
+  // Only a deadline cancels calls (CoCancelCall, host_connection.h).
+  if (error.hresult == RPC_E_CALL_CANCELED) error.code = error_code::kTimeout;
   error.message = doing + " failed: " + DescribeHresult(error.hresult);
   if (!serverText.empty()) error.message += " (the server says: " + serverText + ")";
   if (error.code == error_code::kDisconnected) {
@@ -214,6 +217,7 @@ Napi::Error ToJsError(Napi::Env env, const ComError& error) {
   if (error.hasHresult) {
     jsError.Set("hresult", Napi::Number::New(env, static_cast<double>(static_cast<unsigned long>(error.hresult))));
   }
+  if (error.cause) jsError.Set("cause", ToJsError(env, *error.cause).Value());
   return jsError;
 }
 

@@ -5,6 +5,7 @@
 #include <oaidl.h>
 
 #include <exception>
+#include <memory>
 #include <string>
 
 #include <napi.h>
@@ -18,6 +19,8 @@ constexpr const char kDisconnected[] = "ERR_VS_DISCONNECTED";           // the s
 constexpr const char kReleased[] = "ERR_VS_RELEASED";                   // the object was release()d
 constexpr const char kQueueOverflow[] = "ERR_VS_EVENT_QUEUE_OVERFLOW";  // maxQueue reached, overflow 'error'
 constexpr const char kEventsUnavailable[] = "ERR_VS_EVENTS_UNAVAILABLE";  // no sinkable source interface
+constexpr const char kTimeout[] = "ERR_VS_TIMEOUT";                     // a call outlived the call timeout
+constexpr const char kUnresponsive[] = "ERR_VS_UNRESPONSIVE";           // the connection's server stopped answering
 }  // namespace error_code
 
 // An error as plain data, so that it can be made on any thread and thrown into JS on the JS thread.
@@ -26,6 +29,7 @@ struct ComError {
   std::string message;
   bool hasHresult = false;
   HRESULT hresult = S_OK;
+  std::shared_ptr<const ComError> cause;  // what led to this one, e.g. ERR_VS_UNRESPONSIVE under ERR_VS_DISCONNECTED
 };
 
 // Thrown on the COM thread; the call plumbing turns it into a rejected Promise.

@@ -21,7 +21,7 @@ ProxySecurity::~ProxySecurity() {
 }
 
 void ProxySecurity::Apply(IUnknown* object) const {
-  if (object == nullptr || !(hasCredentials_ || ComThread::Get().SecurityWasPreset())) return;
+  if (object == nullptr || !(hasCredentials_ || ComThread::SecurityWasPreset())) return;
   // A non-proxy answers E_NOINTERFACE: nothing to set. Other failures surface on the first call, where
   // the HRESULT (access denied) says more than the blanket's would.
   CoSetProxyBlanket(object, RPC_C_AUTHN_DEFAULT, RPC_C_AUTHZ_DEFAULT, COLE_DEFAULT_PRINCIPAL,

@@ -20,7 +20,7 @@ class ProxySecurity {
   // For CoCreateInstanceEx's COAUTHINFO; nullptr without credentials.
   COAUTHIDENTITY* Identity() const { return hasCredentials_ ? &identity_ : nullptr; }
 
-  // COM thread. Sets the blanket on a proxy when it needs one: explicit credentials, or a host process
+  // A COM thread. Sets the blanket on a proxy when it needs one: explicit credentials, or a host process
   // that had set COM security before us. Objects that are not proxies are left as they are.
   void Apply(IUnknown* object) const;
 

@@ -2,6 +2,8 @@
 
 #include <ocidl.h>
 
+#include <atomic>
+
 #include "com_thread.h"
 #include "event_sink.h"
 #include "hresult.h"
@@ -9,6 +11,10 @@
 
 namespace vse {
 namespace {
+
+// Probes failing with anything but a disconnection (access denied after a password change, a security
+// package error, an object the server no longer knows) end the subscription after this many in a row.
+constexpr int kProbeFailuresToEnd = 3;
 
 std::string InterfaceList(const std::vector<EventInterface>& interfaces) {
   std::string list;
@@ -67,87 +73,149 @@ std::shared_ptr<Subscription> Subscription::Start(std::shared_ptr<ComObject> sou
   auto schema = std::make_shared<const EventInterface>(ChooseInterface(DescribeEvents(*source), request.iid));
   std::vector<OutAnswer> answers = ResolveAnswers(*schema, request);
   delivery->KeepSchema(schema);
-  ComRef<IUnknown> sink = CreateEventSink(schema, answers, delivery, source->security);
+  ComRef<IUnknown> sink = CreateEventSink(schema, answers, delivery, source->host);
 
   auto container = source->dispatch.Query<IConnectionPointContainer>(IID_IConnectionPointContainer);
-  if (source->security) source->security->Apply(container.get());
+  source->host->security().Apply(container.get());
   ComRef<IConnectionPoint> point;
   HRESULT hr = container ? container->FindConnectionPoint(schema->iid, point.out()) : E_NOINTERFACE;
   std::string what = Utf8FromWide(schema->name) + " " + GuidToString(schema->iid);
   if (FAILED(hr)) ThrowHresult(hr, "finding the connection point of " + what);
-  if (source->security) source->security->Apply(point.get());
+  source->host->security().Apply(point.get());
   DWORD cookie = 0;
   hr = point->Advise(sink.get(), &cookie);
   if (FAILED(hr)) ThrowHresult(hr, "advising a sink for " + what);
 
   auto subscription = std::make_shared<Subscription>();
+  subscription->host_ = source->host;
+  subscription->probeTarget_ = ComRef<IDispatch>::Share(source->dispatch.get(), source->host->prober());
   subscription->source_ = std::move(source);
   subscription->schema_ = std::move(schema);
   subscription->delivery_ = std::move(delivery);
   subscription->probeInterval_ = request.probeInterval;
+  subscription->probeTimeout_ = request.probeTimeout;
   subscription->point_ = std::move(point);
+  subscription->sink_ = std::move(sink);
   subscription->cookie_ = cookie;
   subscription->advised_ = true;
+  std::weak_ptr<Subscription> weak = subscription;
+  subscription->lossListener_ = subscription->host_->AddLossListener([weak](const ComError& unresponsive) {
+    std::shared_ptr<Subscription> self = weak.lock();
+    if (!self) return;
+    ComError error;
+    error.code = error_code::kDisconnected;
+    error.message = "the events of " + Utf8FromWide(self->schema_->name) + " stopped: " + unresponsive.message;
+    error.cause = std::make_shared<const ComError>(unresponsive);
+    self->Lose(std::move(error));
+  });
   subscription->ScheduleProbe();
-  return subscription;  // the connection point holds the sink now; our reference goes with `sink`
+  return subscription;
 }
 
 Subscription::~Subscription() {
-  if (!advised_) return;
-  // Nobody can reach this subscription any more, so nobody else will unadvise it.
+  if (!advised_ || ending_) return;
+  // Nobody can reach this subscription any more, so nobody else will unadvise it; nobody waits for it either.
+  host_->RemoveLossListener(lossListener_);
   auto point = std::make_shared<ComRef<IConnectionPoint>>(std::move(point_));
   DWORD cookie = cookie_;
-  ComThread::Get().Post([point, cookie] { (*point)->Unadvise(cookie); });
+  host_->worker()->Post([point, cookie] { (*point)->Unadvise(cookie); });
 }
 
-void Subscription::Stop(std::optional<ComError> error) {
+bool Subscription::BeginEnd() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (ending_) return false;
+  ending_ = true;
+  return true;
+}
+
+void Subscription::Close() {
+  if (!BeginEnd()) return;
   std::shared_ptr<Subscription> self = shared_from_this();
-  ComThread::Get().Post([self, error] { self->StopOnComThread(error); });
+  host_->Call(
+      [self]() -> HostConnection::Outcome {
+        self->point_->Unadvise(self->cookie_);  // fails harmlessly when the server is gone
+        return [self] { self->Finish(std::nullopt); };
+      },
+      [self](const ComError&) {
+        self->CutOff();
+        self->Finish(std::nullopt);
+      });
 }
 
-void Subscription::StopOnComThread(std::optional<ComError> error) {
-  if (advised_) {
-    advised_ = false;
-    point_->Unadvise(cookie_);  // fails harmlessly when the server is gone
-    point_.Reset();
+void Subscription::Lose(ComError error) {
+  if (!BeginEnd()) return;
+  CutOff();
+  Finish(std::move(error));
+}
+
+void Subscription::CutOff() {
+  // Local: the server's later calls into the sink fail, and it drops the sink by itself.
+  CoDisconnectObject(sink_.get(), 0);
+}
+
+void Subscription::Finish(std::optional<ComError> error) {
+  host_->RemoveLossListener(lossListener_);
+  ComRef<IConnectionPoint> point;
+  ComRef<IDispatch> probeTarget;
+  ComRef<IUnknown> sink;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    point = std::move(point_);
+    probeTarget = std::move(probeTarget_);
+    sink = std::move(sink_);
   }
   delivery_->End(std::move(error));
 }
 
 void Subscription::ScheduleProbe() {
   std::weak_ptr<Subscription> weak = shared_from_this();
-  ComThread::Get().PostAt(ComThread::Clock::now() + probeInterval_, [weak] {
+  ComThread::Local().PostAt(ComThread::Clock::now() + probeInterval_, [weak] {
     if (std::shared_ptr<Subscription> self = weak.lock()) self->Probe();
   });
 }
 
 void Subscription::Probe() {
-  if (!advised_) return;
-  if (!source_->dispatch) {  // its env went away while subscribe() was in flight: nobody listens
-    StopOnComThread(std::nullopt);
-    return;
+  auto target = std::make_shared<ComRef<IDispatch>>();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (ending_) return;
+    *target = ComRef<IDispatch>::Share(probeTarget_.get(), host_->prober());
   }
-  auto target = std::make_shared<ComRef<IDispatch>>(ComRef<IDispatch>::Share(source_->dispatch.get()));
-  std::weak_ptr<Subscription> weak = shared_from_this();
-  ComThread::Probes().Post([target, weak] {
-    // A round trip to the server: proxies answer it remotely, so a dead server shows here.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<Subscription> self = shared_from_this();
+  host_->prober()->Post([self, target, answered] {
+    // A round trip to the server: proxies answer it remotely, so a dead or hung server shows here.
     UINT count = 0;
     HRESULT hr = (*target)->GetTypeInfoCount(&count);
-    ComThread::Get().Post([weak, hr] {
-      if (std::shared_ptr<Subscription> self = weak.lock()) self->OnProbeAnswer(hr);
-    });
+    if (!answered->exchange(true)) self->OnProbeAnswer(hr);
+  });
+  std::weak_ptr<HostConnection> host = host_;
+  std::chrono::milliseconds timeout = probeTimeout_;
+  ComThread::Local().PostAt(ComThread::Clock::now() + timeout, [host, answered, timeout] {
+    if (answered->exchange(true)) return;
+    std::shared_ptr<HostConnection> alive = host.lock();
+    if (alive) alive->MarkUnresponsive("did not answer a liveness probe within " + std::to_string(timeout.count()) + " ms");
   });
 }
 
 void Subscription::OnProbeAnswer(HRESULT hr) {
-  if (!advised_) return;
-  if (FAILED(hr) && IsDisconnection(hr)) {
-    ComError error = ErrorFromHresult(hr, "probing the server of " + Utf8FromWide(schema_->name) + " events");
-    error.code = error_code::kDisconnected;
-    StopOnComThread(std::move(error));
+  if (SUCCEEDED(hr)) {
+    failedProbes_ = 0;
+    ScheduleProbe();
     return;
   }
-  ScheduleProbe();
+  bool lost = IsDisconnection(hr);
+  if (!lost && ++failedProbes_ < kProbeFailuresToEnd) {
+    ScheduleProbe();
+    return;
+  }
+  ComError error = ErrorFromHresult(hr, "probing the server of " + Utf8FromWide(schema_->name) + " events");
+  error.code = error_code::kDisconnected;
+  if (!lost) {
+    error.message += " (" + std::to_string(kProbeFailuresToEnd) +
+                     " probes in a row failed, so the events can no longer be trusted to arrive)";
+  }
+  Lose(std::move(error));
 }
 
 }  // namespace vse

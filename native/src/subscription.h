@@ -1,12 +1,16 @@
-// One advised sink on one object's connection point, on the COM thread: Advise at start, Unadvise on
-// Stop (close, overflow, garbage collection, env teardown), and a liveness probe that ends the
-// subscription with ERR_VS_DISCONNECTED when the server died or became unreachable. The probe's call
-// runs on ComThread::Probes(), so that an unreachable host stalls no other call; its answer comes back here.
+// One advised sink on one object's connection point. Advise at start, on the connection's worker;
+// Close() (close, overflow, garbage collection, env teardown) unadvises there, within the call
+// deadline. A liveness probe, on the connection's prober thread, ends the subscription with
+// ERR_VS_DISCONNECTED when the server died, became unreachable, failed several probes in a row, or did
+// not answer one within the probe timeout (the connection is then unresponsive, and the error's cause
+// says so). A lost subscription is cut off locally (CoDisconnectObject on the sink): no remote call,
+// which a lost host would make wait.
 #pragma once
 #include <ocidl.h>
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +25,7 @@ namespace vse {
 struct SubscribeRequest {
   std::wstring iid;  // empty: the object's first source interface
   std::chrono::milliseconds probeInterval{5000};
+  std::chrono::milliseconds probeTimeout{5000};
   struct Answer {
     std::wstring method, param;
     std::shared_ptr<Value> value;
@@ -30,8 +35,8 @@ struct SubscribeRequest {
 
 class Subscription : public std::enable_shared_from_this<Subscription> {
  public:
-  // COM thread: describes the source interface, builds the sink, advises it and starts probing.
-  // Throws ComFailure with a message naming what could not be done.
+  // The connection's worker: describes the source interface, builds the sink, advises it and starts
+  // probing. Throws ComFailure with a message naming what could not be done.
   static std::shared_ptr<Subscription> Start(std::shared_ptr<ComObject> source, const SubscribeRequest& request,
                                              std::shared_ptr<Delivery> delivery);
 
@@ -43,23 +48,37 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
 
   const std::shared_ptr<const EventInterface>& schema() const { return schema_; }
 
-  // Any thread: Unadvise (once) on the COM thread, then end the delivery with `error` (none: closed).
-  void Stop(std::optional<ComError> error);
+  // Any thread, once (later calls and Lose() do nothing): Unadvise on the worker, then end the delivery
+  // without error. On an unresponsive connection, or past the call deadline, the sink is cut off instead.
+  void Close();
 
  private:
-  void StopOnComThread(std::optional<ComError> error);
+  // Any thread but the JS thread: ends with `error`, the sink cut off locally.
+  void Lose(ComError error);
+  // Claims the end; false when it was claimed before.
+  bool BeginEnd();
+  void CutOff();
+  void Finish(std::optional<ComError> error);
   void ScheduleProbe();
   void Probe();
   void OnProbeAnswer(HRESULT hr);
 
   std::shared_ptr<ComObject> source_;
+  std::shared_ptr<HostConnection> host_;
   std::shared_ptr<const EventInterface> schema_;
   std::shared_ptr<Delivery> delivery_;
   std::chrono::milliseconds probeInterval_{5000};
-  // COM thread only:
+  std::chrono::milliseconds probeTimeout_{5000};
+  ComRef<IDispatch> probeTarget_;  // its own reference, released on the prober thread
   ComRef<IConnectionPoint> point_;
+  ComRef<IUnknown> sink_;  // local: CoDisconnectObject cuts the server off it
   DWORD cookie_ = 0;
+  int lossListener_ = 0;
+  int failedProbes_ = 0;  // in a row; probes run one at a time
+
+  std::mutex mutex_;
   bool advised_ = false;
+  bool ending_ = false;
 };
 
 }  // namespace vse

@@ -77,6 +77,8 @@ SubscribeSetup ReadSubscribeOptions(AddonState& state, const Napi::Value& value)
   }
   setup.request.probeInterval =
       std::chrono::milliseconds(static_cast<long long>(RequiredNumber(options, "probeIntervalMs", 10, 86400000)));
+  setup.request.probeTimeout =
+      std::chrono::milliseconds(static_cast<long long>(RequiredNumber(options, "probeTimeoutMs", 10, 86400000)));
   ReadAnswers(state, options.Get("outAnswers"), setup.request);
   Napi::Function onEvents = RequiredFunction(options, "onEvents");
   Napi::Function onEnd = RequiredFunction(options, "onEnd");
@@ -106,7 +108,7 @@ Napi::Object SubscriptionHandle::New(AddonState& state, std::shared_ptr<Subscrip
   state.liveSubscriptions.insert(subscription);
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
   delivery->OnEnded([weakState, subscription] {
-    subscription->Stop(std::nullopt);  // Unadvise after an overflow or a disconnection; nothing after close()
+    subscription->Close();  // Unadvise after an overflow; nothing after close() or a loss
     if (std::shared_ptr<AddonState> alive = weakState.lock()) alive->liveSubscriptions.erase(subscription);
   });
   delivery->Open();
@@ -121,14 +123,14 @@ SubscriptionHandle::SubscriptionHandle(const Napi::CallbackInfo& info) : Napi::O
 
 SubscriptionHandle::~SubscriptionHandle() {
   // Collected without close(): unadvise; onEnd(null) still comes if the env lives on.
-  if (subscription_) subscription_->Stop(std::nullopt);
+  if (subscription_) subscription_->Close();
 }
 
 Napi::Value SubscriptionHandle::Close(const Napi::CallbackInfo& info) {
   Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(info.Env());
   delivery_->Ref(info.Env());  // a pending close() holds the loop open, as any pending I/O does
   delivery_->WhenEnded(deferred);
-  subscription_->Stop(std::nullopt);
+  subscription_->Close();
   return deferred.Promise();
 }
 

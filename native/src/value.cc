@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "hresult.h"
-#include "proxy_security.h"
+#include "host_connection.h"
 #include "text.h"
 
 namespace vse {
@@ -36,9 +36,9 @@ Value Unsupported(const std::string& what) {
   return value;
 }
 
-Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr<const ProxySecurity>& security);
+Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr<HostConnection>& host);
 
-Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<const ProxySecurity>& security) {
+Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host) {
   Value value;
   switch (variant.vt) {
     case VT_EMPTY: value.kind = Value::Kind::Empty; return value;
@@ -69,23 +69,27 @@ Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<const Proxy
   }
   if (variant.vt == VT_DISPATCH || variant.vt == VT_UNKNOWN) {
     value.kind = Value::Kind::Object;
+    // Made on an RPC thread for an event argument: released on the connection's worker all the same.
+    std::shared_ptr<ComThread> home = host ? host->worker() : ComThread::Current();
     if (variant.vt == VT_DISPATCH) {
-      value.object = ComRef<IDispatch>::Share(variant.pdispVal);
+      value.object = ComRef<IDispatch>::Share(variant.pdispVal, home);
     } else if (variant.punkVal != nullptr) {
-      if (security) security->Apply(variant.punkVal);  // the QueryInterface below is a remote call
-      if (FAILED(variant.punkVal->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(value.object.out())))) {
+      if (host) host->security().Apply(variant.punkVal);  // the QueryInterface below is a remote call
+      IDispatch* dispatch = nullptr;
+      if (FAILED(variant.punkVal->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(&dispatch)))) {
         return Unsupported("an object without IDispatch (VT_UNKNOWN), which cannot be called late-bound");
       }
+      value.object = ComRef<IDispatch>::Adopt(dispatch, home);
     }
-    if (security) security->Apply(value.object.get());
-    value.security = security;
+    if (host) host->security().Apply(value.object.get());
+    value.host = host;
     return value;
   }
-  if ((variant.vt & VT_ARRAY) != 0) return FromSafeArray(variant.parray, variant.vt & VT_TYPEMASK, security);
+  if ((variant.vt & VT_ARRAY) != 0) return FromSafeArray(variant.parray, variant.vt & VT_TYPEMASK, host);
   return Unsupported("a VARIANT of type " + VarTypeName(variant.vt) + ", which has no JS equivalent");
 }
 
-Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr<const ProxySecurity>& security) {
+Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr<HostConnection>& host) {
   Value value;
   value.kind = Value::Kind::Array;
   if (array == nullptr) return value;
@@ -108,23 +112,23 @@ Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr
       if (SUCCEEDED(hr)) element.get()->vt = elementType;
     }
     if (FAILED(hr)) ThrowHresult(hr, "reading element " + std::to_string(index) + " of a SAFEARRAY");
-    value.items.push_back(FromPlainVariant(*element, security));
+    value.items.push_back(FromPlainVariant(*element, host));
   }
   return value;
 }
 
 }  // namespace
 
-Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<const ProxySecurity>& security) {
-  if ((variant.vt & VT_BYREF) == 0) return FromPlainVariant(variant, security);
+Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host) {
+  if ((variant.vt & VT_BYREF) == 0) return FromPlainVariant(variant, host);
   if (variant.vt == (VT_BYREF | VT_VARIANT)) {
-    return variant.pvarVal == nullptr ? Value() : ValueFromVariant(*variant.pvarVal, security);
+    return variant.pvarVal == nullptr ? Value() : ValueFromVariant(*variant.pvarVal, host);
   }
   if (variant.byref == nullptr) return Value();
   Variant copy;
   HRESULT hr = VariantCopyInd(copy.get(), const_cast<VARIANT*>(&variant));
   if (FAILED(hr)) ThrowHresult(hr, "reading a by-reference " + VarTypeName(variant.vt) + " argument");
-  return FromPlainVariant(*copy, security);
+  return FromPlainVariant(*copy, host);
 }
 
 void VariantFromValue(const Value& value, VARIANT* variant) {

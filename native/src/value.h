@@ -14,7 +14,7 @@
 
 namespace vse {
 
-class ProxySecurity;
+class HostConnection;
 
 struct Value {
   enum class Kind {
@@ -38,7 +38,7 @@ struct Value {
   uint64_t uint64 = 0;
   std::u16string text;
   ComRef<IDispatch> object;
-  std::shared_ptr<const ProxySecurity> security;  // what the object's proxy was given; kept with it
+  std::shared_ptr<HostConnection> host;  // the connection the object came from; kept with it
   // An object JS passed in: borrowed from its handle, which `objectOwner` keeps alive until the call ends.
   IDispatch* borrowedObject = nullptr;
   std::shared_ptr<const void> objectOwner;
@@ -50,8 +50,8 @@ struct Value {
 };
 
 // COM thread. Reads a VARIANT (VT_BYREF too) without taking ownership of it. Dispatch pointers get their
-// own reference and `security`'s proxy blanket. Throws ComFailure for what cannot be read.
-Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<const ProxySecurity>& security);
+// own reference, released on `host`'s worker, and its proxy blanket. Throws ComFailure for what cannot be read.
+Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host);
 
 // COM thread. Writes a Value into a VARIANT the caller then owns (VariantClear).
 void VariantFromValue(const Value& value, VARIANT* variant);

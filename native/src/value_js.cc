@@ -52,7 +52,7 @@ Napi::Value ValueToJs(Napi::Env env, AddonState& state, Value&& value) {
       if (!value.object) return env.Null();
       auto object = std::make_shared<ComObject>();
       object->dispatch = std::move(value.object);
-      object->security = std::move(value.security);
+      object->host = std::move(value.host);
       return ObjectHandle::New(state, std::move(object));
     }
     case Value::Kind::Array: {

@@ -9,9 +9,9 @@ const { connectWith } = require(path.join(dist, 'virtual-server.js'));
 const { fakeVirtualServer } = require('./fake-binding');
 
 /** A VirtualServer over a fake binding; returns { server, binding }. */
-async function fakeConnection(fakeOptions, { probeIntervalMs = 5000, native = {} } = {}) {
+async function fakeConnection(fakeOptions, { probeIntervalMs = 5000, probeTimeoutMs = 5000, native = {} } = {}) {
   const binding = fakeVirtualServer(fakeOptions);
-  const server = await connectWith(binding, native, probeIntervalMs);
+  const server = await connectWith(binding, native, { intervalMs: probeIntervalMs, timeoutMs: probeTimeoutMs });
   return { server, binding };
 }
 

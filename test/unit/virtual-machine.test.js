@@ -157,6 +157,70 @@ describe('VirtualMachine', () => {
     });
   });
 
+  describe('deadlines while the server does not answer', () => {
+    const never = () => new Promise(() => undefined);
+
+    async function hungVm(hang) {
+      const connection = await vmOf();
+      hang(connection);
+      return connection;
+    }
+
+    it('a control method rejects ERR_VS_TIMEOUT at its timeout while its COM call has not returned', async () => {
+      const { vm } = await hungVm(({ target }) => { target.methods.Startup = never; });
+      const error = await rejectsWith(vm.startup({ timeout: 50 }), { code: 'ERR_VS_TIMEOUT' });
+      assert.match(error.message, /starting virtual machine "web01" to complete/);
+    });
+
+    it('a control method rejects AbortError on abort while its COM call has not returned', async () => {
+      const { vm } = await hungVm(({ target }) => { target.methods.TurnOff = never; });
+      const controller = new AbortController();
+      const stopping = vm.turnOff({ signal: controller.signal });
+      await settle();
+      controller.abort();
+      await rejectsWith(stopping, { name: 'AbortError' });
+    });
+
+    it('a control method rejects at its timeout while its task never answers IsComplete', async () => {
+      const task = fakeTask();
+      task.props.IsComplete = never;
+      const { vm } = await vmOf({ vms: [{ name: 'web01', state: 1 }], taskFor: () => task });
+      await rejectsWith(vm.startup({ timeout: 50 }), { code: 'ERR_VS_TIMEOUT' });
+    });
+
+    it('waitForState rejects at its timeout while subscribing has not returned, and does not wait for the close', async () => {
+      const { vm } = await hungVm(({ binding }) => { binding.subscribe = never; });
+      await rejectsWith(vm.waitForState(VMState.Running, { timeout: 50 }), { code: 'ERR_VS_TIMEOUT' });
+    });
+
+    it('waitForState rejects at its timeout while reading the state has not returned', async () => {
+      const { vm, binding, target } = await hungVm(({ target }) => { target.props.State = never; });
+      await rejectsWith(vm.waitForState(VMState.Running, { timeout: 50 }), { code: 'ERR_VS_TIMEOUT' });
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('waitForState rejects at its timeout while closing its stream does not return', async () => {
+      const { vm, binding, target } = await vmOf();
+      const waiting = vm.waitForState(VMState.Running, { timeout: 100 });
+      while (binding.subscriptionsOf(target).length === 0) await settle();
+      for (const subscription of binding.subscriptionsOf(target)) subscription.close = never;
+      await rejectsWith(waiting, { code: 'ERR_VS_TIMEOUT' });
+    });
+  });
+
+  it('a stream ended by an unresponsive server rejects ERR_VS_DISCONNECTED whose cause says so', async () => {
+    const { comError } = require('./fake-binding');
+    const { vm, binding, target } = await vmOf();
+    const events = vm.events();
+    await events.ready();
+    const lost = comError('ERR_VS_DISCONNECTED', 'the events stopped: Virtual Server stopped answering');
+    lost.cause = comError('ERR_VS_UNRESPONSIVE', 'Virtual Server stopped answering');
+    binding.end(target, lost);
+    const error = await rejectsWith(events.next(), { code: 'ERR_VS_DISCONNECTED' });
+    assert.ok(error.cause instanceof api.VirtualServerError, 'the cause is a VirtualServerError');
+    assert.strictEqual(error.cause.code, 'ERR_VS_UNRESPONSIVE');
+  });
+
   it('events() checks requestShutdown', async () => {
     const { vm } = await vmOf();
     assert.throws(() => vm.events({ requestShutdown: 'maybe' }), { code: 'ERR_INVALID_ARG_VALUE' });

@@ -27,6 +27,11 @@ describe('connect()', () => {
     [{ probeInterval: '5s' }, 'ERR_INVALID_ARG_TYPE', TypeError],
     [{ probeInterval: 10 }, 'ERR_OUT_OF_RANGE', RangeError],
     [{ probeInterval: 1.5e3 + 0.5 }, 'ERR_OUT_OF_RANGE', RangeError],
+    [{ probeTimeout: '5s' }, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ probeTimeout: 10 }, 'ERR_OUT_OF_RANGE', RangeError],
+    [{ callTimeout: '15s' }, 'ERR_INVALID_ARG_TYPE', TypeError],
+    [{ callTimeout: 0 }, 'ERR_OUT_OF_RANGE', RangeError],
+    [{ callTimeout: 2 ** 31 }, 'ERR_OUT_OF_RANGE', RangeError],
   ];
   for (const [options, code, type] of badOptions) {
     it(`throws ${code} at the call for ${JSON.stringify(options)}`, () => {

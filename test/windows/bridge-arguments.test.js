@@ -17,7 +17,7 @@ function throwsArg(fn, code, pattern) {
 describe('bridge arguments: every native entry point refuses bad input clearly', function () {
   let binding;
   let object;
-  const validSubscribe = () => ({ maxQueue: 10, overflow: 'error', probeIntervalMs: 1000, onEvents() {}, onEnd() {} });
+  const validSubscribe = () => ({ maxQueue: 10, overflow: 'error', probeIntervalMs: 1000, probeTimeoutMs: 1000, onEvents() {}, onEnd() {} });
 
   before(async function () {
     binding = h.loadAddon();
@@ -36,6 +36,8 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     throwsArg(() => binding.connect({ host: 'h', user: 'u' }), 'ERR_INVALID_ARG_VALUE', /both user and password/);
     throwsArg(() => binding.connect({ user: 'u', password: 'secret-pw' }), 'ERR_INVALID_ARG_VALUE', /given a host/);
     assert.throws(() => binding.connect({ user: 'u', password: 'secret-pw' }), (e) => !e.message.includes('secret-pw'));
+    throwsArg(() => binding.connect({ callTimeoutMs: '1s' }), 'ERR_INVALID_ARG_TYPE', /"options\.callTimeoutMs" argument must be a number/);
+    throwsArg(() => binding.connect({ callTimeoutMs: 0 }), 'ERR_OUT_OF_RANGE', /"options\.callTimeoutMs"/);
   });
 
   it('connect() with a well-formed CLSID nobody registered rejects with the HRESULT', async function () {
@@ -95,6 +97,8 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
       [Object.assign(validSubscribe(), { overflow: 'ignore' }), 'ERR_INVALID_ARG_VALUE', /"options\.overflow".*'error' or 'drop-oldest'/],
       [Object.assign(validSubscribe(), { probeIntervalMs: -1 }), 'ERR_OUT_OF_RANGE', /"options\.probeIntervalMs"/],
       [Object.assign(validSubscribe(), { probeIntervalMs: Infinity }), 'ERR_OUT_OF_RANGE', /"options\.probeIntervalMs"/],
+      [Object.assign(validSubscribe(), { probeTimeoutMs: undefined }), 'ERR_INVALID_ARG_TYPE', /"options\.probeTimeoutMs" argument must be a number/],
+      [Object.assign(validSubscribe(), { probeTimeoutMs: 5 }), 'ERR_OUT_OF_RANGE', /"options\.probeTimeoutMs"/],
       [Object.assign(validSubscribe(), { onEvents: undefined }), 'ERR_INVALID_ARG_TYPE', /"options\.onEvents" argument must be a function/],
       [Object.assign(validSubscribe(), { onEnd: 'x' }), 'ERR_INVALID_ARG_TYPE', /"options\.onEnd" argument must be a function/],
       [Object.assign(validSubscribe(), { iid: 42 }), 'ERR_INVALID_ARG_TYPE', /"options\.iid" argument must be a string/],

@@ -1,0 +1,156 @@
+#include "host_connection.h"
+
+#include <algorithm>
+
+namespace vse {
+namespace {
+
+// How long a cancelled call may take to come back before its connection counts as unresponsive.
+constexpr std::chrono::milliseconds kCancelGrace{1000};
+
+// Windows cancels a blocked call with CoCancelCall. Wine exports it as an unimplemented function that
+// aborts the process when called (Wine 8.0: "Call from ... to unimplemented function
+// ole32.dll.CoCancelCall, aborting"), so under Wine (known by ntdll's wine_get_version) a call past its
+// deadline is left to the grace period and the unresponsive path, as one Windows could not cancel.
+bool CanCancelCalls() {
+  static const bool underWine = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
+  return !underWine;
+}
+
+}  // namespace
+
+struct HostConnection::PendingCall {
+  enum State { kQueued, kRunning, kDone, kExpired };
+  std::atomic<int> state{kQueued};
+  std::atomic<bool> returned{false};  // the worker came back from the call, in time or not
+  std::function<void(const ComError&)> expired;
+
+  bool Move(int from, int to) { return state.compare_exchange_strong(from, to); }
+  // The state it had when it expired; kDone or kExpired when it was not pending any more.
+  int Expire() {
+    int current = state.load();
+    while ((current == kQueued || current == kRunning) && !state.compare_exchange_weak(current, kExpired)) {
+    }
+    return current;
+  }
+};
+
+std::shared_ptr<HostConnection> HostConnection::Create(std::shared_ptr<const ProxySecurity> security,
+                                                       std::chrono::milliseconds callTimeout, std::string where) {
+  auto host = std::make_shared<HostConnection>();
+  host->security_ = std::move(security);
+  host->callTimeout_ = callTimeout;
+  host->where_ = std::move(where);
+  host->worker_ = ComThread::Start(true);
+  host->prober_ = ComThread::Start(true);
+  return host;
+}
+
+void HostConnection::Call(std::function<Outcome()> work, std::function<void(const ComError&)> expired) {
+  auto call = std::make_shared<PendingCall>();
+  call->expired = std::move(expired);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!unresponsive_) {
+      pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                    [](const std::weak_ptr<PendingCall>& held) { return held.expired(); }),
+                     pending_.end());
+      pending_.push_back(call);
+    }
+  }
+  if (unresponsive_) {
+    call->expired(UnresponsiveError());
+    return;
+  }
+  worker_->Post([call, work = std::move(work)] {
+    if (!call->Move(PendingCall::kQueued, PendingCall::kRunning)) return;  // expired while it waited
+    Outcome outcome = work();
+    call->returned = true;
+    if (call->Move(PendingCall::kRunning, PendingCall::kDone)) outcome();
+  });
+  // Weak: a call that is done frees its record; the timer then finds nothing to do.
+  std::weak_ptr<HostConnection> weak = shared_from_this();
+  std::weak_ptr<PendingCall> weakCall = call;
+  ComThread::Local().PostAt(ComThread::Clock::now() + callTimeout_, [weak, weakCall] {
+    std::shared_ptr<HostConnection> self = weak.lock();
+    std::shared_ptr<PendingCall> pending = weakCall.lock();
+    if (self && pending) self->OnDeadline(pending);
+  });
+}
+
+void HostConnection::OnDeadline(const std::shared_ptr<PendingCall>& call) {
+  int was = call->Expire();
+  if (was != PendingCall::kQueued && was != PendingCall::kRunning) return;
+  ComError error;
+  error.code = error_code::kTimeout;
+  error.message = std::string("Virtual Server (") + where_ + ") did not answer within the call timeout of " +
+                  std::to_string(callTimeout_.count()) + " ms" +
+                  (was == PendingCall::kQueued ? " (the call waited behind an earlier one that did not return)" : "") +
+                  ". Raise callTimeout in connect() if the host is only slow";
+  call->expired(error);
+  if (was != PendingCall::kRunning) return;
+  if (CanCancelCalls()) CoCancelCall(worker_->ThreadId(), 0);
+  std::weak_ptr<HostConnection> weak = shared_from_this();
+  ComThread::Local().PostAt(ComThread::Clock::now() + kCancelGrace, [weak, call] {
+    std::shared_ptr<HostConnection> self = weak.lock();
+    if (self && !call->returned) self->MarkUnresponsive("did not return from a call even after it was cancelled");
+  });
+}
+
+void HostConnection::MarkUnresponsive(const std::string& why) {
+  std::vector<std::weak_ptr<PendingCall>> pending;
+  std::vector<std::pair<int, LossListener>> listeners;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (unresponsive_) return;
+    lostBecause_ = why;
+    unresponsive_ = true;
+    pending.swap(pending_);
+    listeners = listeners_;
+  }
+  ComError error = UnresponsiveError();
+  for (const std::weak_ptr<PendingCall>& held : pending) {
+    std::shared_ptr<PendingCall> call = held.lock();
+    if (!call) continue;
+    int was = call->Expire();
+    if (was == PendingCall::kQueued || was == PendingCall::kRunning) call->expired(error);
+  }
+  for (const auto& listener : listeners) listener.second(error);
+}
+
+int HostConnection::AddLossListener(LossListener listener) {
+  int id = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    id = ++nextListenerId_;
+    if (!unresponsive_) {
+      listeners_.emplace_back(id, std::move(listener));
+      return id;
+    }
+  }
+  listener(UnresponsiveError());
+  return id;
+}
+
+void HostConnection::RemoveLossListener(int id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(),
+                                  [id](const std::pair<int, LossListener>& entry) { return entry.first == id; }),
+                   listeners_.end());
+}
+
+ComError HostConnection::UnresponsiveError() const {
+  std::string why;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    why = lostBecause_;
+  }
+  ComError error;
+  error.code = error_code::kUnresponsive;
+  error.message = std::string("Virtual Server (") + where_ + ") stopped answering: it " + why +
+                  ". Nothing more is asked of this connection: connect() again once the host answers "
+                  "(event streams with reconnect do so by themselves)";
+  return error;
+}
+
+}  // namespace vse

@@ -1,0 +1,77 @@
+// One connection to one server: what every object of it shares. Its own COM threads (a worker that runs
+// its calls in order, a prober for liveness probes), the security its proxies get, and the deadline of
+// every call. A call that outlives the call timeout is rejected (ERR_VS_TIMEOUT) and cancelled
+// (CoCancelCall); one that still does not return makes the connection unresponsive for good: its
+// pending and later calls reject at once (ERR_VS_UNRESPONSIVE), its streams end, its threads are
+// abandoned. Deadlines run on ComThread::Local(), which never waits on a server.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "com_thread.h"
+#include "hresult.h"
+#include "proxy_security.h"
+
+namespace vse {
+
+class HostConnection : public std::enable_shared_from_this<HostConnection> {
+ public:
+  // What a finished call hands back: delivers its result. Runs at most once, on the worker.
+  using Outcome = std::function<void()>;
+  // Told (on the local thread) that the connection became unresponsive.
+  using LossListener = std::function<void(const ComError& unresponsive)>;
+
+  // JS thread. `where` names the server for messages ("VirtualServer.Application on host vs01").
+  static std::shared_ptr<HostConnection> Create(std::shared_ptr<const ProxySecurity> security,
+                                                std::chrono::milliseconds callTimeout, std::string where);
+
+  const ProxySecurity& security() const { return *security_; }
+  const std::shared_ptr<ComThread>& worker() const { return worker_; }
+  const std::shared_ptr<ComThread>& prober() const { return prober_; }
+  const std::string& where() const { return where_; }
+  bool IsUnresponsive() const { return unresponsive_; }
+
+  // Any thread. Exactly one of these happens: `work` runs on the worker within the call timeout and its
+  // Outcome runs; or `expired` runs once (on the local thread, or at once on the calling thread when the
+  // connection is already unresponsive) with ERR_VS_TIMEOUT or ERR_VS_UNRESPONSIVE. `work` reports its
+  // own failures through its Outcome and must not throw.
+  void Call(std::function<Outcome()> work, std::function<void(const ComError&)> expired);
+
+  // Any thread, once: nothing more is asked of this server. `why` ends "the server did not ...".
+  void MarkUnresponsive(const std::string& why);
+
+  // Listeners are kept until removed; a listener added after the loss is told at once.
+  int AddLossListener(LossListener listener);
+  void RemoveLossListener(int id);
+
+  // The error of every call made after the loss.
+  ComError UnresponsiveError() const;
+
+  HostConnection(const HostConnection&) = delete;
+  HostConnection& operator=(const HostConnection&) = delete;
+  HostConnection() = default;
+
+ private:
+  struct PendingCall;
+  void OnDeadline(const std::shared_ptr<PendingCall>& call);
+
+  std::shared_ptr<const ProxySecurity> security_;
+  std::shared_ptr<ComThread> worker_;
+  std::shared_ptr<ComThread> prober_;
+  std::chrono::milliseconds callTimeout_;
+  std::string where_;
+  std::atomic<bool> unresponsive_{false};
+
+  mutable std::mutex mutex_;
+  std::string lostBecause_;
+  std::vector<std::weak_ptr<PendingCall>> pending_;
+  std::vector<std::pair<int, LossListener>> listeners_;
+  int nextListenerId_ = 0;
+};
+
+}  // namespace vse

@@ -1,0 +1,93 @@
+'use strict';
+// A host that hangs: alive, answering nothing (the simulator's process frozen with SIGSTOP from the
+// Linux side, as a deadlocked vssrvc.exe or a host that drops packets looks to DCOM, which has no
+// timeout of its own). Every public operation settles by its own deadline, streams end with
+// ERR_VS_DISCONNECTED whose cause is ERR_VS_UNRESPONSIVE, later calls reject at once, close() is quick,
+// and the process exits by itself. A child process does the freezing and the calls, because under
+// Wine 8.0 a process that held proxies of a server that was then killed cannot activate it again.
+const assert = require('assert');
+const h = require('./fixtures/bridge/harness');
+const { linuxPidsOf } = require('../support/process-freeze');
+
+const build = h.sim.simulatorBuild();
+const connectOptions = { probeInterval: 500, probeTimeout: 1000, callTimeout: 3000 };
+const waits = { waitTimeout: 600, abortAfter: 300 };  // both before a probe can find the host unresponsive
+// What the figures may exceed their deadline by: these machines are shared and slow (Wine, 2 cores).
+const SLACK_MS = 2500;
+
+function thawAndKill(pid) {
+  const { spawnSync } = require('child_process');
+  if (linuxPidsOf(/vssim-/i).includes(pid)) spawnSync('start.exe', ['/wait', '/unix', '/bin/kill', '-CONT', String(pid)], { stdio: 'ignore' });
+  h.sim.killSimulators();
+}
+
+describe(`a hung host (build: ${build})`, function () {
+  this.timeout(120000);
+  let result;
+  let frozenPid;
+
+  before(async function () {
+    h.sim.registerSimulator(build);  // this process never holds a proxy of the server it freezes
+    const child = await h.runChild('hung-host.js', [JSON.stringify(connectOptions), JSON.stringify(waits)], { timeoutMs: 60000 });
+    const exitedAt = Date.now();
+    assert.strictEqual(child.status, 0, `the child failed: ${child.stderr}${child.stdout}`);
+    result = child.messages[0];
+    frozenPid = result.linuxPid;
+    result.exitLagMs = exitedAt - result.doneAt;
+    process.stdout.write(`      figures: ${JSON.stringify({ build, connectOptions, waits, settled: result.settled, lateCall: result.lateCall, quietLateCall: result.quietLateCall, closeMs: result.closeMs, exitLagMs: result.exitLagMs }, (k, v) => (k === 'message' ? undefined : v))}\n`);
+  });
+
+  after(function () {
+    if (frozenPid !== undefined) thawAndKill(frozenPid);
+  });
+
+  it('waitForState rejects ERR_VS_TIMEOUT at its timeout', function () {
+    const { waitForState } = result.settled;
+    assert.strictEqual(waitForState.code, 'ERR_VS_TIMEOUT', waitForState.message);
+    assert.ok(waitForState.ms >= waits.waitTimeout - 50 && waitForState.ms < waits.waitTimeout + SLACK_MS, `settled after ${waitForState.ms} ms`);
+  });
+
+  it('a control call without a timeout of its own is ended by callTimeout or by the probe that found the host unresponsive', function () {
+    const { startup } = result.settled;
+    assert.ok(['ERR_VS_TIMEOUT', 'ERR_VS_UNRESPONSIVE'].includes(startup.code), `${startup.code}: ${startup.message}`);
+    assert.ok(startup.ms < connectOptions.callTimeout + SLACK_MS, `settled after ${startup.ms} ms`);
+  });
+
+  it('an aborted control call rejects AbortError at the abort', function () {
+    const { abortedTurnOff } = result.settled;
+    assert.strictEqual(abortedTurnOff.name, 'AbortError', abortedTurnOff.message);
+    assert.ok(abortedTurnOff.ms < waits.abortAfter + SLACK_MS, `settled after ${abortedTurnOff.ms} ms`);
+  });
+
+  it('open streams end with ERR_VS_DISCONNECTED whose cause is ERR_VS_UNRESPONSIVE, within a probe interval and timeout', function () {
+    for (const key of ['vmStream', 'serverStream']) {
+      const stream = result.settled[key];
+      assert.strictEqual(stream.code, 'ERR_VS_DISCONNECTED', `${key}: ${stream.message}`);
+      assert.strictEqual(stream.cause, 'ERR_VS_UNRESPONSIVE', `${key}: ${stream.message}`);
+      assert.match(stream.message, /stopped answering/);
+      assert.ok(stream.ms < connectOptions.probeInterval + connectOptions.probeTimeout + SLACK_MS, `${key} ended after ${stream.ms} ms`);
+    }
+  });
+
+  it('on a connection without streams, a call rejects ERR_VS_TIMEOUT at callTimeout, and the connection is unresponsive after', function () {
+    const { quietCall } = result.settled;
+    assert.strictEqual(quietCall.code, 'ERR_VS_TIMEOUT', quietCall.message);
+    assert.match(quietCall.message, /did not answer within the call timeout of 3000 ms/);
+    assert.ok(quietCall.ms >= connectOptions.callTimeout - 50 && quietCall.ms < connectOptions.callTimeout + SLACK_MS, `settled after ${quietCall.ms} ms`);
+    assert.strictEqual(result.quietLateCall.code, 'ERR_VS_UNRESPONSIVE', result.quietLateCall.message);
+    assert.match(result.quietLateCall.message, /did not return from a call even after it was cancelled/);
+  });
+
+  it('a call after the loss rejects ERR_VS_UNRESPONSIVE at once, and close() does not wait for the host', function () {
+    for (const late of [result.lateCall, result.quietLateCall]) {
+      assert.strictEqual(late.code, 'ERR_VS_UNRESPONSIVE', late.message);
+      assert.ok(late.ms < 500, `rejected after ${late.ms} ms`);
+    }
+    assert.ok(result.closeMs < 500, `close() took ${result.closeMs} ms`);
+  });
+
+  it('the process exits by itself while the host is still frozen', function () {
+    assert.ok(linuxPidsOf(/vssim-/i).includes(frozenPid), 'the simulator was still there (frozen) when the child exited');
+    assert.ok(result.exitLagMs < 5000, `the child exited ${result.exitLagMs} ms after it was done`);
+  });
+});
