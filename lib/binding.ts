@@ -2,7 +2,7 @@
 // and the TypeScript layer (Virtual Server meaning). Nothing here knows about virtual machines.
 import * as path from 'path';
 
-/** An opaque handle to a COM object held (as IDispatch) by the addon's COM thread. */
+/** An opaque handle to a COM object (an IDispatch) of one connection, called on that connection's COM thread. */
 export interface NativeObject {
   readonly __nativeObjectBrand: never;
 }
@@ -61,7 +61,7 @@ export interface NativeEventInterface {
   methods: NativeEventMethod[];
 }
 
-/** One event as the sink saw it, copied on the COM thread and delivered in arrival order. */
+/** One event as the sink saw it, copied on the RPC thread that called it and delivered in arrival order. */
 export interface NativeEventRecord {
   method: string;
   /** [in] arguments in declaration order. */

@@ -1,5 +1,5 @@
 // Waiting for an IVMTask (ivmtask.md) without blocking anything: the task's IsComplete is polled with a
-// growing interval instead of calling WaitForCompletion, which would hold the addon's COM thread.
+// growing interval instead of calling WaitForCompletion, which would hold the connection's COM thread.
 import type { NativeObject } from './binding';
 import type { Deadline } from './deadline';
 import { ErrorCodes, VirtualServerError } from './errors';
