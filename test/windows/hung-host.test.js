@@ -91,3 +91,24 @@ describe(`a hung host (build: ${build})`, function () {
     assert.ok(result.exitLagMs < 5000, `the child exited ${result.exitLagMs} ms after it was done`);
   });
 });
+
+describe(`a hung host that answers again (build: ${build})`, function () {
+  this.timeout(120000);
+  const frozenMs = 4000;
+
+  after(function () {
+    h.sim.killSimulators();
+  });
+
+  it('a stream with reconnect rides out the hang: it yields reconnected once the host answers, then events again', async function () {
+    h.sim.registerSimulator(build);
+    const child = await h.runChild('hung-host-reconnect.js', [JSON.stringify(connectOptions), String(frozenMs)], { timeoutMs: 60000 });
+    assert.strictEqual(child.status, 0, `the child failed: ${child.stderr}${child.stdout}`);
+    const { first, firstMs, second } = child.messages[0];
+    process.stdout.write(`      figures: ${JSON.stringify({ build, frozenMs, reconnectedAfterMs: firstMs })}\n`);
+    assert.strictEqual(first.type, 'reconnected');
+    assert.strictEqual(first.state, h.sim.VMVMState.TurnedOff);
+    assert.ok(firstMs >= frozenMs, `reconnected ${firstMs} ms after the freeze, before the thaw at ${frozenMs} ms`);
+    assert.strictEqual(second.type, 'tripleFault');
+  });
+});
