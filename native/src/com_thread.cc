@@ -68,7 +68,7 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
     // when the host process already set security; proxies then get a blanket each (see SecurityWasPreset).
     HRESULT security = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
                                             RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
-    securityWasPreset = security == RPC_E_TOO_LATE;
+    securityWasPreset = FAILED(security);  // RPC_E_TOO_LATE or any other failure: the defaults, or the host's, hold
   }
   // Lets a deadline cancel this thread's blocked call (CoCancelCall). Wine implements neither call
   // (stubs), so there a call that does not return leaves its connection unresponsive instead.

@@ -27,8 +27,8 @@ class ComThread {
   static ComThread& Local();
   // The ComThread the caller runs on; nullptr on JS threads and COM's RPC threads.
   static std::shared_ptr<ComThread> Current();
-  // True when the host process had set COM security before us (RPC_E_TOO_LATE): every proxy then
-  // gets CoSetProxyBlanket at impersonate level instead.
+  // True when process COM security is not ours (the host process set it first, RPC_E_TOO_LATE, or the call
+  // failed): every proxy then gets CoSetProxyBlanket at impersonate level instead.
   static bool SecurityWasPreset();
 
   ~ComThread();

@@ -125,29 +125,31 @@ void Delivery::Drain(Napi::Env env) {
   if (!state) return;
 
   std::optional<Napi::Error> thrown;
+  // Whatever throws here (making a record, or the callback), the end still goes out after it: close()
+  // waits for that end.
   if (!batch.empty() || dropped > 0) {
-    Napi::Array records = Napi::Array::New(env, batch.size());
-    uint32_t index = 0;
-    for (EventRecord& record : batch) {
-      Napi::Object object = Napi::Object::New(env);
-      object.Set("method", Napi::String::New(env, U16FromWide(record.method->name)));
-      Napi::Array args = Napi::Array::New(env, record.args.size());
-      for (uint32_t i = 0; i < record.args.size(); ++i) args.Set(i, ValueToJs(env, *state, std::move(record.args[i])));
-      object.Set("args", args);
-      object.Set("time", Napi::Number::New(env, record.time));
-      if (!record.answered.empty()) {
-        Napi::Object answered = Napi::Object::New(env);
-        for (auto& answer : record.answered) {
-          answered.Set(Napi::String::New(env, U16FromWide(answer.first->name)), ValueToJs(env, *state, std::move(answer.second)));
-        }
-        object.Set("answered", answered);
-      }
-      records.Set(index++, object);
-    }
     try {
+      Napi::Array records = Napi::Array::New(env, batch.size());
+      uint32_t index = 0;
+      for (EventRecord& record : batch) {
+        Napi::Object object = Napi::Object::New(env);
+        object.Set("method", Napi::String::New(env, U16FromWide(record.method->name)));
+        Napi::Array args = Napi::Array::New(env, record.args.size());
+        for (uint32_t i = 0; i < record.args.size(); ++i) args.Set(i, ValueToJs(env, *state, std::move(record.args[i])));
+        object.Set("args", args);
+        object.Set("time", Napi::Number::New(env, record.time));
+        if (!record.answered.empty()) {
+          Napi::Object answered = Napi::Object::New(env);
+          for (auto& answer : record.answered) {
+            answered.Set(Napi::String::New(env, U16FromWide(answer.first->name)), ValueToJs(env, *state, std::move(answer.second)));
+          }
+          object.Set("answered", answered);
+        }
+        records.Set(index++, object);
+      }
       js_->onEvents.Call({records, Napi::Number::New(env, static_cast<double>(dropped))});
-    } catch (const Napi::Error& callbackError) {
-      thrown = callbackError;  // the end still goes out; the callback's error surfaces after it
+    } catch (const Napi::Error& batchError) {
+      thrown = batchError;  // surfaces after the end
     }
   }
   if (deliverEnd) {

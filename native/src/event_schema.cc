@@ -70,16 +70,26 @@ std::string BaseTypeName(VARTYPE vt) {
   }
 }
 
+// Type descriptions nested deeper than this (pointers, arrays, aliases) are refused: a type library with
+// an alias cycle must not exhaust the stack.
+constexpr int kMaxTypeNesting = 32;
+
 // Fills vt/byRef/typeName from a parameter's TYPEDESC, resolving aliases, enums and interface pointers.
-void ReadType(ITypeInfo* owner, const TYPEDESC& desc, EventParam& param, int pointerDepth = 0) {
+void ReadType(ITypeInfo* owner, const TYPEDESC& desc, EventParam& param, int pointerDepth = 0, int nesting = 0) {
+  if (nesting > kMaxTypeNesting) {
+    ThrowComError(error_code::kEventsUnavailable, "the type of parameter " + Utf8FromWide(param.name) +
+                                                      " is nested more than " + std::to_string(kMaxTypeNesting) +
+                                                      " levels deep in the type library (an alias that refers to itself?)");
+  }
   if (desc.vt == VT_PTR) {
     // A pointer to an interface is the interface pointer itself; any other pointer is by reference.
-    ReadType(owner, *desc.lptdesc, param, pointerDepth + 1);
+    ReadType(owner, *desc.lptdesc, param, pointerDepth + 1, nesting + 1);
     return;
   }
   if (desc.vt == VT_SAFEARRAY) {
     EventParam element;
-    ReadType(owner, *desc.lptdesc, element);
+    element.name = param.name;
+    ReadType(owner, *desc.lptdesc, element, 0, nesting + 1);
     param.vt = VT_ARRAY | element.vt;
     param.typeName = "SAFEARRAY(" + element.typeName + ")";
     param.byRef = pointerDepth > 0;
@@ -94,7 +104,7 @@ void ReadType(ITypeInfo* owner, const TYPEDESC& desc, EventParam& param, int poi
     TypeAttr attr(referenced.get());
     switch (attr->typekind) {
       case TKIND_ALIAS:
-        ReadType(referenced.get(), attr->tdescAlias, param, pointerDepth);
+        ReadType(referenced.get(), attr->tdescAlias, param, pointerDepth, nesting + 1);
         param.typeName = name.Utf8() + (pointerDepth > 0 ? "*" : "");
         return;
       case TKIND_ENUM:
@@ -125,7 +135,13 @@ EventMethod ReadMethod(ITypeInfo* info, UINT index) {
   FuncDesc func(info, index);
   EventMethod method;
   method.dispid = func->memid;
-  std::vector<BSTR> names(static_cast<size_t>(func->cParams) + 1, nullptr);
+  struct Names {  // freed however the method ends
+    std::vector<BSTR> list;
+    ~Names() {
+      for (BSTR name : list) SysFreeString(name);
+    }
+  } owned{std::vector<BSTR>(static_cast<size_t>(func->cParams) + 1, nullptr)};
+  std::vector<BSTR>& names = owned.list;
   UINT nameCount = 0;
   info->GetNames(func->memid, names.data(), static_cast<UINT>(names.size()), &nameCount);
   if (nameCount > 0 && names[0] != nullptr) method.name.assign(names[0], SysStringLen(names[0]));
@@ -144,7 +160,6 @@ EventMethod ReadMethod(ITypeInfo* info, UINT index) {
     param.direction = out ? (in ? EventParam::Direction::InOut : EventParam::Direction::Out) : EventParam::Direction::In;
     method.params.push_back(std::move(param));
   }
-  for (BSTR name : names) SysFreeString(name);
   return method;
 }
 

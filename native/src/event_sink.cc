@@ -135,7 +135,7 @@ class EventSink : public ThunkTarget {
       VARIANT* target = args[answer.first];
       if (target == nullptr || (target->vt & VT_BYREF) == 0) continue;
       try {
-        StoreIntoByRef(**answer.second, target);
+        StoreIntoByRef(**answer.second, target, method.params[answer.first].direction == EventParam::Direction::InOut);
         // Read back what the caller will see, after conversion to the parameter's type.
         record.answered.emplace_back(&method.params[answer.first], ValueFromVariant(*target, nullptr));
       } catch (const ComFailure& failure) {

@@ -36,9 +36,25 @@ Value Unsupported(const std::string& what) {
   return value;
 }
 
-Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr<HostConnection>& host);
+// Element types a SAFEARRAY may hold here, with their size: anything else (VT_RECORD above all, whose
+// elements are structures of any size) is refused before a byte is copied into a VARIANT.
+size_t ElementSize(VARTYPE type) {
+  switch (type) {
+    case VT_I1: case VT_UI1: return 1;
+    case VT_I2: case VT_UI2: case VT_BOOL: return 2;
+    case VT_I4: case VT_UI4: case VT_INT: case VT_UINT: case VT_R4: case VT_ERROR: return 4;
+    case VT_I8: case VT_UI8: case VT_R8: case VT_CY: case VT_DATE: return 8;
+    case VT_BSTR: case VT_DISPATCH: case VT_UNKNOWN: return sizeof(void*);
+    case VT_DECIMAL: return sizeof(DECIMAL);
+    case VT_VARIANT: return sizeof(VARIANT);
+    default: return 0;
+  }
+}
 
-Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host) {
+Value FromSafeArray(SAFEARRAY* array, VARTYPE declaredType, const std::shared_ptr<HostConnection>& host, int depth);
+
+// depth: how many SAFEARRAYs enclose this one.
+Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host, int depth) {
   Value value;
   switch (variant.vt) {
     case VT_EMPTY: value.kind = Value::Kind::Empty; return value;
@@ -85,15 +101,26 @@ Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<HostConnect
     value.host = host;
     return value;
   }
-  if ((variant.vt & VT_ARRAY) != 0) return FromSafeArray(variant.parray, variant.vt & VT_TYPEMASK, host);
+  if ((variant.vt & VT_ARRAY) != 0) return FromSafeArray(variant.parray, variant.vt & VT_TYPEMASK, host, depth + 1);
   return Unsupported("a VARIANT of type " + VarTypeName(variant.vt) + ", which has no JS equivalent");
 }
 
-Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr<HostConnection>& host) {
+Value FromSafeArray(SAFEARRAY* array, VARTYPE declaredType, const std::shared_ptr<HostConnection>& host, int depth) {
   Value value;
   value.kind = Value::Kind::Array;
   if (array == nullptr) return value;
+  if (depth > kMaxValueDepth) {
+    return Unsupported("SAFEARRAYs nested more than " + std::to_string(kMaxValueDepth) + " levels deep");
+  }
   if (SafeArrayGetDim(array) != 1) return Unsupported("a multi-dimensional SAFEARRAY");
+  // The array says what it holds; the VARIANT's type is only the sender's claim.
+  VARTYPE elementType = VT_EMPTY;
+  if (FAILED(SafeArrayGetVartype(array, &elementType)) || elementType != declaredType) {
+    return Unsupported("a SAFEARRAY whose elements are not the " + VarTypeName(declaredType) + " its VARIANT declares");
+  }
+  if (ElementSize(elementType) == 0 || SafeArrayGetElemsize(array) != ElementSize(elementType)) {
+    return Unsupported("a SAFEARRAY of " + VarTypeName(elementType) + " elements");
+  }
   LONG lower = 0, upper = -1;
   SafeArrayGetLBound(array, 1, &lower);
   SafeArrayGetUBound(array, 1, &upper);
@@ -112,23 +139,32 @@ Value FromSafeArray(SAFEARRAY* array, VARTYPE elementType, const std::shared_ptr
       if (SUCCEEDED(hr)) element.get()->vt = elementType;
     }
     if (FAILED(hr)) ThrowHresult(hr, "reading element " + std::to_string(index) + " of a SAFEARRAY");
-    value.items.push_back(FromPlainVariant(*element, host));
+    value.items.push_back(FromPlainVariant(*element, host, depth));
   }
   return value;
 }
 
-}  // namespace
-
-Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host) {
-  if ((variant.vt & VT_BYREF) == 0) return FromPlainVariant(variant, host);
+// hops: how many by-reference VARIANTs led here (counted apart from arrays: a [in] VARIANT of a vtable
+// interface arrives as one, and must not cost its value a level).
+Value FromVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host, int depth, int hops) {
+  if ((variant.vt & VT_BYREF) == 0) return FromPlainVariant(variant, host, depth);
   if (variant.vt == (VT_BYREF | VT_VARIANT)) {
-    return variant.pvarVal == nullptr ? Value() : ValueFromVariant(*variant.pvarVal, host);
+    if (hops >= kMaxValueDepth) {
+      return Unsupported("a chain of more than " + std::to_string(kMaxValueDepth) + " by-reference VARIANTs");
+    }
+    return variant.pvarVal == nullptr ? Value() : FromVariant(*variant.pvarVal, host, depth, hops + 1);
   }
   if (variant.byref == nullptr) return Value();
   Variant copy;
   HRESULT hr = VariantCopyInd(copy.get(), const_cast<VARIANT*>(&variant));
   if (FAILED(hr)) ThrowHresult(hr, "reading a by-reference " + VarTypeName(variant.vt) + " argument");
-  return FromPlainVariant(*copy, host);
+  return FromPlainVariant(*copy, host, depth);
+}
+
+}  // namespace
+
+Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host) {
+  return FromVariant(variant, host, 0, 0);
 }
 
 void VariantFromValue(const Value& value, VARIANT* variant) {
@@ -181,11 +217,13 @@ void VariantFromValue(const Value& value, VARIANT* variant) {
   }
 }
 
-void StoreIntoByRef(const VARIANT& source, VARIANT* target) {
+void StoreIntoByRef(const VARIANT& source, VARIANT* target, bool replacesInput) {
   VARTYPE type = target->vt & ~VT_BYREF;
   if (target->byref == nullptr) return;
   if (type == VT_VARIANT) {
-    VariantClear(target->pvarVal);
+    // An [in,out] slot holds the caller's value, which the callee frees; an [out] slot holds nothing of use.
+    if (replacesInput) VariantClear(target->pvarVal);
+    else VariantInit(target->pvarVal);
     VariantCopy(target->pvarVal, const_cast<VARIANT*>(&source));
     return;
   }
@@ -203,6 +241,11 @@ void StoreIntoByRef(const VARIANT& source, VARIANT* target) {
       std::memcpy(target->byref, &result.llVal, 8);
       return;
     case VT_BSTR: case VT_DISPATCH: case VT_UNKNOWN:
+      if (replacesInput) {  // the caller's [in] string or reference is ours to free before it is replaced
+        void* old = *static_cast<void**>(target->byref);
+        if (type == VT_BSTR) SysFreeString(static_cast<BSTR>(old));
+        else if (old != nullptr) static_cast<IUnknown*>(old)->Release();
+      }
       // The caller now owns the string or reference: take it away from `converted`.
       *static_cast<void**>(target->byref) = result.byref;
       result.vt = VT_EMPTY;

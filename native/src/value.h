@@ -49,7 +49,12 @@ struct Value {
   Value& operator=(Value&&) = default;
 };
 
-// COM thread. Reads a VARIANT (VT_BYREF too) without taking ownership of it. Dispatch pointers get their
+// Values nested deeper than this (SAFEARRAYs of SAFEARRAYs, by-reference VARIANT chains, JS arrays)
+// are refused: a server or a caller must not be able to exhaust the native stack.
+constexpr int kMaxValueDepth = 32;
+
+// COM thread. Reads a VARIANT (VT_BYREF too) without taking ownership of it. Nesting past kMaxValueDepth
+// and arrays whose elements are not what they claim become Unsupported values. Dispatch pointers get their
 // own reference, released on `host`'s worker, and its proxy blanket. Throws ComFailure for what cannot be read.
 Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host);
 
@@ -57,7 +62,8 @@ Value ValueFromVariant(const VARIANT& variant, const std::shared_ptr<HostConnect
 void VariantFromValue(const Value& value, VARIANT* variant);
 
 // Any thread. Writes `source`, converted, into a by-reference [out] slot (byRefTarget->vt is VT_BYREF | vt).
-void StoreIntoByRef(const VARIANT& source, VARIANT* byRefTarget);
+// replacesInput: an [in,out] slot, whose string, reference or VARIANT is freed before it is replaced.
+void StoreIntoByRef(const VARIANT& source, VARIANT* byRefTarget, bool replacesInput);
 
 // "VT_I4", "VT_ARRAY|VT_BSTR"...: for error messages.
 std::string VarTypeName(VARTYPE vt);

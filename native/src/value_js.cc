@@ -71,7 +71,10 @@ Napi::Value ValueToJs(Napi::Env env, AddonState& state, Value&& value) {
   return env.Undefined();
 }
 
-Value ValueFromJs(AddonState& state, const Napi::Value& value, const std::string& what) {
+namespace {
+
+// arrayLevels: how many arrays enclose `value`.
+Value ValueFromJsAt(AddonState& state, const Napi::Value& value, const std::string& what, int arrayLevels) {
   Value result;
   switch (value.Type()) {
     case napi_undefined: result.kind = Value::Kind::Empty; return result;
@@ -91,10 +94,15 @@ Value ValueFromJs(AddonState& state, const Napi::Value& value, const std::string
     return result;
   }
   if (value.IsArray()) {
+    if (arrayLevels >= kMaxValueDepth) {
+      ThrowInvalidValue(value.Env(), what, "a value within " + std::to_string(kMaxValueDepth) +
+                                               " levels of nested arrays (an array that contains itself never ends)");
+    }
     Napi::Array array = value.As<Napi::Array>();
     result.kind = Value::Kind::Array;
     for (uint32_t index = 0; index < array.Length(); ++index) {
-      result.items.push_back(ValueFromJs(state, array.Get(index), what + "[" + std::to_string(index) + "]"));
+      result.items.push_back(
+          ValueFromJsAt(state, array.Get(index), what + "[" + std::to_string(index) + "]", arrayLevels + 1));
     }
     return result;
   }
@@ -109,6 +117,12 @@ Value ValueFromJs(AddonState& state, const Napi::Value& value, const std::string
   }
   ThrowInvalidType(value.Env(), what,
                    "a VARIANT-compatible value (undefined, null, boolean, number, bigint, string, Date, NativeObject or an array of them)");
+}
+
+}  // namespace
+
+Value ValueFromJs(AddonState& state, const Napi::Value& value, const std::string& what) {
+  return ValueFromJsAt(state, value, what, 0);
 }
 
 }  // namespace vse

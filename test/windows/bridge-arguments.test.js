@@ -14,6 +14,13 @@ function throwsArg(fn, code, pattern) {
   });
 }
 
+// Arrays nested `levels` deep, the innermost holding 'core'.
+function nested(levels) {
+  let value = 'core';
+  for (let i = 0; i < levels; i++) value = [value];
+  return value;
+}
+
 describe('bridge arguments: every native entry point refuses bad input clearly', function () {
   let binding;
   let object;
@@ -86,6 +93,10 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     throwsArg(() => binding.call(object, 'Add', ['k', [1, [2, () => 3]]]), 'ERR_INVALID_ARG_TYPE', /"args\[1\]\[1\]\[1\]"/);
     throwsArg(() => binding.call(object, 'Add', ['k', 2n ** 70n]), 'ERR_OUT_OF_RANGE', /"args\[1\]".*64-bit/);
     throwsArg(() => binding.put(object, 'CompareMode', () => 1), 'ERR_INVALID_ARG_TYPE', /"value" argument/);
+    const cyclic = [1];
+    cyclic.push(cyclic);
+    throwsArg(() => binding.call(object, 'Add', ['k', cyclic]), 'ERR_INVALID_ARG_VALUE', /"args\[1\](\[1\]){32}".*within 32 levels of nested arrays/);
+    throwsArg(() => binding.call(object, 'Add', ['k', nested(33)]), 'ERR_INVALID_ARG_VALUE', /within 32 levels of nested arrays/);
   });
 
   it('subscribe() checks every option', function () {

@@ -185,6 +185,7 @@ describe(`bridge events (simulator build: ${build})`, function () {
       42, -7, 2 ** 31, -2.5, 0.1, 'text', '', true, false,
       new Date(Date.UTC(2005, 11, 31, 23, 59, 58, 500)), new Date(Date.UTC(1899, 11, 29, 6, 0, 0)),
       undefined, null, 2n ** 40n, -(2n ** 40n), [1, 'a', [true, null]], [],
+      JSON.parse(`${'['.repeat(32)}"deepest"${']'.repeat(32)}`),  // as deep as arrays may nest, both ways
     ];
     for (const sample of samples) await fire('FireConfigurationChanged', name, 'k', sample);
     await h.waitIdle(binding, control);
