@@ -4,19 +4,23 @@
 
 #include "arg_errors.h"
 #include "hresult.h"
+#include "secret.h"
 #include "text.h"
 
 namespace vse {
 namespace {
 
-std::wstring OptionalString(const Napi::Object& options, const char* name, bool* present) {
+// Reads options[name] into `target` in place, so that a credential is never copied on the way; the
+// UTF-16 intermediate is wiped.
+void ReadString(const Napi::Object& options, const char* name, std::wstring* target, bool* present) {
   Napi::Value value = options.Get(name);
   *present = !value.IsUndefined();
-  if (!*present) return std::wstring();
+  if (!*present) return;
   if (!value.IsString()) ThrowInvalidType(options.Env(), std::string("options.") + name, "a string");
-  std::wstring text = WideFromU16(value.As<Napi::String>().Utf16Value());
-  if (text.empty()) ThrowInvalidValue(options.Env(), std::string("options.") + name, "a non-empty string");
-  return text;
+  std::u16string text = value.As<Napi::String>().Utf16Value();
+  target->assign(text.begin(), text.end());
+  Wipe(text);
+  if (target->empty()) ThrowInvalidValue(options.Env(), std::string("options.") + name, "a non-empty string");
 }
 
 std::string Target(const ConnectOptions& options) {
@@ -33,17 +37,16 @@ ConnectOptions ReadConnectOptions(const Napi::Value& value) {
   if (!value.IsObject() || value.IsArray()) ThrowInvalidType(env, "options", "an object");
   Napi::Object object = value.As<Napi::Object>();
   bool present = false;
-  std::wstring progId = OptionalString(object, "progId", &present);
-  if (present) options.progId = progId;
-  options.clsid = OptionalString(object, "clsid", &present);
+  ReadString(object, "progId", &options.progId, &present);
+  ReadString(object, "clsid", &options.clsid, &present);
   if (present && !IsGuidText(options.clsid)) {
     ThrowInvalidValue(env, "options.clsid", "a CLSID in the form '{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}'");
   }
-  options.host = OptionalString(object, "host", &present);
+  ReadString(object, "host", &options.host, &present);
   bool hasUser = false, hasPassword = false, hasDomain = false;
-  options.user = OptionalString(object, "user", &hasUser);
-  options.password = OptionalString(object, "password", &hasPassword);
-  options.domain = OptionalString(object, "domain", &hasDomain);
+  ReadString(object, "user", &options.user, &hasUser);
+  ReadString(object, "password", &options.password, &hasPassword);
+  ReadString(object, "domain", &options.domain, &hasDomain);
   options.hasCredentials = hasUser || hasPassword || hasDomain;
   if (options.hasCredentials && !(hasUser && hasPassword)) {
     ThrowInvalidValue(env, "options", "given both user and password (and optionally domain) for explicit credentials");
@@ -64,9 +67,9 @@ ConnectOptions ReadConnectOptions(const Napi::Value& value) {
 }
 
 std::shared_ptr<HostConnection> OpenConnection(ConnectOptions& options) {
-  auto security = options.hasCredentials ? std::make_shared<ProxySecurity>(std::move(options.user), std::move(options.domain),
-                                                                           std::move(options.password))
+  auto security = options.hasCredentials ? std::make_shared<ProxySecurity>(options.user, options.domain, options.password)
                                          : std::make_shared<ProxySecurity>();
+  for (std::wstring* secret : {&options.user, &options.domain, &options.password}) Wipe(*secret);
   return HostConnection::Create(std::move(security), options.callTimeout, Target(options));
 }
 
@@ -86,7 +89,7 @@ std::shared_ptr<ComObject> Connect(const ConnectOptions& options, const std::sha
   if (options.host.empty()) {
     hr = CoCreateInstance(clsid, nullptr, CLSCTX_SERVER, IID_IDispatch, reinterpret_cast<void**>(object->dispatch.out()));
   } else {
-    COAUTHINFO authInfo = {RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+    COAUTHINFO authInfo = {ProxySecurity::kAuthenticationService, RPC_C_AUTHZ_NONE, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
                            RPC_C_IMP_LEVEL_IMPERSONATE, host->security().Identity(), EOAC_NONE};
     std::wstring hostName = options.host;
     COSERVERINFO serverInfo = {0, &hostName[0], host->security().HasCredentials() ? &authInfo : nullptr, 0};

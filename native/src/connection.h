@@ -24,7 +24,7 @@ struct ConnectOptions {
 ConnectOptions ReadConnectOptions(const Napi::Value& options);
 
 // JS thread: the connection the root object will belong to, with its own threads. Takes the credentials
-// out of `options` (they live in the connection's ProxySecurity only).
+// out of `options`, wiping them there: they live in the connection's ProxySecurity only.
 std::shared_ptr<HostConnection> OpenConnection(ConnectOptions& options);
 
 // The connection's worker: the root object, its proxy secured. Throws ComFailure with a message that

@@ -10,11 +10,16 @@ namespace vse {
 
 class ProxySecurity {
  public:
-  ProxySecurity(std::wstring user, std::wstring domain, std::wstring password);
+  // Copies the credentials: these copies are the only ones, wiped when the connection goes.
+  ProxySecurity(const std::wstring& user, const std::wstring& domain, const std::wstring& password);
   ProxySecurity() = default;
   ~ProxySecurity();
   ProxySecurity(const ProxySecurity&) = delete;
   ProxySecurity& operator=(const ProxySecurity&) = delete;
+
+  // Negotiate (Kerberos where the domain has it, else NTLM), for activation and every proxy alike: a
+  // host that restricts NTLM still accepts it, and one service throughout behaves the same everywhere.
+  static constexpr DWORD kAuthenticationService = RPC_C_AUTHN_GSS_NEGOTIATE;
 
   bool HasCredentials() const { return hasCredentials_; }
   // For CoCreateInstanceEx's COAUTHINFO; nullptr without credentials.
