@@ -5,6 +5,7 @@ import type { NativeEventRecord, NativeError, NativeSubscription } from './bindi
 import { debug } from './debug';
 import { AbortError, ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import type { EventMapper } from './events';
+import { Fifo } from './fifo';
 import type { AbortSignalLike } from './validate';
 
 export type OverflowPolicy = 'error' | 'drop-oldest';
@@ -56,8 +57,8 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   /** Events lost to overflow: 'drop-oldest', here and in the native queue. */
   dropped = 0;
 
-  private readonly queue: E[] = [];
-  private readonly pending: Array<PendingNext<E>> = [];
+  private readonly queue = new Fifo<E>();
+  private readonly pending = new Fifo<PendingNext<E>>();
   /** Set once the stream ends; error is thrown by one next() after the queue is drained. */
   private ending?: { error?: Error };
   private subscription?: NativeSubscription;
@@ -287,7 +288,7 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
 
   /** Ends the stream once: no more events are accepted; error (if any) is thrown after the queue drains. */
   private end(error?: Error, { discardQueued = false } = {}): void {
-    if (discardQueued) this.queue.length = 0;
+    if (discardQueued) this.queue.clear();
     if (this.ending) {
       this.flush();
       return;

@@ -195,6 +195,21 @@ describe('EventStream', () => {
       await stream.return();
     });
 
+    it('drains a backlog of 1,000,000 queued events within the test timeout (Array shift() took minutes)', async function () {
+      this.timeout(10000);
+      const backlog = 1000000;
+      const { binding, stream, target } = await vmStream({ maxQueue: backlog });
+      await stream.ready();
+      binding.emit(target, Array.from({ length: backlog }, (_, i) => stateChange(i % 11)));
+      assert.strictEqual(stream.queued, backlog);
+      for (let i = 0; i < backlog; i++) {
+        const { value } = await stream.next();
+        if (value.state !== i % 11) assert.fail(`event ${i} came out of order`);
+      }
+      assert.strictEqual(stream.queued, 0);
+      await stream.return();
+    });
+
     it('types filters before queueing', async () => {
       const { binding, stream, target } = await vmStream({ types: ['configurationChanged'], maxQueue: 1 });
       await stream.ready();
