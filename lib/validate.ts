@@ -4,13 +4,31 @@ import { inspect } from 'util';
 
 export type ArgumentError = (TypeError | RangeError) & { code: string };
 
-function describeReceived(value: unknown): string {
+/** Arguments whose values never appear in a message: the credentials and everything in them. */
+const SECRET_ARGUMENT = /(^|\.)(credentials|user|password|domain)(\.|$)/;
+/** Longer shown values are cut, so that one huge argument cannot flood a message or a log. */
+const MAX_SHOWN_LENGTH = 60;
+
+function shown(value: unknown): string {
+  const text = inspect(value, { depth: 0, breakLength: Infinity });
+  return text.length <= MAX_SHOWN_LENGTH ? text : `${text.slice(0, MAX_SHOWN_LENGTH)}... (${text.length} characters)`;
+}
+
+/**
+ * What was received, as Node's own messages say it (with its type in a type error); for a secret argument
+ * only its type.
+ */
+function describeReceived(name: string, value: unknown, { typed = false } = {}): string {
   if (value === null) return 'Received null';
   if (value === undefined) return 'Received undefined';
+  if (SECRET_ARGUMENT.test(name)) {
+    const constructorName = typeof value === 'object' && (value as object).constructor ? (value as object).constructor.name : '';
+    const kind = typeof value !== 'object' ? `type ${typeof value}` : constructorName ? `an instance of ${constructorName}` : 'an object';
+    return `Received ${kind} (its value is not shown: credentials never appear in messages)`;
+  }
   if (typeof value === 'function') return `Received function ${value.name || '<anonymous>'}`;
-  if (typeof value === 'object') return `Received ${inspect(value, { depth: 0, breakLength: Infinity })}`;
-  const shown = inspect(value).slice(0, 28);
-  return `Received type ${typeof value} (${shown})`;
+  if (typeof value === 'object') return `Received ${shown(value)}`;
+  return typed ? `Received type ${typeof value} (${shown(value)})` : `Received ${shown(value)}`;
 }
 
 function withCode<T extends Error>(error: T, code: string): T & { code: string } {
@@ -19,16 +37,15 @@ function withCode<T extends Error>(error: T, code: string): T & { code: string }
 }
 
 export function invalidArgType(name: string, expected: string, value: unknown): ArgumentError {
-  return withCode(new TypeError(`The "${name}" argument must be ${expected}. ${describeReceived(value)}`), 'ERR_INVALID_ARG_TYPE');
+  return withCode(new TypeError(`The "${name}" argument must be ${expected}. ${describeReceived(name, value, { typed: true })}`), 'ERR_INVALID_ARG_TYPE');
 }
 
 export function invalidArgValue(name: string, value: unknown, reason: string): ArgumentError {
-  const shown = inspect(value, { depth: 0, breakLength: Infinity });
-  return withCode(new TypeError(`The argument '${name}' ${reason}. Received ${shown}`), 'ERR_INVALID_ARG_VALUE');
+  return withCode(new TypeError(`The argument '${name}' ${reason}. ${describeReceived(name, value)}`), 'ERR_INVALID_ARG_VALUE');
 }
 
 export function outOfRange(name: string, range: string, value: unknown): ArgumentError {
-  return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`), 'ERR_OUT_OF_RANGE');
+  return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. ${describeReceived(name, value)}`), 'ERR_OUT_OF_RANGE');
 }
 
 /** An options bag: undefined gives {}, anything but a plain object throws. */

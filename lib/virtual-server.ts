@@ -52,7 +52,7 @@ function parseCredentials(value: unknown, host: string | undefined): Pick<Native
   if (value === undefined) return {};
   const given = optionsObject<Credentials>('options.credentials', value);
   if (host === undefined) {
-    throw invalidArgValue('options.credentials', '<credentials>', 'needs options.host: credentials are for a remote host; this host uses your own logon');
+    throw invalidArgValue('options.credentials', value, 'needs options.host: credentials are for a remote host; this host uses your own logon');
   }
   const user = requiredString('options.credentials.user', given.user);
   const password = optionalString('options.credentials.password', given.password, { nonEmpty: false });

@@ -3,6 +3,7 @@
 const assert = require('assert');
 const { pathToFileURL } = require('url');
 const path = require('path');
+const util = require('util');
 const { api, dist, fakeConnection, rejectsWith } = require('./helpers');
 const { comError } = require('./fake-binding');
 
@@ -38,6 +39,32 @@ describe('connect()', () => {
       assert.throws(() => api.connect(options), (error) => error instanceof type && error.code === code);
     });
   }
+
+  describe('argument errors about credentials never show the value', () => {
+    const secret = 'Hunter2-secret';
+    const cases = [
+      ['a number password', { host: 'h', credentials: { user: 'u', password: 12345678 } }, ['12345678']],
+      ['a Buffer password', { host: 'h', credentials: { user: 'u', password: Buffer.from(secret) } }, [secret, '48 75 6e 74']],
+      ['credentials as one string', { host: 'h', credentials: `CONTOSO\\svc:${secret}` }, [secret, 'CONTOSO']],
+      ['credentials as an array', { host: 'h', credentials: ['svc', secret] }, [secret]],
+      ['a user of the wrong type', { host: 'h', credentials: { user: [secret], password: 'p' } }, [secret]],
+      ['a domain of the wrong type', { host: 'h', credentials: { user: 'u', password: 'p', domain: { name: secret } } }, [secret]],
+      ['credentials without a host', { credentials: { user: secret, password: secret } }, [secret]],
+    ];
+    for (const [what, options, hidden] of cases) {
+      it(`for ${what}`, () => {
+        assert.throws(() => api.connect(options), (error) => {
+          assert.match(error.code, /^ERR_INVALID_ARG_/);
+          assert.match(error.message, /options\.credentials/, 'names the argument');
+          for (const text of hidden) {
+            assert.ok(!error.message.includes(text), `the message shows ${text}: ${error.message}`);
+            assert.ok(!util.inspect(error).includes(text), `util.inspect of the error shows ${text}`);
+          }
+          return true;
+        });
+      });
+    }
+  });
 
   it('never puts a password into an error message', () => {
     assert.throws(
