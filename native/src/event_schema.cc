@@ -2,6 +2,8 @@
 
 #include <ocidl.h>
 
+#include <algorithm>
+
 #include "hresult.h"
 #include "text.h"
 #include "value.h"
@@ -254,6 +256,32 @@ EventInterface DescribeInterface(ComObject& object, const IID& iid) {
   return result;
 }
 
+// The coclass's [default, source] interface, where the object names its class (IProvideClassInfo).
+bool FindDefaultSource(ComObject& object, IID* iid) {
+  ComRef<IProvideClassInfo> provider = object.dispatch.Query<IProvideClassInfo>(IID_IProvideClassInfo);
+  if (!provider) return false;
+  object.host->security().Apply(provider.get());
+  ComRef<ITypeInfo> classInfo;
+  if (FAILED(provider->GetClassInfo(classInfo.out())) || !classInfo) return false;
+  object.host->security().Apply(classInfo.get());
+  TypeAttr attr(classInfo.get());
+  constexpr INT kDefaultSource = IMPLTYPEFLAG_FDEFAULT | IMPLTYPEFLAG_FSOURCE;
+  for (UINT index = 0; index < attr->cImplTypes; ++index) {
+    INT flags = 0;
+    HREFTYPE reference = 0;
+    if (FAILED(classInfo->GetImplTypeFlags(index, &flags)) || (flags & kDefaultSource) != kDefaultSource) continue;
+    ComRef<ITypeInfo> source;
+    if (FAILED(classInfo->GetRefTypeOfImplType(index, &reference)) ||
+        FAILED(classInfo->GetRefTypeInfo(reference, source.out())) || !source) {
+      return false;
+    }
+    object.host->security().Apply(source.get());
+    *iid = TypeAttr(source.get())->guid;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const EventMethod* EventInterface::FindByDispid(DISPID dispid) const {
@@ -293,6 +321,12 @@ std::vector<EventInterface> DescribeEvents(ComObject& object) {
     ThrowComError(error_code::kEventsUnavailable,
                   reasons.empty() ? "the object has no connection points, so it fires no events"
                                   : "none of the object's source interfaces can be described: " + reasons);
+  }
+  // The coclass's default source first: the one subscribe() takes when not told which.
+  IID preferred;
+  if (FindDefaultSource(object, &preferred)) {
+    std::stable_partition(interfaces.begin(), interfaces.end(),
+                          [&preferred](const EventInterface& item) { return IsEqualIID(item.iid, preferred) != FALSE; });
   }
   return interfaces;
 }

@@ -38,7 +38,8 @@ struct EventInterface {
   const EventMethod* FindByDispid(DISPID dispid) const;
 };
 
-// The object's connection worker. Every source interface of `object`, in connection-point order. Throws ComFailure
+// The object's connection worker. Every source interface of `object`: the coclass's [default, source] first
+// where the object names its class (IProvideClassInfo), the others in connection-point order. Throws ComFailure
 // (ERR_VS_EVENTS_UNAVAILABLE) when the object has no connection points or none can be described.
 std::vector<EventInterface> DescribeEvents(ComObject& object);
 
