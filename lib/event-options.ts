@@ -7,6 +7,10 @@ import {
 export const DEFAULT_MAX_QUEUE = 4096;
 const MAX_QUEUE_LIMIT = 1 << 24;
 const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelay: 500, maxDelay: 30000, maxAttempts: Infinity };
+const reconnectKeys: ReadonlyArray<keyof ReconnectPolicy> = ['initialDelay', 'maxDelay', 'maxAttempts'];
+const eventsOptionKeys: ReadonlyArray<keyof EventsOptions> = ['signal', 'maxQueue', 'overflow', 'types', 'reconnect'];
+/** Reconnection settings given beside `reconnect` instead of in it. */
+const misplacedReconnectKeys = { initialDelay: 'reconnect.initialDelay', maxDelay: 'reconnect.maxDelay', maxAttempts: 'reconnect.maxAttempts' };
 
 export interface EventsOptions<T extends string = string> {
   /** Ends the stream: the pending next() rejects with an AbortError whose cause is signal.reason. */
@@ -25,7 +29,7 @@ function parseReconnect(value: unknown): ReconnectPolicy | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return DEFAULT_RECONNECT;
   if (value === null || typeof value !== 'object') throw invalidArgType('options.reconnect', 'of type boolean or object', value);
-  const given = value as Partial<ReconnectPolicy>;
+  const given = optionsObject<ReconnectPolicy>('options.reconnect', value, { known: reconnectKeys });
   const initialDelay = optionalInteger('options.reconnect.initialDelay', given.initialDelay, 0, 3600000, DEFAULT_RECONNECT.initialDelay);
   const maxDelay = optionalInteger('options.reconnect.maxDelay', given.maxDelay, 0, 3600000, Math.max(DEFAULT_RECONNECT.maxDelay, initialDelay));
   const maxAttempts = given.maxAttempts === Infinity
@@ -45,9 +49,14 @@ function parseTypes(value: unknown, known: readonly string[]): ReadonlySet<strin
   return new Set(value as string[]);
 }
 
-/** Checks the options every events() takes; `extra` is the object itself, for the caller's own options. */
-export function parseEventsOptions(options: unknown, knownTypes: readonly string[]): { stream: EventStreamOptions; extra: Record<string, unknown> } {
-  const given = optionsObject<EventsOptions>('options', options) as Record<string, unknown>;
+/**
+ * Checks the options every events() takes, plus the caller's own keys (`ownKeys`), which the caller reads
+ * from `given` and checks itself.
+ */
+export function parseEventsOptions<T extends EventsOptions>(
+  options: unknown, knownTypes: readonly string[], ownKeys: ReadonlyArray<keyof T & string> = [],
+): { stream: EventStreamOptions; given: Partial<T> } {
+  const given = optionsObject<T>('options', options, { known: [...eventsOptionKeys, ...ownKeys], elsewhere: misplacedReconnectKeys });
   const stream: EventStreamOptions = {
     signal: optionalSignal('options.signal', given.signal),
     maxQueue: optionalInteger('options.maxQueue', given.maxQueue, 1, MAX_QUEUE_LIMIT, DEFAULT_MAX_QUEUE),
@@ -55,5 +64,5 @@ export function parseEventsOptions(options: unknown, knownTypes: readonly string
     types: parseTypes(given.types, knownTypes),
     reconnect: parseReconnect(given.reconnect),
   };
-  return { stream, extra: given };
+  return { stream, given };
 }

@@ -1,6 +1,7 @@
 // Argument checks that run at the call, before any COM work, and throw what Node's own APIs throw:
 // TypeError ERR_INVALID_ARG_TYPE, TypeError ERR_INVALID_ARG_VALUE, RangeError ERR_OUT_OF_RANGE.
 import { inspect } from 'util';
+import { closest } from './suggest';
 
 export type ArgumentError = (TypeError | RangeError) & { code: string };
 
@@ -10,8 +11,11 @@ const SECRET_ARGUMENT = /(^|\.)(credentials|user|password|domain)(\.|$)/;
 const MAX_SHOWN_LENGTH = 60;
 
 function shown(value: unknown): string {
+  if (typeof value === 'string' && value.length > MAX_SHOWN_LENGTH) {
+    return `${inspect(value.slice(0, MAX_SHOWN_LENGTH))}... (${value.length} characters)`;
+  }
   const text = inspect(value, { depth: 0, breakLength: Infinity });
-  return text.length <= MAX_SHOWN_LENGTH ? text : `${text.slice(0, MAX_SHOWN_LENGTH)}... (${text.length} characters)`;
+  return text.length <= MAX_SHOWN_LENGTH ? text : `${text.slice(0, MAX_SHOWN_LENGTH)}...`;
 }
 
 /**
@@ -48,10 +52,40 @@ export function outOfRange(name: string, range: string, value: unknown): Argumen
   return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. ${describeReceived(name, value)}`), 'ERR_OUT_OF_RANGE');
 }
 
-/** An options bag: undefined gives {}, anything but a plain object throws. */
-export function optionsObject<T extends object>(name: string, value: unknown): Partial<T> {
+/** The keys an options object takes, and keys that belong elsewhere (user -> 'credentials.user'). */
+export interface OptionKeys {
+  readonly known: readonly string[];
+  /** Key -> where it goes instead, relative to this object. */
+  readonly elsewhere?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Refuses keys an options object does not take: ignoring one (a typo, `user` beside `credentials`) would
+ * quietly do something else than asked, e.g. connect as the process's own logon. Values are never shown;
+ * under a secret argument, only keys that look like slips for a known one are.
+ */
+function rejectUnknownKeys(name: string, given: object, { known, elsewhere = {} }: OptionKeys): void {
+  const unknown = Object.keys(given).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  const candidates = known.concat(Object.keys(elsewhere));
+  const listed: string[] = [];
+  for (const key of unknown) {
+    const near = closest(key, candidates);
+    const better = near !== undefined && Object.prototype.hasOwnProperty.call(elsewhere, near) ? elsewhere[near] : near;
+    if (better !== undefined) listed.push(`${shown(key)} (did you mean '${name}.${better}'?)`);
+    else if (!SECRET_ARGUMENT.test(name)) listed.push(shown(key));
+  }
+  const hidden = unknown.length - listed.length;
+  if (hidden > 0) listed.push(`${hidden} not shown (credentials never appear in messages)`);
+  const what = unknown.length === 1 ? 'an unknown key' : `${unknown.length} unknown keys`;
+  throw withCode(new TypeError(`The argument '${name}' has ${what}: ${listed.join(', ')}. Its keys are ${known.join(', ')}`), 'ERR_INVALID_ARG_VALUE');
+}
+
+/** An options bag: undefined gives {}; anything but a plain object, or one with keys not in `keys`, throws. */
+export function optionsObject<T extends object>(name: string, value: unknown, keys: OptionKeys): Partial<T> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+  rejectUnknownKeys(name, value, keys);
   return value as Partial<T>;
 }
 

@@ -47,8 +47,10 @@ const controls = {
   resume: { method: 'Resume', doing: 'resuming' },
 } as const;
 
+const waitOptionKeys: ReadonlyArray<keyof WaitOptions> = ['timeout', 'signal'];
+
 export function parseWaitOptions(options: unknown): { timeout?: number; signal?: AbortSignalLike } {
-  const given = optionsObject<WaitOptions>('options', options);
+  const given = optionsObject<WaitOptions>('options', options, { known: waitOptionKeys });
   const timeout = given.timeout === undefined ? undefined : optionalInteger('options.timeout', given.timeout, 0, MAX_TIMEOUT_MS, 0);
   return { timeout, signal: optionalSignal('options.signal', given.signal) };
 }
@@ -94,8 +96,8 @@ export class VirtualMachine {
   }
 
   events<T extends VirtualMachineEventType = VirtualMachineEventType>(options?: VirtualMachineEventsOptions<T>): EventStream<VirtualMachineEventOf<T>> {
-    const { stream, extra } = parseEventsOptions(options, virtualMachineEventTypes);
-    const requestShutdown = oneOf('options.requestShutdown', extra.requestShutdown, ['allow', 'deny'], 'allow');
+    const { stream, given } = parseEventsOptions<VirtualMachineEventsOptions>(options, virtualMachineEventTypes, ['requestShutdown']);
+    const requestShutdown = oneOf('options.requestShutdown', given.requestShutdown, ['allow', 'deny'], 'allow');
     return this.session.openStream(this.eventSource(requestShutdown === 'allow'), stream) as EventStream<VirtualMachineEventOf<T>>;
   }
 

@@ -6,7 +6,7 @@ import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './e
 import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
 import { ProbeTiming, Session } from './session';
 import {
-  invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
+  OptionKeys, invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
 } from './validate';
 import { expectObject, expectString, isNativeObject } from './values';
 import { VirtualMachine } from './virtual-machine';
@@ -48,9 +48,23 @@ const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 const MAX_TIMER_MS = 0x7fffffff;
 const CLSID_PATTERN = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
 
+const connectOptionNames: ReadonlyArray<keyof ConnectOptions> = ['host', 'progId', 'clsid', 'credentials', 'probeInterval', 'probeTimeout', 'callTimeout'];
+const connectOptionKeys: OptionKeys = {
+  known: connectOptionNames,
+  elsewhere: {
+    user: 'credentials.user', username: 'credentials.user', password: 'credentials.password', domain: 'credentials.domain',
+    timeout: 'callTimeout',
+  },
+};
+const credentialNames: ReadonlyArray<keyof Credentials> = ['user', 'password', 'domain'];
+const credentialKeys: OptionKeys = {
+  known: credentialNames,
+  elsewhere: { username: 'user', pwd: 'password' },
+};
+
 function parseCredentials(value: unknown, host: string | undefined): Pick<NativeConnectOptions, 'user' | 'password' | 'domain'> {
   if (value === undefined) return {};
-  const given = optionsObject<Credentials>('options.credentials', value);
+  const given = optionsObject<Credentials>('options.credentials', value, credentialKeys);
   if (host === undefined) {
     throw invalidArgValue('options.credentials', value, 'needs options.host: credentials are for a remote host; this host uses your own logon');
   }
@@ -61,7 +75,7 @@ function parseCredentials(value: unknown, host: string | undefined): Pick<Native
 }
 
 function parseConnectOptions(options: unknown): { native: NativeConnectOptions; probe: ProbeTiming } {
-  const given = optionsObject<ConnectOptions>('options', options);
+  const given = optionsObject<ConnectOptions>('options', options, connectOptionKeys);
   const host = optionalString('options.host', given.host);
   const progId = optionalString('options.progId', given.progId);
   const clsid = optionalString('options.clsid', given.clsid);

@@ -90,6 +90,8 @@ describe('VirtualMachine', () => {
       assert.throws(() => vm.startup({ timeout: -1 }), { code: 'ERR_OUT_OF_RANGE' });
       assert.throws(() => vm.pause({ signal: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' });
       assert.throws(() => vm.save(1), { code: 'ERR_INVALID_ARG_TYPE' });
+      assert.throws(() => vm.startup({ timout: 1000 }), { code: 'ERR_INVALID_ARG_VALUE', message: /'timout' \(did you mean 'options\.timeout'\?\)/ });
+      assert.throws(() => vm.reset({ force: true }), { code: 'ERR_INVALID_ARG_VALUE', message: /unknown key: 'force'\. Its keys are timeout, signal/ });
     });
   });
 
@@ -154,6 +156,7 @@ describe('VirtualMachine', () => {
       assert.throws(() => vm.waitForState(11), { code: 'ERR_INVALID_ARG_VALUE' });
       assert.throws(() => vm.waitForState([]), { code: 'ERR_INVALID_ARG_VALUE' });
       assert.throws(() => vm.waitForState(5, { timeout: 'soon' }), { code: 'ERR_INVALID_ARG_TYPE' });
+      assert.throws(() => vm.waitForState(5, { timeoutMs: 1000 }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.timeout'/ });
     });
   });
 
@@ -225,6 +228,8 @@ describe('VirtualMachine', () => {
     const { vm } = await vmOf();
     assert.throws(() => vm.events({ requestShutdown: 'maybe' }), { code: 'ERR_INVALID_ARG_VALUE' });
     assert.throws(() => vm.events({ types: ['vmStateChange'] }), { code: 'ERR_INVALID_ARG_VALUE' });
+    assert.throws(() => vm.events({ requestShutdwon: 'deny' }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.requestShutdown'/ });
+    assert.throws(() => vm.events({ type: ['reset'] }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.types'/ });
   });
 
   it('maps every IVMVirtualMachineEvents method by name, with the shutdown answer', async () => {

@@ -40,6 +40,40 @@ describe('connect()', () => {
     });
   }
 
+  describe('unknown keys are refused, naming the key and what was meant, never the value', () => {
+    const secret = 'Hunter2-secret';
+    const cases = [
+      ['user and password beside credentials', { host: 'h', user: 'svc', password: secret }, /'user' \(did you mean 'options\.credentials\.user'\?\), 'password' \(did you mean 'options\.credentials\.password'\?\)/],
+      ['credential (singular)', { host: 'h', credential: { user: 'svc', password: secret } }, /'credential' \(did you mean 'options\.credentials'\?\)/],
+      ['a misspelt credentials key', { host: 'h', credentials: { user: 'svc', password: secret, domian: 'CONTOSO' } }, /'domian' \(did you mean 'options\.credentials\.domain'\?\)/],
+      ['a credentials key unlike any other (not shown)', { host: 'h', credentials: { user: 'svc', password: 'p', [secret]: true } }, /options\.credentials' has an unknown key: 1 not shown/],
+      ['a transposition', { hots: 'h' }, /'hots' \(did you mean 'options\.host'\?\)/],
+      ['another case', { progID: 'VirtualServer.Application' }, /'progID' \(did you mean 'options\.progId'\?\)/],
+      ['timeout', { timeout: 1000 }, /'timeout' \(did you mean 'options\.callTimeout'\?\)/],
+      ['a key like none (no suggestion)', { colour: 'blue' }, /unknown key: 'colour'\. Its keys are host, progId, clsid, credentials, probeInterval, probeTimeout, callTimeout$/],
+    ];
+    for (const [what, options, message] of cases) {
+      it(`for ${what}`, () => {
+        assert.throws(() => api.connect(options), (error) => {
+          assert.strictEqual(error.code, 'ERR_INVALID_ARG_VALUE');
+          assert.ok(error instanceof TypeError);
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes(secret) && !util.inspect(error).includes(secret), error.message);
+          return true;
+        });
+      });
+    }
+
+    it('takes every documented key', async function () {
+      if (process.platform === 'win32') this.skip();
+      const options = {
+        host: 'h', progId: 'VirtualServer.Application', clsid: '{01234567-89ab-cdef-0123-456789abcdef}',
+        credentials: { user: 'u', password: 'p', domain: 'd' }, probeInterval: 1000, probeTimeout: 1000, callTimeout: 1000,
+      };
+      await rejectsWith(api.connect(options), { code: 'ERR_VS_UNSUPPORTED_PLATFORM' });
+    });
+  });
+
   describe('argument errors about credentials never show the value', () => {
     const secret = 'Hunter2-secret';
     const cases = [
@@ -127,6 +161,10 @@ describe('VirtualServer', () => {
     assert.throws(() => server.events({ reconnect: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => server.events({ reconnect: { maxAttempts: 0 } }), { code: 'ERR_OUT_OF_RANGE' });
     assert.throws(() => server.events(null), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => server.events({ maxQueu: 5 }), { code: 'ERR_INVALID_ARG_VALUE', message: /'maxQueu' \(did you mean 'options\.maxQueue'\?\)/ });
+    assert.throws(() => server.events({ requestShutdown: 'deny' }), { code: 'ERR_INVALID_ARG_VALUE', message: /unknown key: 'requestShutdown'/ });
+    assert.throws(() => server.events({ initialDelay: 500 }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.reconnect\.initialDelay'/ });
+    assert.throws(() => server.events({ reconnect: { maxAttempt: 3 } }), { code: 'ERR_INVALID_ARG_VALUE', message: /'maxAttempt' \(did you mean 'options\.reconnect\.maxAttempts'\?\)/ });
   });
 
   it('keeps code and hresult of a native failure and names the HRESULT', async () => {
