@@ -1,12 +1,15 @@
 // The options of events(), checked at the call and turned into what EventStream needs.
 import type { EventStreamOptions, OverflowPolicy, ReconnectPolicy } from './event-stream';
 import {
-  AbortSignalLike, invalidArgType, invalidArgValue, oneOf, optionalInteger, optionalSignal, optionsObject,
+  AbortSignalLike, invalidArgType, invalidArgValue, oneOf, optionalInteger, optionalSignal, optionsObject, outOfRange,
 } from './validate';
 
 export const DEFAULT_MAX_QUEUE = 4096;
 const MAX_QUEUE_LIMIT = 1 << 24;
 const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelay: 500, maxDelay: 30000, maxAttempts: Infinity };
+/** The shortest reconnection delay: with 0, a lost host was asked to activate hundreds of times a second, forever. */
+const MIN_RECONNECT_DELAY_MS = 100;
+const MAX_RECONNECT_DELAY_MS = 3600000;
 const reconnectKeys: ReadonlyArray<keyof ReconnectPolicy> = ['initialDelay', 'maxDelay', 'maxAttempts'];
 const eventsOptionKeys: ReadonlyArray<keyof EventsOptions> = ['signal', 'maxQueue', 'overflow', 'types', 'reconnect'];
 /** Reconnection settings given beside `reconnect` instead of in it. */
@@ -30,8 +33,18 @@ function parseReconnect(value: unknown): ReconnectPolicy | undefined {
   if (value === true) return DEFAULT_RECONNECT;
   if (value === null || typeof value !== 'object') throw invalidArgType('options.reconnect', 'of type boolean or object', value);
   const given = optionsObject<ReconnectPolicy>('options.reconnect', value, { known: reconnectKeys });
-  const initialDelay = optionalInteger('options.reconnect.initialDelay', given.initialDelay, 0, 3600000, DEFAULT_RECONNECT.initialDelay);
-  const maxDelay = optionalInteger('options.reconnect.maxDelay', given.maxDelay, 0, 3600000, Math.max(DEFAULT_RECONNECT.maxDelay, initialDelay));
+  const maxDelayGiven = given.maxDelay === undefined
+    ? undefined
+    : optionalInteger('options.reconnect.maxDelay', given.maxDelay, MIN_RECONNECT_DELAY_MS, MAX_RECONNECT_DELAY_MS, 0);
+  // { maxDelay: 200 } alone means never wait longer than 200 ms, so it lowers the default initialDelay.
+  const initialDelayDefault = maxDelayGiven === undefined ? DEFAULT_RECONNECT.initialDelay : Math.min(DEFAULT_RECONNECT.initialDelay, maxDelayGiven);
+  const initialDelay = optionalInteger(
+    'options.reconnect.initialDelay', given.initialDelay, MIN_RECONNECT_DELAY_MS, MAX_RECONNECT_DELAY_MS, initialDelayDefault,
+  );
+  const maxDelay = maxDelayGiven === undefined ? Math.max(DEFAULT_RECONNECT.maxDelay, initialDelay) : maxDelayGiven;
+  if (maxDelay < initialDelay) {
+    throw outOfRange('options.reconnect.maxDelay', `an integer >= options.reconnect.initialDelay (${initialDelay})`, maxDelay);
+  }
   const maxAttempts = given.maxAttempts === Infinity
     ? Infinity
     : optionalInteger('options.reconnect.maxAttempts', given.maxAttempts, 1, Number.MAX_SAFE_INTEGER, DEFAULT_RECONNECT.maxAttempts);

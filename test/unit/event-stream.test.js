@@ -1,12 +1,14 @@
 'use strict';
 // EventStream through VirtualMachine.events() and VirtualServer.events() on a fake binding: lazy
-// subscription, queueing, overflow, filters, abort, errors and reconnection. No test waits on time:
-// each one drives the fake and awaits the stream.
+// subscription, queueing, overflow, filters, abort, errors and reconnection. No test waits on time
+// (but for the shortest reconnection backoff): each one drives the fake and awaits the stream.
 const assert = require('assert');
 const { api, fakeConnection, settle, rejectsWith } = require('./helpers');
 const { comError } = require('./fake-binding');
 
 const { VMState } = api;
+/** The shortest backoff the API allows, so that reconnection tests wait as little as they can. */
+const quickReconnect = { initialDelay: 100, maxDelay: 100 };
 const stateChange = (state) => ({ method: 'OnStateChange', args: [state] });
 
 async function vmStream(streamOptions, fakeOptions) {
@@ -327,7 +329,7 @@ describe('EventStream', () => {
 
   describe('reconnect', () => {
     it('reconnects after ERR_VS_DISCONNECTED and yields reconnected with the state, then new events', async () => {
-      const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0 } });
+      const { binding, stream, target } = await vmStream({ reconnect: quickReconnect });
       await stream.ready();
       binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
       target.props.State = VMState.Paused;
@@ -340,7 +342,7 @@ describe('EventStream', () => {
     });
 
     it('a subscription lost while resynchronising fails that attempt only: one loop, one reconnected record', async () => {
-      const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0 } });
+      const { binding, stream, target } = await vmStream({ reconnect: quickReconnect });
       await stream.ready();
       const get = binding.get.bind(binding);
       let loseDuringSnapshot = true;
@@ -361,8 +363,8 @@ describe('EventStream', () => {
     });
 
     it('two streams of one VM reconnecting together share one lookup of the VM', async () => {
-      const { binding, vm, stream, target } = await vmStream({ reconnect: { initialDelay: 0 } });
-      const other = vm.events({ reconnect: { initialDelay: 0 } });
+      const { binding, vm, stream, target } = await vmStream({ reconnect: quickReconnect });
+      const other = vm.events({ reconnect: quickReconnect });
       await Promise.all([stream.ready(), other.ready()]);
       // Lookups on the new connection answer only when the test says so, so that two could overlap.
       const lookups = [];
@@ -384,7 +386,7 @@ describe('EventStream', () => {
     });
 
     it('keeps trying with backoff and gives up with ERR_VS_DISCONNECTED after maxAttempts', async () => {
-      const { binding, stream, target } = await vmStream({ reconnect: { initialDelay: 0, maxAttempts: 3 } });
+      const { binding, stream, target } = await vmStream({ reconnect: Object.assign({ maxAttempts: 3 }, quickReconnect) });
       await stream.ready();
       for (let i = 0; i < 3; i++) binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'server unavailable', 0x800706ba));
       binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
@@ -395,7 +397,7 @@ describe('EventStream', () => {
 
     it('server streams yield every VM and its state after reconnecting', async () => {
       const { server, binding } = await fakeConnection({ vms: [{ name: 'a', state: 5 }, { name: 'b', state: 1 }] });
-      const stream = server.events({ reconnect: { initialDelay: 0 } });
+      const stream = server.events({ reconnect: quickReconnect });
       await stream.ready();
       binding.end('server', comError('ERR_VS_DISCONNECTED', 'gone'));
       const { value } = await stream.next();

@@ -160,6 +160,20 @@ describe('VirtualServer', () => {
     assert.throws(() => server.events({ signal: {} }), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => server.events({ reconnect: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => server.events({ reconnect: { maxAttempts: 0 } }), { code: 'ERR_OUT_OF_RANGE' });
+  });
+
+  it('refuses a reconnection backoff below the documented minimum of 100 ms (0 retried without pause, forever)', async () => {
+    const { server } = await fakeConnection();
+    assert.throws(() => server.events({ reconnect: { initialDelay: 0 } }), { code: 'ERR_OUT_OF_RANGE', message: /initialDelay" is out of range\. It must be an integer >= 100 / });
+    assert.throws(() => server.events({ reconnect: { initialDelay: 99 } }), { code: 'ERR_OUT_OF_RANGE' });
+    assert.throws(() => server.events({ reconnect: { maxDelay: 50 } }), { code: 'ERR_OUT_OF_RANGE', message: /maxDelay" is out of range\. It must be an integer >= 100 / });
+    assert.throws(
+      () => server.events({ reconnect: { initialDelay: 1000, maxDelay: 500 } }),
+      { code: 'ERR_OUT_OF_RANGE', message: /maxDelay" is out of range\. It must be an integer >= options\.reconnect\.initialDelay \(1000\)/ },
+    );
+    for (const reconnect of [{ initialDelay: 100 }, { initialDelay: 100, maxDelay: 100 }, { maxDelay: 200 }, { initialDelay: 60000 }]) {
+      assert.doesNotThrow(() => server.events({ reconnect }), JSON.stringify(reconnect));
+    }
     assert.throws(() => server.events(null), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => server.events({ maxQueu: 5 }), { code: 'ERR_INVALID_ARG_VALUE', message: /'maxQueu' \(did you mean 'options\.maxQueue'\?\)/ });
     assert.throws(() => server.events({ requestShutdown: 'deny' }), { code: 'ERR_INVALID_ARG_VALUE', message: /unknown key: 'requestShutdown'/ });
