@@ -6,7 +6,7 @@ import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './e
 import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
 import { ProbeTiming, Session } from './session';
 import {
-  OptionKeys, invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
+  OptionKeys, invalidArgType, invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
 } from './validate';
 import { expectObject, expectString, isNativeObject } from './values';
 import { VirtualMachine } from './virtual-machine';
@@ -70,7 +70,15 @@ function parseCredentials(value: unknown, host: string | undefined): Pick<Native
   }
   const user = requiredString('options.credentials.user', given.user);
   const password = optionalString('options.credentials.password', given.password, { nonEmpty: false });
-  if (password === undefined) throw invalidArgValue('options.credentials.password', undefined, 'must be a string (it may be empty)');
+  if (password === undefined) throw invalidArgType('options.credentials.password', 'of type string', password);
+  // Checked here, once: the addon refuses it too, but later and as a COM error.
+  if (password === '') {
+    throw invalidArgValue(
+      'options.credentials.password', password,
+      'must not be empty: Windows refuses blank passwords over the network unless a security policy allows them, which it does not by default. ' +
+        "Give the account's password, or leave out credentials to connect as your own logon",
+    );
+  }
   return { user, password, domain: optionalString('options.credentials.domain', given.domain) };
 }
 

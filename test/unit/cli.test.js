@@ -47,6 +47,7 @@ describe('vsevents arguments', () => {
     [['watch', '--vm', 'a', '--types', 'vmStateChange'], /"vmStateChange" is not one of stateChange/],
     [['list', '--user', 'u'], /--user is for a remote --host/],
     [['list', '--domain', 'd'], /--domain goes with --user/],
+    [['list', '--host', 'h', '--user', 'u'], /--user needs the password in the VSEVENTS_PASSWORD environment variable, and it is empty/],
     [['wait', '--vm', 'a', '--state', '5', '--timeout', 'soon'], /--timeout must be a number of seconds/],
     [[], /no command given/],
   ];

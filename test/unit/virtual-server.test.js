@@ -24,7 +24,7 @@ describe('connect()', () => {
     [{ credentials: { user: 'u', password: 'p' } }, 'ERR_INVALID_ARG_VALUE', TypeError],
     [{ host: 'h', credentials: 'u:p' }, 'ERR_INVALID_ARG_TYPE', TypeError],
     [{ host: 'h', credentials: { password: 'p' } }, 'ERR_INVALID_ARG_TYPE', TypeError],
-    [{ host: 'h', credentials: { user: 'u' } }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ host: 'h', credentials: { user: 'u' } }, 'ERR_INVALID_ARG_TYPE', TypeError],
     [{ probeInterval: '5s' }, 'ERR_INVALID_ARG_TYPE', TypeError],
     [{ probeInterval: 10 }, 'ERR_OUT_OF_RANGE', RangeError],
     [{ probeInterval: 1.5e3 + 0.5 }, 'ERR_OUT_OF_RANGE', RangeError],
@@ -98,6 +98,15 @@ describe('connect()', () => {
         });
       });
     }
+  });
+
+  it('refuses an empty password at the call, saying why (the addon refused it later, as ERR_VS_COM_ERROR)', () => {
+    assert.throws(
+      () => api.connect({ host: 'h', credentials: { user: 'u', password: '' } }),
+      (error) => error instanceof TypeError && error.code === 'ERR_INVALID_ARG_VALUE' &&
+        /options\.credentials\.password' must not be empty: Windows refuses blank passwords over the network/.test(error.message) &&
+        /leave out credentials/.test(error.message),
+    );
   });
 
   it('never puts a password into an error message', () => {
