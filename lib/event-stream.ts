@@ -1,11 +1,13 @@
 // The bounded async iterator between a native subscription (push) and a `for await` loop (pull).
 // Subscribes on the first next() (a stream never iterated holds nothing), unsubscribes on return(),
 // throw(), abort and on every error path (for-await does not call return() when next() rejects).
+import { InspectOptionsStylized, inspect } from 'util';
 import type { NativeEventRecord, NativeError, NativeSubscription } from './binding';
 import { debug } from './debug';
 import { AbortError, ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import type { EventMapper } from './events';
 import { Fifo } from './fifo';
+import { inspectAs } from './inspection';
 import type { AbortSignalLike } from './validate';
 
 export type OverflowPolicy = 'error' | 'drop-oldest';
@@ -98,6 +100,13 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** What console.log shows, instead of the queued events and the native subscription. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    const { maxQueue, overflow } = this.options;
+    const state = { source: this.source.label, queued: this.queued, dropped: this.dropped, finished: this.finished, maxQueue, overflow };
+    return inspectAs('EventStream', state, depth, options);
   }
 
   next(): Promise<IteratorResult<E, undefined>> {

@@ -4,6 +4,7 @@ import type { NativeBinding, NativeConnectOptions, NativeObject, NativeValue } f
 import { debug } from './debug';
 import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventSource, EventStream, EventStreamOptions } from './event-stream';
+import { Hidden, hide } from './hidden';
 
 /** Liveness probes of event streams: how often, and how long one may go unanswered. */
 export interface ProbeTiming {
@@ -31,15 +32,22 @@ export class Session {
    * garbage-collected (the addon then releases its object); Node 12 holds them until close().
    */
   private readonly objects = new Set<Held>();
+  /** What reconnections connect with, credentials included: out of inspection's reach, and only until close(). */
+  private readonly connectOptions: Hidden<NativeConnectOptions>;
+  /** True when connected with explicit credentials (which are never shown). */
+  readonly hasCredentials: boolean;
 
   constructor(
     readonly binding: NativeBinding,
-    private readonly connectOptions: NativeConnectOptions,
+    connectOptions: NativeConnectOptions,
     readonly probe: ProbeTiming,
     /** Where it is, for messages: 'this host' or 'host "vshost01"'. */
     readonly where: string,
     private rootObject: NativeObject,
-  ) {}
+  ) {
+    this.connectOptions = hide(connectOptions);
+    this.hasCredentials = connectOptions.user !== undefined;
+  }
 
   static async open(binding: NativeBinding, connectOptions: NativeConnectOptions, probe: ProbeTiming): Promise<Session> {
     const where = connectOptions.host ? `host "${connectOptions.host}"` : 'this host';
@@ -56,6 +64,11 @@ export class Session {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Streams open on this connection. */
+  get streamCount(): number {
+    return this.streams.size;
   }
 
   get root(): NativeObject {
@@ -137,7 +150,7 @@ export class Session {
       this.reconnecting = (async () => {
         debug('reconnecting to Virtual Server on %s', this.where);
         try {
-          const root = await this.binding.connect(this.connectOptions);
+          const root = await this.binding.connect(this.connectOptions.reveal());
           if (this.closed) {
             this.release(root);
             this.assertOpen();
@@ -158,6 +171,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.connectOptions.forget();
     const streams = Array.from(this.streams);
     this.streams.clear();
     await Promise.all(streams.map((stream) => stream.return()));

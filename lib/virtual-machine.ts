@@ -1,4 +1,5 @@
 // VirtualMachine: one IVMVirtualMachine, called late-bound by name, with its events and control methods.
+import { InspectOptionsStylized, inspect } from 'util';
 import type { NativeEventInterface, NativeObject, NativeSubscribeOptions, NativeSubscription } from './binding';
 import { Deadline } from './deadline';
 import { debug } from './debug';
@@ -9,6 +10,7 @@ import {
   REQUEST_SHUTDOWN_ANSWER, VMState, VirtualMachineEvent, VirtualMachineEventType, stateName,
   virtualMachineEventMapper, virtualMachineEventTypes,
 } from './events';
+import { inspectAs } from './inspection';
 import type { Session } from './session';
 import {
   AbortSignalLike, invalidArgType, invalidArgValue, oneOf, optionalInteger, optionalSignal, optionsObject,
@@ -70,6 +72,11 @@ export class VirtualMachine {
   /** For messages: 'virtual machine "web01"'. */
   get label(): string {
     return `virtual machine "${this.name}"`;
+  }
+
+  /** What console.log shows, instead of the session and COM handle behind it. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    return inspectAs('VirtualMachine', { name: this.name, where: this.session.where, closed: this.session.isClosed }, depth, options);
   }
 
   async state(): Promise<VMState> {

@@ -1,8 +1,10 @@
 // connect() and VirtualServer: the IVMVirtualServer of this host or of a remote one, called late-bound.
+import { InspectOptionsStylized, inspect } from 'util';
 import { NativeBinding, NativeConnectOptions, NativeEventInterface, NativeObject, NativeSubscription, loadBinding } from './binding';
 import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventsOptions, parseEventsOptions } from './event-options';
 import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
+import { inspectAs } from './inspection';
 import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
 import { ProbeTiming, Session } from './session';
 import {
@@ -174,6 +176,13 @@ export class VirtualServer {
   /** Ends every event stream of this server and its virtual machines, and lets go of the connection. Idempotent. */
   close(): Promise<void> {
     return this.session.close();
+  }
+
+  /** What console.log shows: where, whether credentials were given (never what they are), and the state. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    const credentials = this.session.hasCredentials ? { credentials: '<hidden>' } : {};
+    const state = Object.assign({ where: this.where }, credentials, { closed: this.session.isClosed, streams: this.session.streamCount });
+    return inspectAs('VirtualServer', state, depth, options);
   }
 
   private async wrap(object: NativeObject): Promise<VirtualMachine> {
