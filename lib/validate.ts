@@ -1,21 +1,16 @@
 // Argument checks that run at the call, before any COM work, and throw what Node's own APIs throw:
 // TypeError ERR_INVALID_ARG_TYPE, TypeError ERR_INVALID_ARG_VALUE, RangeError ERR_OUT_OF_RANGE.
 import { inspect } from 'util';
+import { cut, quoted } from './message-text';
 import { closest } from './suggest';
 
 export type ArgumentError = (TypeError | RangeError) & { code: string };
 
 /** Arguments whose values never appear in a message: the credentials and everything in them. */
 const SECRET_ARGUMENT = /(^|\.)(credentials|user|password|domain)(\.|$)/;
-/** Longer shown values are cut, so that one huge argument cannot flood a message or a log. */
-const MAX_SHOWN_LENGTH = 60;
 
 function shown(value: unknown): string {
-  if (typeof value === 'string' && value.length > MAX_SHOWN_LENGTH) {
-    return `${inspect(value.slice(0, MAX_SHOWN_LENGTH))}... (${value.length} characters)`;
-  }
-  const text = inspect(value, { depth: 0, breakLength: Infinity });
-  return text.length <= MAX_SHOWN_LENGTH ? text : `${text.slice(0, MAX_SHOWN_LENGTH)}...`;
+  return typeof value === 'string' ? quoted(value, (text) => inspect(text)) : cut(inspect(value, { depth: 0, breakLength: Infinity }));
 }
 
 /**
@@ -89,16 +84,17 @@ export function optionsObject<T extends object>(name: string, value: unknown, ke
   return value as Partial<T>;
 }
 
-export function optionalString(name: string, value: unknown, { nonEmpty = true } = {}): string | undefined {
+export function optionalString(name: string, value: unknown, { nonEmpty = true, maxLength = Infinity } = {}): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
   if (nonEmpty && value.length === 0) throw invalidArgValue(name, value, 'must be a non-empty string');
+  if (value.length > maxLength) throw invalidArgValue(name, value, `must be at most ${maxLength} characters long`);
   return value;
 }
 
-export function requiredString(name: string, value: unknown): string {
+export function requiredString(name: string, value: unknown, { maxLength = Infinity } = {}): string {
   if (value === undefined) throw invalidArgType(name, 'of type string', value);
-  return optionalString(name, value) as string;
+  return optionalString(name, value, { maxLength }) as string;
 }
 
 /** An integer in [min, max], or the default when undefined. */

@@ -5,6 +5,7 @@ import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventsOptions, parseEventsOptions } from './event-options';
 import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
 import { inspectAs } from './inspection';
+import { quoted } from './message-text';
 import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
 import { ProbeTiming, Session } from './session';
 import {
@@ -58,6 +59,11 @@ const connectOptionKeys: OptionKeys = {
     timeout: 'callTimeout',
   },
 };
+/**
+ * The longest strings Windows takes (DNS names, documented ProgIDs, CRED_MAX_USERNAME_LENGTH, PWLEN): a
+ * longer one cannot be right, and is refused before it floods messages or reaches the addon.
+ */
+const MAX_LENGTH = { host: 255, progId: 39, user: 513, password: 256, domain: 255 };
 const credentialNames: ReadonlyArray<keyof Credentials> = ['user', 'password', 'domain'];
 const credentialKeys: OptionKeys = {
   known: credentialNames,
@@ -70,8 +76,8 @@ function parseCredentials(value: unknown, host: string | undefined): Pick<Native
   if (host === undefined) {
     throw invalidArgValue('options.credentials', value, 'needs options.host: credentials are for a remote host; this host uses your own logon');
   }
-  const user = requiredString('options.credentials.user', given.user);
-  const password = optionalString('options.credentials.password', given.password, { nonEmpty: false });
+  const user = requiredString('options.credentials.user', given.user, { maxLength: MAX_LENGTH.user });
+  const password = optionalString('options.credentials.password', given.password, { nonEmpty: false, maxLength: MAX_LENGTH.password });
   if (password === undefined) throw invalidArgType('options.credentials.password', 'of type string', password);
   // Checked here, once: the addon refuses it too, but later and as a COM error.
   if (password === '') {
@@ -81,13 +87,13 @@ function parseCredentials(value: unknown, host: string | undefined): Pick<Native
         "Give the account's password, or leave out credentials to connect as your own logon",
     );
   }
-  return { user, password, domain: optionalString('options.credentials.domain', given.domain) };
+  return { user, password, domain: optionalString('options.credentials.domain', given.domain, { maxLength: MAX_LENGTH.domain }) };
 }
 
 function parseConnectOptions(options: unknown): { native: NativeConnectOptions; probe: ProbeTiming } {
   const given = optionsObject<ConnectOptions>('options', options, connectOptionKeys);
-  const host = optionalString('options.host', given.host);
-  const progId = optionalString('options.progId', given.progId);
+  const host = optionalString('options.host', given.host, { maxLength: MAX_LENGTH.host });
+  const progId = optionalString('options.progId', given.progId, { maxLength: MAX_LENGTH.progId });
   const clsid = optionalString('options.clsid', given.clsid);
   if (clsid !== undefined && !CLSID_PATTERN.test(clsid)) {
     throw invalidArgValue('options.clsid', clsid, "must be a CLSID in braces, like '{01234567-89ab-cdef-0123-456789abcdef}'");
@@ -153,10 +159,10 @@ export class VirtualServer {
   findVirtualMachine(name: string): Promise<VirtualMachine> {
     const wanted = requiredString('name', name);
     return (async () => {
-      const found = await this.session.call(this.session.root, 'FindVirtualMachine', [wanted], `finding virtual machine "${wanted}"`);
+      const found = await this.session.call(this.session.root, 'FindVirtualMachine', [wanted], `finding virtual machine ${quoted(wanted)}`);
       // FindVirtualMachine answers S_FALSE with a NULL object for an unknown name; through IDispatch that is a null result.
       if (!isNativeObject(found)) {
-        throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `no virtual machine is named "${wanted}" on ${this.session.where}; \`vsevents list\` shows the names`);
+        throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `no virtual machine is named ${quoted(wanted)} on ${this.session.where}; \`vsevents list\` shows the names`);
       }
       return this.wrap(found);
     })();

@@ -33,9 +33,14 @@ describe('connect()', () => {
     [{ callTimeout: '15s' }, 'ERR_INVALID_ARG_TYPE', TypeError],
     [{ callTimeout: 0 }, 'ERR_OUT_OF_RANGE', RangeError],
     [{ callTimeout: 2 ** 31 }, 'ERR_OUT_OF_RANGE', RangeError],
+    [{ host: 'h'.repeat(256) }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ progId: 'VirtualServer.Application.WithAVeryLongName' }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ host: 'h', credentials: { user: 'u'.repeat(514), password: 'p' } }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ host: 'h', credentials: { user: 'u', password: 'p'.repeat(257) } }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [{ host: 'h', credentials: { user: 'u', password: 'p', domain: 'd'.repeat(256) } }, 'ERR_INVALID_ARG_VALUE', TypeError],
   ];
   for (const [options, code, type] of badOptions) {
-    it(`throws ${code} at the call for ${JSON.stringify(options)}`, () => {
+    it(`throws ${code} at the call for ${JSON.stringify(options).replace(/(\w)\1{9,}/g, (run, c) => `${c}x${run.length}`)}`, () => {
       assert.throws(() => api.connect(options), (error) => error instanceof type && error.code === code);
     });
   }
@@ -144,6 +149,13 @@ describe('VirtualServer', () => {
     const { server } = await fakeConnection();
     const vm = await server.findVirtualMachine('WEB01');
     assert.strictEqual(vm.name, 'web01');
+  });
+
+  it('cuts a huge unknown name in its messages', async () => {
+    const { server } = await fakeConnection();
+    const error = await rejectsWith(server.findVirtualMachine('n'.repeat(100000)), { code: 'ERR_VS_VM_NOT_FOUND' });
+    assert.ok(error.message.length < 300, error.message);
+    assert.match(error.message, /"n{60}"\.\.\. \(100000 characters\)/);
   });
 
   it('rejects ERR_VS_VM_NOT_FOUND for an unknown name (S_FALSE arrives as a null object)', async () => {
