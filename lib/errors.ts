@@ -1,6 +1,7 @@
 // The errors this package gives its users: VirtualServerError with stable codes, AbortError, and the
 // conversion of whatever the addon rejected with into one of them.
 import { BindingUnavailableError } from './binding';
+import { invalidArgType } from './validate';
 
 /** Every code a VirtualServerError can carry. Stable: scripts may switch on them. */
 export const ErrorCodes = {
@@ -59,6 +60,7 @@ const hresultNames: Record<number, string> = {
 
 /** The symbolic name of an HRESULT (e.g. 'VM_E_VM_NOT_RUNNING'), or undefined when this package does not know it. */
 export function hresultName(hresult: number): string | undefined {
+  if (typeof hresult !== 'number') throw invalidArgType('hresult', 'of type number', hresult);
   return hresultNames[hresult >>> 0];
 }
 

@@ -2,6 +2,7 @@
 // and IVMVirtualServerEvents, and the mapping from a native record to a typed event by method NAME
 // (never by DISPID, vtable slot or declaration order, which Microsoft never published).
 import type { NativeEventRecord, NativeValue } from './binding';
+import { invalidArgType } from './validate';
 
 /** VMVMState (vmvmstate.md). `VMState[n]` gives the name. */
 export enum VMState {
@@ -20,11 +21,13 @@ export enum VMState {
 
 /** The name of a state, or 'Unknown(n)' for a value outside the documented range. */
 export function stateName(state: number): string {
+  if (typeof state !== 'number') throw invalidArgType('state', 'of type number (a VMState)', state);
   return VMState[state] !== undefined ? VMState[state] : `Unknown(${state})`;
 }
 
 /** A VMState from its name (case-insensitive) or number; undefined when it is neither. */
 export function parseState(text: string | number): VMState | undefined {
+  if (typeof text !== 'string' && typeof text !== 'number') throw invalidArgType('text', 'of type string or number', text);
   if (typeof text === 'number') return VMState[text] !== undefined ? (text as VMState) : undefined;
   if (/^\d+$/.test(text)) return parseState(Number(text));
   const wanted = text.toLowerCase();

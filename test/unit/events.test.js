@@ -27,4 +27,12 @@ describe('VMState', () => {
     assert.strictEqual(parseState('sleeping'), undefined);
     assert.strictEqual(parseState('11'), undefined);
   });
+
+  it('the helpers throw ERR_INVALID_ARG_TYPE for a wrong type (parseState(null) crashed, stateName("Running") answered 5)', () => {
+    assert.throws(() => parseState(null), { code: 'ERR_INVALID_ARG_TYPE', message: /"text" argument must be of type string or number/ });
+    assert.throws(() => parseState({ name: 'Running' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => stateName('Running'), { code: 'ERR_INVALID_ARG_TYPE', message: /"state" argument must be of type number/ });
+    assert.throws(() => api.hresultName('E_ACCESSDENIED'), { code: 'ERR_INVALID_ARG_TYPE', message: /"hresult" argument must be of type number/ });
+    assert.strictEqual(api.hresultName(0x80070005), 'E_ACCESSDENIED');
+  });
 });
