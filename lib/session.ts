@@ -56,7 +56,9 @@ export class Session {
     try {
       root = await binding.connect(connectOptions);
     } catch (error) {
-      throw fromNativeError(error, `connecting to Virtual Server on ${where}`);
+      const converted = fromNativeError(error, `connecting to Virtual Server on ${where}`);
+      debug('%s', converted.message);
+      throw converted;
     }
     debug('connected to Virtual Server on %s', where);
     return new Session(binding, connectOptions, probe, where, root);
