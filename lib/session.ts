@@ -5,6 +5,7 @@ import { debug } from './debug';
 import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventSource, EventStream, EventStreamOptions } from './event-stream';
 import { Hidden, hide } from './hidden';
+import { isArgumentError } from './validate';
 
 /** Liveness probes of event streams: how often, and how long one may go unanswered. */
 export interface ProbeTiming {
@@ -56,6 +57,8 @@ export class Session {
     try {
       root = await binding.connect(connectOptions);
     } catch (error) {
+      // Options the addon refuses, should it check more than lib/ does: an argument error, not a COM failure.
+      if (isArgumentError(error)) throw error;
       const converted = fromNativeError(error, `connecting to Virtual Server on ${where}`);
       debug('%s', converted.message);
       throw converted;

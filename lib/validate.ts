@@ -43,6 +43,12 @@ export function invalidArgValue(name: string, value: unknown, reason: string): A
   return withCode(new TypeError(`The argument '${name}' ${reason}. ${describeReceived(name, value)}`), 'ERR_INVALID_ARG_VALUE');
 }
 
+/** True for an error these checks (or the addon's, which throw the same) make. */
+export function isArgumentError(error: unknown): error is ArgumentError {
+  if (!(error instanceof TypeError || error instanceof RangeError)) return false;
+  return ['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE'].includes((error as { code?: unknown }).code as string);
+}
+
 export function outOfRange(name: string, range: string, value: unknown): ArgumentError {
   return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. ${describeReceived(name, value)}`), 'ERR_OUT_OF_RANGE');
 }

@@ -226,6 +226,19 @@ describe('VirtualServer', () => {
     assert.match(error.message, /connecting to Virtual Server on host "vshost01"/);
   });
 
+  it("passes on the addon's argument errors as they are, not as ERR_VS_COM_ERROR", async () => {
+    const { fakeVirtualServer } = require('./fake-binding');
+    const { connectWith } = require(path.join(dist, 'virtual-server.js'));
+    const binding = fakeVirtualServer();
+    const refused = new TypeError('The "options.password" argument must be a non-empty string');
+    refused.code = 'ERR_INVALID_ARG_VALUE';
+    binding.connect = () => {
+      throw refused; // what the addon throws, synchronously, for options it refuses
+    };
+    const error = await connectWith(binding, { host: 'vshost01', user: 'u', password: '' }, { intervalMs: 5000, timeoutMs: 5000 }).catch((e) => e);
+    assert.strictEqual(error, refused);
+  });
+
   it('close() lets go of the root object and every VM object, is idempotent, and later use rejects ERR_VS_CLOSED', async () => {
     const { server, binding } = await fakeConnection();
     const vm = await server.findVirtualMachine('web01');
