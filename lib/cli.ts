@@ -34,7 +34,9 @@ function connectOptions(args: ParsedArgs): ConnectOptions {
     const password = process.env[PASSWORD_VARIABLE];
     if (password === undefined) throw new UsageError(`--user needs the password in the ${PASSWORD_VARIABLE} environment variable`);
     if (password === '') {
-      throw new UsageError(`--user needs the password in the ${PASSWORD_VARIABLE} environment variable, and it is empty: Windows refuses blank passwords over the network`);
+      throw new UsageError(
+        `--user needs the password in the ${PASSWORD_VARIABLE} environment variable, and it is empty: Windows refuses blank passwords over the network`,
+      );
     }
     options.credentials = { user, password, domain: single(args, 'domain') };
   } else if (single(args, 'domain')) {

@@ -2,7 +2,7 @@
 // to be a slip of the keyboard rather than another word.
 
 /** Edits (insert, delete, replace, or swap two neighbours) that turn a into b, ignoring case. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
   // rows[i][j]: the distance between the first i characters of s and the first j of t.

@@ -4,9 +4,9 @@ import { NativeBinding, NativeConnectOptions, NativeEventInterface, NativeObject
 import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventsOptions, parseEventsOptions } from './event-options';
 import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
+import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
 import { inspectAs } from './inspection';
 import { quoted } from './message-text';
-import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
 import { ProbeTiming, Session } from './session';
 import {
   OptionKeys, invalidArgType, invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
@@ -51,7 +51,9 @@ const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 const MAX_TIMER_MS = 0x7fffffff;
 const CLSID_PATTERN = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
 
-const connectOptionNames: ReadonlyArray<keyof ConnectOptions> = ['host', 'progId', 'clsid', 'credentials', 'probeInterval', 'probeTimeout', 'callTimeout'];
+const connectOptionNames: ReadonlyArray<keyof ConnectOptions> = [
+  'host', 'progId', 'clsid', 'credentials', 'probeInterval', 'probeTimeout', 'callTimeout',
+];
 const connectOptionKeys: OptionKeys = {
   known: connectOptionNames,
   elsewhere: {
@@ -79,7 +81,7 @@ function parseCredentials(value: unknown, host: string | undefined): Pick<Native
   const user = requiredString('options.credentials.user', given.user, { maxLength: MAX_LENGTH.user });
   const password = optionalString('options.credentials.password', given.password, { nonEmpty: false, maxLength: MAX_LENGTH.password });
   if (password === undefined) throw invalidArgType('options.credentials.password', 'of type string', password);
-  // Checked here, once: the addon refuses it too, but later and as a COM error.
+  // Refused here, with the reason; the addon refuses it too, but only as a backstop, without one.
   if (password === '') {
     throw invalidArgValue(
       'options.credentials.password', password,
