@@ -84,4 +84,24 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
       /no connection point for \{00000000-0000-0000-0000-000000000001\}; its source interfaces are: IAbiProbeEvents/);
     assert.strictEqual(events.ended, undefined);
   });
+
+  it('turns hostile VARIANTs a server could send into ERR_VS_UNSUPPORTED_VARIANT values, without crashing', async function () {
+    const cases = [
+      ['mismatched-array', /SAFEARRAY whose elements are not the VT_I4 its VARIANT declares/],
+      ['deep-array', /SAFEARRAYs nested more than 32 levels deep/],
+      ['byref-cycle', /chain of more than 32 by-reference VARIANTs/],
+    ];
+    const events = h.collector();
+    const subscription = await binding.subscribe(probe, events.options());
+    for (const [kind] of cases) await binding.call(probe, 'FireHostile', [kind]);
+    await events.waitForCount(cases.length);
+    cases.forEach(([kind, message], index) => {
+      let value = events.records[index].args[6];
+      while (Array.isArray(value)) value = value[0];  // deep-array: the levels it could read, then the refusal
+      assert.ok(value instanceof Error, `${kind}: ${JSON.stringify(value)}`);
+      assert.strictEqual(value.code, 'ERR_VS_UNSUPPORTED_VARIANT', kind);
+      assert.match(value.message, message, kind);
+    });
+    await subscription.close();
+  });
 });
