@@ -104,4 +104,26 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
     });
     await subscription.close();
   });
+
+  it('a probe failing for another reason than a lost server is tolerated twice, and ends the subscription the third time in a row', async function () {
+    const E_ACCESSDENIED = 0x80070005 | 0;
+    const probeIntervalMs = 50;
+    const survivor = h.collector();
+    const surviving = await binding.subscribe(probe, survivor.options({ probeIntervalMs }));
+    await binding.call(probe, 'FailProbes', [E_ACCESSDENIED, 2]);
+    await new Promise((resolve) => setTimeout(resolve, 20 * probeIntervalMs));
+    assert.strictEqual(survivor.ended, undefined, 'two failures in a row do not end it');
+    await binding.call(probe, 'FireAll', []);
+    await survivor.waitForCount(3);
+    await surviving.close();
+
+    const doomed = h.collector();
+    await binding.subscribe(probe, doomed.options({ probeIntervalMs }));
+    await binding.call(probe, 'FailProbes', [E_ACCESSDENIED, 1000]);
+    await doomed.waitForEnd();
+    assert.strictEqual(doomed.ended.code, 'ERR_VS_DISCONNECTED');
+    assert.strictEqual(doomed.ended.hresult, 0x80070005);
+    assert.match(doomed.ended.message, /E_ACCESSDENIED.*3 probes in a row failed/);
+    await binding.call(probe, 'FailProbes', [0, 0]);
+  });
 });
