@@ -28,6 +28,11 @@ export const ErrorCodes = {
    * unanswered. Nothing more is asked of that connection; connect() again (streams with reconnect do).
    */
   UNRESPONSIVE: 'ERR_VS_UNRESPONSIVE',
+  /**
+   * The object fires no events this package can use: no connection point, one whose interface cannot be
+   * sunk, or one with none of the Virtual Server event methods (another interface than the documented one).
+   */
+  EVENTS_UNAVAILABLE: 'ERR_VS_EVENTS_UNAVAILABLE',
   /** A COM call failed; hresult and message say why. Codes the addon gives (ERR_VS_*) are passed on as they are. */
   COM_ERROR: 'ERR_VS_COM_ERROR',
 } as const;

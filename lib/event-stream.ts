@@ -173,6 +173,19 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
       await subscription.close();
       return;
     }
+    const { eventInterface } = subscription;
+    if (!eventInterface.methods.some((method) => this.source.map.methods.includes(method.name))) {
+      // Every record would be dropped as an unknown method: a stream that never yields is worse than an error.
+      this.generation++; // its onEnd(null) must not end the stream before this error does
+      await subscription.close();
+      throw new VirtualServerError(
+        ErrorCodes.EVENTS_UNAVAILABLE,
+        `${this.source.label} fires ${eventInterface.name} ${eventInterface.iid}, whose methods ` +
+          `(${eventInterface.methods.map((method) => method.name).join(', ') || 'none'}) include none of the events this package ` +
+          `knows (${this.source.map.methods.join(', ')}): it is not the Virtual Server event interface. ` +
+          '`vsevents inspect` shows what the host offers; please report it with that output',
+      );
+    }
     this.subscription = subscription;
     this.referenced = false;
     subscription.unref();

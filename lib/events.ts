@@ -136,14 +136,21 @@ export const virtualServerEventTypes: readonly VirtualServerEventType[] = [
   'vmStateChange', 'vmHeartbeatStopped', 'eventLogged', 'serviceEvent', 'reconnected',
 ];
 
-/** Maps raw records to typed events; records of methods it does not know give undefined (a newer host). */
-export type EventMapper<E> = (record: NativeEventRecord) => E | undefined;
+/**
+ * Maps raw records to typed events; records of methods it does not know give undefined (a newer host).
+ * `methods` names the event methods it knows.
+ */
+export interface EventMapper<E> {
+  (record: NativeEventRecord): E | undefined;
+  readonly methods: readonly string[];
+}
 
 function mapperFrom<E>(table: Record<string, Mapper<E>>): EventMapper<E> {
-  return (record) => {
-    const map = Object.prototype.hasOwnProperty.call(table, record.method) ? table[record.method] : undefined;
-    return map ? map(record, new Date(record.time)) : undefined;
+  const map = (record: NativeEventRecord): E | undefined => {
+    const mapper = Object.prototype.hasOwnProperty.call(table, record.method) ? table[record.method] : undefined;
+    return mapper ? mapper(record, new Date(record.time)) : undefined;
   };
+  return Object.assign(map, { methods: Object.keys(table) });
 }
 
 export function virtualMachineEventMapper(vm: string): EventMapper<VirtualMachineEvent> {

@@ -8,6 +8,7 @@
 #include <napi.h>
 
 #include "com_object.h"
+#include "secret.h"
 
 namespace vse {
 
@@ -18,6 +19,14 @@ struct ConnectOptions {
   bool hasCredentials = false;
   std::wstring user, domain, password;
   std::chrono::milliseconds callTimeout{15000};  // NativeConnectOptions.callTimeoutMs
+
+  ConnectOptions() = default;
+  ConnectOptions(const ConnectOptions&) = default;
+  ConnectOptions& operator=(const ConnectOptions&) = default;
+  // Every copy wipes its credentials when it goes, also when reading the options failed half-way.
+  ~ConnectOptions() {
+    for (std::wstring* secret : {&user, &domain, &password}) Wipe(*secret);
+  }
 };
 
 // JS thread: validates NativeConnectOptions; throws TypeError/RangeError naming the bad field.

@@ -211,6 +211,17 @@ describe('VirtualMachine', () => {
     });
   });
 
+  it('a stream whose object fires an interface with none of the known event methods rejects ERR_VS_EVENTS_UNAVAILABLE', async () => {
+    const { vm, binding, target } = await vmOf();
+    target.eventInterface = {
+      name: 'IOtherEvents', iid: '{00000000-0000-0000-0000-0000000000ff}', kind: 'dispinterface',
+      methods: [{ name: 'OnSomethingElse', dispid: 1, vtableSlot: 0, params: [] }],
+    };
+    const error = await rejectsWith(vm.events().next(), { code: 'ERR_VS_EVENTS_UNAVAILABLE' });
+    assert.match(error.message, /IOtherEvents \{[0-]+ff\}, whose methods \(OnSomethingElse\) include none of the events this package knows \(OnStateChange, /);
+    assert.strictEqual(binding.subscriptionsOf(target).length, 0, 'the useless subscription was closed');
+  });
+
   it('a stream ended by an unresponsive server rejects ERR_VS_DISCONNECTED whose cause says so', async () => {
     const { comError } = require('./fake-binding');
     const { vm, binding, target } = await vmOf();
