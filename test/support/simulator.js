@@ -196,7 +196,7 @@ class SimulatorClient {
 }
 
 // Starts a client; `env` adds variables the server inherits when this client activates it under Wine
-// (VSSIM_PACING_MS, VSSIM_IDLE_EXIT_MS, VSSIM_SCENARIO).
+// (VSSIM_PACING_MS, VSSIM_EXIT_DELAY_MS, VSSIM_IDLE_EXIT_MS, VSSIM_SCENARIO).
 async function startClient({ env } = {}) {
   const child = spawn(simulatorPaths('dispatch').client, [], {
     env: Object.assign({}, process.env, env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true,

@@ -48,8 +48,9 @@ describe(`simulated Virtual Server (${build} build)`, function () {
     sim.killSimulators();
   });
 
+  // Each test waits for the server to exit: a short exit delay keeps that quick.
   async function connect(env) {
-    client = await sim.startClient({ env: Object.assign({ VSSIM_PACING_MS: PACING_MS }, env) });
+    client = await sim.startClient({ env: Object.assign({ VSSIM_PACING_MS: PACING_MS, VSSIM_EXIT_DELAY_MS: '250' }, env) });
     ok(await client.command('create', 'ctl', sim.CONTROL_PROGID));
     ok(await client.command('create', 'vs', sim.PROGID));
     return client;

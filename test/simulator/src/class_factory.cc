@@ -12,13 +12,19 @@ STDMETHODIMP ClassFactory::CreateInstance(IUnknown* outer, REFIID iid, void** ou
   if (out == nullptr) return E_POINTER;
   *out = nullptr;
   if (outer != nullptr) return CLASS_E_NOAGGREGATION;
+  // The activation holds the process while its object is made, so that the exit decision sees it.
+  if (!LockServerUnlessExiting()) return CO_E_SERVER_STOPPING;
   IUnknown* object = create_();
   const HRESULT hr = object->QueryInterface(iid, out);
   object->Release();
+  UnlockServer();
   return hr;
 }
 
 STDMETHODIMP ClassFactory::LockServer(BOOL lock) {
-  if (lock) ::LockServer(); else ::UnlockServer();
-  return S_OK;
+  if (!lock) {
+    UnlockServer();
+    return S_OK;
+  }
+  return LockServerUnlessExiting() ? S_OK : CO_E_SERVER_STOPPING;
 }

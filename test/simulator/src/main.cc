@@ -42,12 +42,17 @@ int Serve(bool scenario) {
     HoldProcessWhileScenarioRuns();
   }
   if (scenario || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
+  const DWORD exitDelayMs = static_cast<DWORD>(EnvNumber(L"VSSIM_EXIT_DELAY_MS", 2000));
   // A hand-started scenario has no client to lose: no idle guard then.
   const DWORD idleExitMs = scenario ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000));
-  const bool idle = WaitUntilUnused(idleExitMs);
-  RevokeClassObjects();
-  // Objects created just before the revocation are served until released.
-  if (!idle) WaitUntilUnused(idleExitMs);
+  // server_lifetime.h: revoke first, then decide; an activation that came in meanwhile is served on.
+  for (;;) {
+    const long mark = WaitUntilUnused(exitDelayMs, idleExitMs);
+    RevokeClassObjects();
+    if (CommitExit(mark)) break;
+    // Should this fail, the process still serves its objects; new activations then start another one.
+    RegisterClassObjects();
+  }
   // Like a service process ending: sinks of dead clients are not released (that could block on RPC).
   ExitProcess(0);
 }
