@@ -108,6 +108,23 @@ function waitForNoSimulator(timeoutMs = 30000) {
   return waitFor(() => simulatorProcesses().length === 0, timeoutMs, 'every simulator process to exit');
 }
 
+// Mocha hooks of a suite that drives the simulator through vssim-client processes: registers `build` before
+// it; after each test quits the client `current()` returns (if any) and waits until the server has exited;
+// kills whatever is left after the suite.
+function clientSuiteHooks(build, current) {
+  before(function () {
+    registerSimulator(build);
+  });
+  afterEach(async function () {
+    const client = current();
+    if (client) await client.close();
+    await waitForNoSimulator();
+  });
+  after(function () {
+    killSimulators();
+  });
+}
+
 // One vssim-client.exe process: command() sends a TAB-separated command and resolves with its result
 // line; events (JSON lines with "event") collect in `events`.
 class SimulatorClient {
@@ -196,7 +213,7 @@ class SimulatorClient {
 }
 
 // Starts a client; `env` adds variables the server inherits when this client activates it under Wine
-// (VSSIM_PACING_MS, VSSIM_EXIT_DELAY_MS, VSSIM_IDLE_EXIT_MS, VSSIM_SCENARIO).
+// (VSSIM_PACING_MS, VSSIM_EXIT_DELAY_MS, VSSIM_IDLE_EXIT_MS, VSSIM_SCENARIO, VSSIM_SERVICE).
 async function startClient({ env } = {}) {
   const child = spawn(simulatorPaths('dispatch').client, [], {
     env: Object.assign({}, process.env, env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true,
@@ -214,5 +231,5 @@ async function startClient({ env } = {}) {
 module.exports = {
   BUILDS, PROGID, CONTROL_PROGID, LIBID, VMVMState, HRESULTS,
   simulatorBuild, simulatorPaths, registerSimulator, unregisterSimulator, killSimulators, simulatorProcesses,
-  waitFor, waitForNoSimulator, startClient, SimulatorClient,
+  waitFor, waitForNoSimulator, clientSuiteHooks, startClient, SimulatorClient,
 };

@@ -34,19 +34,7 @@ const argValues = (event) => event.args.map((arg) => arg.value);
 describe(`simulated Virtual Server (${build} build)`, function () {
   let client;
 
-  before(function () {
-    sim.registerSimulator(build);
-  });
-
-  afterEach(async function () {
-    if (client) await client.close();
-    client = null;
-    await sim.waitForNoSimulator();
-  });
-
-  after(function () {
-    sim.killSimulators();
-  });
+  sim.clientSuiteHooks(build, () => client);
 
   // Each test waits for the server to exit: a short exit delay keeps that quick.
   async function connect(env) {

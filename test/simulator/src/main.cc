@@ -16,10 +16,10 @@ namespace {
 
 void PrintUsage() {
   std::fwprintf(stderr,
-                L"usage: %ls /regserver | /unregserver | /scenario\n"
+                L"usage: %ls /regserver | /unregserver | /service | -Embedding\n"
                 L"  /regserver    register VirtualServer.Application and VirtualServerSimulator.Control (HKLM)\n"
                 L"  /unregserver  remove that registration\n"
-                L"  /scenario     serve, running the demo scenario until StopScenario (see test/simulator/README.md)\n"
+                L"  /service      serve like the real service: the demo scenario's VMs, up until StopScenario\n"
                 L"COM starts it with -Embedding.\n",
                 L"vssim-" VSSIM_BUILD_NAME L".exe");
 }
@@ -28,7 +28,7 @@ bool Is(const wchar_t* arg, const wchar_t* name) {
   return (arg[0] == L'/' || arg[0] == L'-') && _wcsicmp(arg + 1, name) == 0;
 }
 
-int Serve(bool scenario) {
+int Serve(bool service) {
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
   CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IDENTIFY, nullptr,
                        EOAC_NONE, nullptr);
@@ -37,14 +37,17 @@ int Serve(bool scenario) {
     std::fwprintf(stderr, L"cannot register the class objects: 0x%08lX\n", static_cast<unsigned long>(hr));
     return 1;
   }
-  if (scenario) {
+  if (service) {
     World::Instance().SetPacing(EnvNumber(L"VSSIM_PACING_MS", 1000));  // realistic unless told otherwise
     HoldProcessWhileScenarioRuns();
   }
-  if (scenario || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
+  if (service || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
+  // For whoever started it by hand: from now on activations reach this process.
+  std::printf("serving%s, pid %lu\n", service ? " as a service" : "", GetCurrentProcessId());
+  std::fflush(stdout);
   const DWORD exitDelayMs = static_cast<DWORD>(EnvNumber(L"VSSIM_EXIT_DELAY_MS", 2000));
-  // A hand-started scenario has no client to lose: no idle guard then.
-  const DWORD idleExitMs = scenario ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000));
+  // A service has no client to lose: no idle guard then.
+  const DWORD idleExitMs = service ? 0 : static_cast<DWORD>(EnvNumber(L"VSSIM_IDLE_EXIT_MS", 600000));
   // server_lifetime.h: revoke first, then decide; an activation that came in meanwhile is served on.
   for (;;) {
     const long mark = WaitUntilUnused(exitDelayMs, idleExitMs);
@@ -62,23 +65,39 @@ int Serve(bool scenario) {
 int main() {
   int argc = 0;
   wchar_t** argv = CommandLineToArgvW(GetCommandLineW(), &argc);
-  if (argc == 2 && (Is(argv[1], L"regserver") || Is(argv[1], L"unregserver"))) {
-    CoInitializeEx(nullptr, COINIT_MULTITHREADED);
-    if (Is(argv[1], L"unregserver")) {
-      UnregisterServer();
-      std::fwprintf(stdout, L"unregistered %ls\n", VSSIM_PROGID);
-      return 0;
+  bool regserver = false, unregserver = false, service = false, embedding = false, usage = false;
+  for (int i = 1; i < argc; ++i) {
+    const wchar_t* arg = argv[i];
+    if (Is(arg, L"regserver")) {
+      regserver = true;
+    } else if (Is(arg, L"unregserver")) {
+      unregserver = true;
+    } else if (Is(arg, L"service")) {
+      service = true;
+    } else if (Is(arg, L"Embedding")) {
+      embedding = true;
+    } else {
+      usage = true;
     }
-    std::wstring error;
-    const HRESULT hr = RegisterServer(&error);
-    if (FAILED(hr)) {
-      std::fwprintf(stderr, L"registration failed: %ls (0x%08lX)\n", error.c_str(), static_cast<unsigned long>(hr));
-      return 1;
-    }
-    std::fwprintf(stdout, L"registered %ls (%ls build) and %ls\n", VSSIM_PROGID, VSSIM_BUILD_NAME, VSSIM_CONTROL_PROGID);
+  }
+  const bool serve = service || embedding;
+  if (usage || regserver + unregserver + serve != 1) {
+    PrintUsage();
+    return 2;
+  }
+  if (serve) return Serve(service || EnvNumber(L"VSSIM_SERVICE", 0) == 1);
+  CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  if (unregserver) {
+    UnregisterServer();
+    std::fwprintf(stdout, L"unregistered %ls\n", VSSIM_PROGID);
     return 0;
   }
-  if (argc == 2 && (Is(argv[1], L"Embedding") || Is(argv[1], L"scenario"))) return Serve(Is(argv[1], L"scenario"));
-  PrintUsage();
-  return 2;
+  std::wstring error;
+  const HRESULT hr = RegisterServer(&error);
+  if (FAILED(hr)) {
+    std::fwprintf(stderr, L"registration failed: %ls (0x%08lX)\n", error.c_str(), static_cast<unsigned long>(hr));
+    return 1;
+  }
+  std::fwprintf(stdout, L"registered %ls (%ls build) and %ls\n", VSSIM_PROGID, VSSIM_BUILD_NAME, VSSIM_CONTROL_PROGID);
+  return 0;
 }

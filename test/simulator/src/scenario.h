@@ -3,5 +3,5 @@
 
 void StartScenario();
 void StopScenario();
-// `vssim-*.exe /scenario`: the process stays up (even with no object) until StopScenario.
+// Service mode (`/service`, VSSIM_SERVICE=1): the process stays up, even with no object, until StopScenario.
 void HoldProcessWhileScenarioRuns();

@@ -1,5 +1,5 @@
 // When the server process exits: VSSIM_EXIT_DELAY_MS after its last object is released (like a COM
-// LocalServer whose clients left), never while it holds itself (`/scenario`, scenario.h), or when nothing
+// LocalServer whose clients left), never while it holds itself (service mode, scenario.h), or when nothing
 // happened for VSSIM_IDLE_EXIT_MS although objects are still referenced (Wine has no DCOM pinging, so a client
 // that died holding references would otherwise keep it alive forever).
 //
@@ -11,7 +11,8 @@
 // CreateInstance after the decision answers CO_E_SERVER_STOPPING, which the SCM retries elsewhere.
 // Wine 8.0 retries neither, and its CoRevokeClassObject drops the local registration before rpcss's: a client
 // whose rpcss lookup lands in the milliseconds of the revocation gets E_FAIL from IServiceProvider::QueryService.
-// No server can close that gap; the exit delay keeps clients that follow one another in the same process.
+// No server can close that gap; the exit delay keeps clients that follow one another in the same process, and
+// service mode never revokes.
 #pragma once
 #include <windows.h>
 
