@@ -49,16 +49,19 @@ std::shared_ptr<HostConnection> HostConnection::Create(std::shared_ptr<const Pro
 void HostConnection::Call(std::function<Outcome()> work, std::function<void(const ComError&)> expired) {
   auto call = std::make_shared<PendingCall>();
   call->expired = std::move(expired);
+  bool lost = false;
   {
+    // Decided under the lock: either MarkUnresponsive finds this call among the pending ones, or it is lost now.
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!unresponsive_) {
+    lost = unresponsive_;
+    if (!lost) {
       pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                     [](const std::weak_ptr<PendingCall>& held) { return held.expired(); }),
                      pending_.end());
       pending_.push_back(call);
     }
   }
-  if (unresponsive_) {
+  if (lost) {
     call->expired(UnresponsiveError());
     return;
   }

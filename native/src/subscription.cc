@@ -137,8 +137,12 @@ void Subscription::Close() {
         return [self] { self->Finish(std::nullopt); };
       },
       [self](const ComError&) {
-        self->CutOff();
-        self->Finish(std::nullopt);
+        // This may run on the JS thread (the connection was already unresponsive), which is in no
+        // apartment: CoDisconnectObject needs one.
+        ComThread::Local().Post([self] {
+          self->CutOff();
+          self->Finish(std::nullopt);
+        });
       });
 }
 
