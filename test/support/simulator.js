@@ -8,6 +8,17 @@ const path = require('path');
 const BUILDS = ['dispatch', 'vtable'];
 const PROGID = 'VirtualServer.Application';
 const CONTROL_PROGID = 'VirtualServerSimulator.Control';
+// The simulated hosts (README.md, "A second host"): B is the same build under other (invented) CLSIDs and
+// ProgIDs, served by a process of its own.
+const HOST_A = {
+  name: 'A', clsid: '{91E55FE5-6D20-4757-BB0A-F5BC602CC904}', controlClsid: '{CE427E8F-D324-463C-B6A2-00DC88D5964C}',
+  progId: PROGID, controlProgId: CONTROL_PROGID,
+};
+const HOST_B = {
+  name: 'B', clsid: '{137A20F7-A040-41B7-AF5E-676418924B84}', controlClsid: '{E69D996F-023E-4C15-B055-8E2671F4256C}',
+  progId: `${PROGID}.HostB`, controlProgId: `${CONTROL_PROGID}.HostB`,
+};
+const HOSTS = { A: HOST_A, B: HOST_B };
 const LIBID = '{D7526A6D-CF83-48A4-87FD-4FBE2AEC5D93}';
 const VMVMState = {
   Invalid: 0, TurnedOff: 1, Saved: 2, TurningOn: 3, Restoring: 4, Running: 5, Paused: 6, Saving: 7,
@@ -69,7 +80,8 @@ function clientTool(args) {
   return JSON.parse(runTool(simulatorPaths('dispatch').client, args).trim());
 }
 
-// Running simulator servers of either build: [{ name, pid }].
+// Running simulator servers of either build: [{ name, pid, host }] (host: 'A' or 'B', the simulated host the
+// process serves; null if its command line could not be read).
 function simulatorProcesses() {
   return clientTool(['--processes']).processes;
 }
@@ -79,17 +91,31 @@ function killSimulators() {
   return clientTool(['--kill']).killed;
 }
 
-// Registers `build` (HKLM). Both builds share ProgID, CLSID and LIBID, so no server of either build may
-// still be running: a running one would keep serving the old build.
-function registerSimulator(build = simulatorBuild()) {
+// `hosts` itself, once checked: names of HOSTS, at least one.
+function hostNames(hosts) {
+  const unknown = hosts.filter((name) => !HOSTS[name]);
+  if (hosts.length === 0 || unknown.length > 0) {
+    throw new Error(`hosts must name some of ${Object.keys(HOSTS).join(', ')}, not ${JSON.stringify(hosts)}`);
+  }
+  return hosts;
+}
+
+// Registers `build` (HKLM) for each host in `hosts` and unregisters the others, so that no host is left
+// registered to another build (every host serves the one type library). Both builds share ProgIDs, CLSIDs
+// and LIBID, so no server of either build may still be running: a running one would keep serving the old build.
+function registerSimulator(build = simulatorBuild(), { hosts = ['A'] } = {}) {
   const paths = simulatorPaths(build);
   killSimulators();
-  runTool(paths.exe, ['/regserver']);
+  for (const name of hostNames(hosts)) runTool(paths.exe, [`/host:${name}`, '/regserver']);
+  for (const name of Object.keys(HOSTS).filter((n) => !hosts.includes(n))) {
+    runTool(paths.exe, [`/host:${name}`, '/unregserver']);
+  }
   return paths;
 }
 
-function unregisterSimulator(build = simulatorBuild()) {
-  runTool(simulatorPaths(build).exe, ['/unregserver']);
+// Unregisters `hosts` (default: both; the type library goes with the last one).
+function unregisterSimulator(build = simulatorBuild(), { hosts = Object.keys(HOSTS) } = {}) {
+  for (const name of hostNames(hosts)) runTool(simulatorPaths(build).exe, [`/host:${name}`, '/unregserver']);
 }
 
 // Polls `condition` (sync or async) every `pollMs` until it returns a truthy value or `timeoutMs` passes.
@@ -229,7 +255,7 @@ async function startClient({ env } = {}) {
 }
 
 module.exports = {
-  BUILDS, PROGID, CONTROL_PROGID, LIBID, VMVMState, HRESULTS,
+  BUILDS, PROGID, CONTROL_PROGID, HOST_A, HOST_B, HOSTS, LIBID, VMVMState, HRESULTS,
   simulatorBuild, simulatorPaths, registerSimulator, unregisterSimulator, killSimulators, simulatorProcesses,
   waitFor, waitForNoSimulator, clientSuiteHooks, startClient, SimulatorClient,
 };

@@ -1,7 +1,8 @@
 'use strict';
 // The simulator's process lifetime as clients see it (test/simulator/README.md): activations that follow one
 // another from separate processes all succeed, whether the server exits after its last client (default) or
-// stays up like the real service (VSSIM_SERVICE=1, /service). Runs in the build named by VSE_SIMULATOR_BUILD.
+// stays up like the real service (VSSIM_SERVICE=1, /service); and a second simulated host runs in a process
+// of its own. Runs in the build named by VSE_SIMULATOR_BUILD.
 const assert = require('assert');
 const { spawn } = require('child_process');
 const sim = require('../support/simulator');
@@ -15,7 +16,7 @@ function ok(result) {
   return result;
 }
 
-describe(`simulator lifetime (${build} build)`, function () {
+describe(`simulator lifetime and hosts (${build} build)`, function () {
   this.timeout(120000);
   let client;
 
@@ -80,7 +81,7 @@ describe(`simulator lifetime (${build} build)`, function () {
     let output = '';
     service.stdout.setEncoding('utf8');
     service.stdout.on('data', (chunk) => { output += chunk; });
-    await sim.waitFor(() => output.includes('serving as a service'), 30000, 'the service to register');
+    await sim.waitFor(() => output.includes('serving host A as a service'), 30000, 'the service to register');
     for (let index = 0; index < 3; index += 1) {
       client = await sim.startClient();
       ok(await client.command('create', 'ctl', sim.CONTROL_PROGID));
@@ -90,5 +91,37 @@ describe(`simulator lifetime (${build} build)`, function () {
       client = null;
     }
     assert.strictEqual(await exited, 0, 'it exits once stopped and unused');
+  });
+
+  describe('a second simulated host', function () {
+    before(function () {
+      sim.registerSimulator(build, { hosts: ['A', 'B'] });
+    });
+
+    after(function () {
+      sim.registerSimulator(build);
+    });
+
+    it('serves host B from a process of its own, with VMs of its own', async function () {
+      client = await sim.startClient({ env: { VSSIM_PACING_MS: '30' } });
+      const pids = {};
+      for (const host of [sim.HOST_A, sim.HOST_B]) {
+        const created = ok(await client.command('create', `vs${host.name}`, host.progId));
+        assert.strictEqual(created.clsid, host.clsid);
+        assert.strictEqual(ok(await client.command('create', `ctl${host.name}`, host.controlProgId)).clsid, host.controlClsid);
+        assert.strictEqual(ok(await client.call(`ctl${host.name}`, 'get', 'Build')).result.value, build);
+        pids[host.name] = ok(await client.call(`ctl${host.name}`, 'get', 'ProcessId')).result.value;
+      }
+      assert.notStrictEqual(pids.A, pids.B, 'two processes');
+      const processes = sim.simulatorProcesses().map(({ pid, host }) => ({ pid, host }));
+      assert.deepStrictEqual(processes.sort((a, b) => a.host.localeCompare(b.host)),
+        [{ pid: pids.A, host: 'A' }, { pid: pids.B, host: 'B' }]);
+      ok(await client.call('ctlB', 'method', 'DefineVirtualMachine', '-', 's:Only On B', `i:${S.TurnedOff}`));
+      const onB = ok(await client.call('vsB', 'method', 'FindVirtualMachine', 'vm', 's:Only On B'));
+      assert.deepStrictEqual(onB.result, { vt: 9, value: 'object' });
+      const onA = ok(await client.call('vsA', 'method', 'FindVirtualMachine', 'none', 's:Only On B'));
+      assert.deepStrictEqual(onA.result, { vt: 9, value: null }, 'host A does not know host B\'s VM');
+      assert.deepStrictEqual(sim.killSimulators().sort(), [pids.A, pids.B].sort(), 'killSimulators ends both hosts');
+    });
   });
 });

@@ -7,7 +7,6 @@ const sim = require('../support/simulator');
 const { VMVMState: S, HRESULTS: H } = sim;
 const build = sim.simulatorBuild();
 const PACING_MS = '30';
-const CLSID_VMVirtualServer = '{91E55FE5-6D20-4757-BB0A-F5BC602CC904}';
 const VM_EVENTS_IID = {
   dispatch: '{81EFE609-2132-4901-8150-17278794DEDC}',
   vtable: '{313B7BC3-3C9A-4501-B3A7-373987963A0F}',
@@ -72,7 +71,7 @@ describe(`simulated Virtual Server (${build} build)`, function () {
     it('serves VirtualServer.Application and the control object from the registered build', async function () {
       await connect();
       const created = ok(await client.command('create', 'vs2', sim.PROGID));
-      assert.strictEqual(created.clsid, CLSID_VMVirtualServer);
+      assert.strictEqual(created.clsid, sim.HOST_A.clsid);
       assert.strictEqual(ok(await client.call('ctl', 'get', 'Build')).result.value, build);
       const library = ok(await client.command('typelib', 'vs'));
       assert.strictEqual(library.libid, sim.LIBID, 'the real LIBID survives widl (dual interfaces first)');

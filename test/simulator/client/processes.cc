@@ -1,7 +1,9 @@
 #include "processes.h"
 
 #include <windows.h>
+#include <shellapi.h>
 #include <tlhelp32.h>
+#include <winternl.h>
 
 #include <initializer_list>
 #include <string>
@@ -31,6 +33,40 @@ std::vector<std::pair<std::wstring, DWORD>> SimulatorProcesses() {
   return ProcessesNamed({L"vssim-dispatch.exe", L"vssim-vtable.exe"});
 }
 
+// Another process' command line, read from its PEB (winternl.h's documented fields); empty if unreadable.
+std::wstring CommandLineOf(DWORD pid) {
+  std::wstring text;
+  HANDLE process = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid);
+  if (process == nullptr) return text;
+  PROCESS_BASIC_INFORMATION basic = {};
+  PEB peb = {};
+  RTL_USER_PROCESS_PARAMETERS parameters = {};
+  if (NT_SUCCESS(NtQueryInformationProcess(process, ProcessBasicInformation, &basic, sizeof(basic), nullptr)) &&
+      ReadProcessMemory(process, basic.PebBaseAddress, &peb, sizeof(peb), nullptr) &&
+      ReadProcessMemory(process, peb.ProcessParameters, &parameters, sizeof(parameters), nullptr)) {
+    text.resize(parameters.CommandLine.Length / sizeof(wchar_t));
+    if (!ReadProcessMemory(process, parameters.CommandLine.Buffer, &text[0], parameters.CommandLine.Length, nullptr)) {
+      text.clear();
+    }
+  }
+  CloseHandle(process);
+  return text;
+}
+
+// The simulated host a server process serves: its /host: switch (README.md), else A; empty if unknown.
+std::wstring HostOf(DWORD pid) {
+  const std::wstring commandLine = CommandLineOf(pid);
+  if (commandLine.empty()) return commandLine;
+  std::wstring host = L"A";
+  int argc = 0;
+  wchar_t** argv = CommandLineToArgvW(commandLine.c_str(), &argc);
+  for (int i = 1; argv != nullptr && i < argc; ++i) {
+    if (_wcsnicmp(argv[i], L"/host:", 6) == 0) host = argv[i] + 6;
+  }
+  LocalFree(argv);
+  return host;
+}
+
 bool Terminate(DWORD pid) {
   HANDLE handle = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, pid);
   if (handle == nullptr) return true;  // it exited meanwhile
@@ -45,8 +81,10 @@ int ListSimulatorProcesses() {
   std::string line = "{\"processes\":[";
   bool first = true;
   for (const auto& process : SimulatorProcesses()) {
+    const std::wstring host = HostOf(process.second);
     line += std::string(first ? "" : ",") + "{\"name\":" + JsonString(process.first) +
-            ",\"pid\":" + std::to_string(process.second) + "}";
+            ",\"pid\":" + std::to_string(process.second) +
+            ",\"host\":" + (host.empty() ? std::string("null") : JsonString(host)) + "}";
     first = false;
   }
   EmitLine(line + "]}");

@@ -17,13 +17,13 @@ std::atomic<DWORD> g_controlCookie{0};
 
 }  // namespace
 
-HRESULT RegisterClassObjects() {
+HRESULT RegisterClassObjects(const Host& host) {
   const DWORD flags = REGCLS_MULTIPLEUSE | REGCLS_SUSPENDED;
   DWORD cookie = 0;
-  HRESULT hr = CoRegisterClassObject(CLSID_VMVirtualServer, &g_serverFactory, CLSCTX_LOCAL_SERVER, flags, &cookie);
+  HRESULT hr = CoRegisterClassObject(host.serverClsid, &g_serverFactory, CLSCTX_LOCAL_SERVER, flags, &cookie);
   g_serverCookie = cookie;
   if (SUCCEEDED(hr)) {
-    hr = CoRegisterClassObject(CLSID_VMSimulatorControl, &g_controlFactory, CLSCTX_LOCAL_SERVER, flags, &cookie);
+    hr = CoRegisterClassObject(host.controlClsid, &g_controlFactory, CLSCTX_LOCAL_SERVER, flags, &cookie);
     g_controlCookie = cookie;
   }
   return SUCCEEDED(hr) ? CoResumeClassObjects() : hr;

@@ -1,7 +1,9 @@
-// The running server's class objects (VirtualServer.Application and the control object), registered
-// REGCLS_MULTIPLEUSE so one process serves every client.
+// The running server's class objects (VirtualServer.Application and the control object, under the CLSIDs of
+// the host this process serves), registered REGCLS_MULTIPLEUSE so one process serves every client of its host.
 #pragma once
 #include <windows.h>
 
-HRESULT RegisterClassObjects();
+#include "host.h"
+
+HRESULT RegisterClassObjects(const Host& host);
 void RevokeClassObjects();

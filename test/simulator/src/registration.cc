@@ -32,12 +32,14 @@ HRESULT SetValue(const std::wstring& subkey, const wchar_t* name, const std::wst
   return S_OK;
 }
 
-HRESULT RegisterClass(REFCLSID clsid, const wchar_t* progId, const wchar_t* description, std::wstring* error) {
-  const std::wstring clsidKey = L"CLSID\\" + GuidText(clsid);
-  const std::wstring exe = std::wstring(L"\"") + ExePath() + L"\"";
+std::wstring ClassKey(REFCLSID clsid) { return L"CLSID\\" + GuidText(clsid); }
+
+HRESULT RegisterClass(REFCLSID clsid, const wchar_t* progId, const wchar_t* description, const std::wstring& server,
+                      std::wstring* error) {
+  const std::wstring clsidKey = ClassKey(clsid);
   HRESULT hr = S_OK;
   if (SUCCEEDED(hr)) hr = SetValue(clsidKey, nullptr, description, error);
-  if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\LocalServer32", nullptr, exe, error);
+  if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\LocalServer32", nullptr, server, error);
   if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\ProgID", nullptr, progId, error);
   if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\TypeLib", nullptr, GuidText(LIBID_VirtualServer), error);
   if (SUCCEEDED(hr)) hr = SetValue(clsidKey + L"\\Version", nullptr, L"1.1", error);
@@ -47,16 +49,28 @@ HRESULT RegisterClass(REFCLSID clsid, const wchar_t* progId, const wchar_t* desc
 }
 
 void DeleteClass(REFCLSID clsid, const wchar_t* progId) {
-  RegDeleteTreeW(HKEY_LOCAL_MACHINE, (kClassesRoot + L"CLSID\\" + GuidText(clsid)).c_str());
+  RegDeleteTreeW(HKEY_LOCAL_MACHINE, (kClassesRoot + ClassKey(clsid)).c_str());
   RegDeleteTreeW(HKEY_LOCAL_MACHINE, (kClassesRoot + progId).c_str());
 }
 
 // Whatever build registered the library last: its interface keys go too (the builds' event IIDs differ).
 void UnregisterTypeLibrary() { UnRegisterTypeLib(LIBID_VirtualServer, 1, 1, LANG_NEUTRAL, SYS_WIN64); }
 
+bool AnyHostRegistered() {
+  for (const Host& host : kHosts) {
+    HKEY key = nullptr;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kClassesRoot + ClassKey(host.serverClsid)).c_str(), 0, KEY_READ, &key) ==
+        ERROR_SUCCESS) {
+      RegCloseKey(key);
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-HRESULT RegisterServer(std::wstring* error) {
+HRESULT RegisterServer(const Host& host, std::wstring* error) {
   UnregisterTypeLibrary();
   HRESULT hr = S_OK;
   ITypeLib* library = EmbeddedTypeLib(&hr);
@@ -70,16 +84,20 @@ HRESULT RegisterServer(std::wstring* error) {
     *error = L"RegisterTypeLib failed";
     return hr;
   }
-  hr = RegisterClass(CLSID_VMVirtualServer, VSSIM_PROGID, L"VMVirtualServer (simulated Virtual Server 2005 R2)", error);
+  // Host A's server runs as registered; another host's gets /host:<name>, which COM passes before -Embedding.
+  std::wstring server = std::wstring(L"\"") + ExePath() + L"\"";
+  if (&host != &kHosts[0]) server += std::wstring(L" /host:") + host.name;
+  hr = RegisterClass(host.serverClsid, host.progId, L"VMVirtualServer (simulated Virtual Server 2005 R2)", server, error);
   if (SUCCEEDED(hr)) {
-    hr = RegisterClass(CLSID_VMSimulatorControl, VSSIM_CONTROL_PROGID, L"Simulated Virtual Server control (tests only)",
+    hr = RegisterClass(host.controlClsid, host.controlProgId, L"Simulated Virtual Server control (tests only)", server,
                        error);
   }
   return hr;
 }
 
-void UnregisterServer() {
-  UnregisterTypeLibrary();
-  DeleteClass(CLSID_VMVirtualServer, VSSIM_PROGID);
-  DeleteClass(CLSID_VMSimulatorControl, VSSIM_CONTROL_PROGID);
+void UnregisterServer(const Host& host) {
+  DeleteClass(host.serverClsid, host.progId);
+  DeleteClass(host.controlClsid, host.controlProgId);
+  // Every host serves the same type library: it goes with the last of them.
+  if (!AnyHostRegistered()) UnregisterTypeLibrary();
 }
