@@ -112,3 +112,44 @@ describe(`a hung host that answers again (build: ${build})`, function () {
     assert.strictEqual(second.type, 'tripleFault');
   });
 });
+
+describe(`one hung host among two (build: ${build})`, function () {
+  this.timeout(180000);
+  const samples = 15;
+  let result;
+
+  before(async function () {
+    h.sim.registerSimulator(build, { hosts: ['A', 'B'] });
+    const child = await h.runChild('hung-host-isolation.js', [JSON.stringify(connectOptions), String(samples)], { timeoutMs: 120000 });
+    assert.strictEqual(child.status, 0, `the child failed: ${child.stderr}${child.stdout}`);
+    result = child.messages[0];
+    process.stdout.write(`      figures (ms, host B): ${JSON.stringify({ build, samples, before: result.before, whileHostAHangs: result.whileHanging, afterHostALost: result.afterLoss, hostAEnded: result.aEnded })}\n`);
+  });
+
+  after(function () {
+    if (result) thawAndKill(result.linuxPid);
+    h.sim.registerSimulator(build);
+  });
+
+  it('host A is found unresponsive as usual', function () {
+    assert.strictEqual(result.aEnded.code, 'ERR_VS_DISCONNECTED');
+    assert.strictEqual(result.aEnded.cause, 'ERR_VS_UNRESPONSIVE');
+    assert.ok(['ERR_VS_TIMEOUT', 'ERR_VS_UNRESPONSIVE'].includes(result.hungCall), result.hungCall);
+  });
+
+  it('host B\'s calls, events and new streams keep their latency while host A hangs and after it is lost', function () {
+    assert.ok(result.whileHangingMs < connectOptions.probeInterval + connectOptions.probeTimeout + 5000, 'measured while host A hung');
+    for (const phase of ['whileHanging', 'afterLoss']) {
+      for (const kind of ['calls', 'events', 'opens']) {
+        const { median, max } = result[phase][kind];
+        // Nothing of host B waits for host A: no figure comes near host A's call deadline.
+        assert.ok(max < connectOptions.callTimeout / 2, `${phase} ${kind}: max ${max} ms`);
+        assert.ok(median < result.before[kind].median + 250, `${phase} ${kind}: median ${median} ms, before ${result.before[kind].median} ms`);
+      }
+    }
+  });
+
+  it('host B\'s stream stays open: its probes keep answering while host A is frozen', function () {
+    assert.ok(result.bStreamOpen);
+  });
+});
