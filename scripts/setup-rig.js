@@ -2,15 +2,19 @@
 'use strict';
 // Installs, only when missing, what cross-building and testing the Windows addon on Debian needs:
 // the Debian toolchain (Wine, MinGW-w64, widl), Wine's .idl files, the pinned official Windows node.exe
-// builds (integrity-checked), and a win10 Wine prefix. Safe to run again: each step checks first.
+// builds (integrity-checked), a Debian 13 chroot with Wine 10 when the system Wine cannot start some
+// pinned Node (Wine 8.0 on Debian 12 and Node >= 24), and a win10 prefix for each Wine in use.
+// Safe to run again: each step checks first.
 // Usage: node scripts/setup-rig.js [--quiet]
 const { spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const chroot = require('./debian-chroot');
 const rig = require('./rig-paths');
 const { runChecked } = require('./run-checked');
+const { wineFor, chrootWine } = require('./wines');
 
 const quiet = process.argv.includes('--quiet');
 function log(message) {
@@ -40,8 +44,8 @@ function hasCandidate(pkg) {
   return r.status === 0 && /Candidate: (?!\(none\))/.test(r.stdout);
 }
 
-function ensureDebianPackages() {
-  let missing = debianPackages.filter((p) => !isInstalled(p));
+function ensureDebianPackages(packages) {
+  let missing = packages.filter((p) => !isInstalled(p));
   if (missing.length === 0) return;
   aptUpdate();
   // Debian 13 may fold wine64 into wine; install only what this release offers.
@@ -93,16 +97,22 @@ function ensureWindowsNode(version) {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-function ensureWinePrefix() {
-  const marker = path.join(rig.winePrefix, '.vse-prefix-ready');
+function ensureWinePrefix(wine) {
+  const marker = path.join(wine.prefix, '.vse-prefix-ready');
   if (fs.existsSync(marker)) return;
-  log(`creating Wine prefix ${rig.winePrefix} (Windows 10)`);
-  fs.mkdirSync(rig.winePrefix, { recursive: true });
-  const env = rig.wineEnv();
-  run('wineboot', ['-i'], { env });
-  // Node >= 20 refuses Wine's default "Windows 7".
-  run('wine', ['winecfg', '/v', 'win10'], { env });
-  run('wineserver', ['-w'], { env });
+  log(`creating Wine prefix ${wine.prefix} (Windows 10) for ${wine.name()}`);
+  fs.mkdirSync(wine.prefix, { recursive: true });
+  const stdio = quiet ? 'pipe' : 'inherit';
+  wine.run('wineboot', ['-i'], { stdio });
+  // Node >= 20 refuses Wine 8's default "Windows 7".
+  wine.run('wine', ['winecfg', '/v', 'win10'], { stdio });
+  wine.run('wineserver', ['-w'], { stdio });
+  // Drive Z: shows the host's root under every Wine, so Windows paths mean the same files under each.
+  const driveZ = path.join(wine.prefix, 'dosdevices', 'z:');
+  if (fs.readlinkSync(driveZ) !== wine.hostRoot) {
+    fs.unlinkSync(driveZ);
+    fs.symlinkSync(wine.hostRoot, driveZ);
+  }
   fs.writeFileSync(marker, new Date().toISOString() + '\n');
 }
 
@@ -111,10 +121,16 @@ function main() {
     log('not Linux: nothing to set up (Windows builds with its own toolchain)');
     return;
   }
-  ensureDebianPackages();
+  ensureDebianPackages(debianPackages);
   ensureWineIdl();
-  for (const version of new Set(Object.values(rig.nodeVersions.roles))) ensureWindowsNode(version);
-  ensureWinePrefix();
+  const versions = Object.keys(rig.nodeVersions.integrity);
+  for (const version of versions) ensureWindowsNode(version);
+  const wines = new Set(versions.map(wineFor));
+  if (wines.has(chrootWine)) {
+    ensureDebianPackages(['debootstrap']);
+    chroot.ensure({ run, log });
+  }
+  for (const wine of wines) ensureWinePrefix(wine);
 }
 
 try {
