@@ -10,7 +10,8 @@ const fs = require('fs');
 const path = require('path');
 const rig = require('./rig-paths');
 const { runChecked } = require('./run-checked');
-const { spawnWindowsNode, toWindowsPath } = require('./wine-node');
+const { resolveVersion, spawnWindowsNode, toWindowsPath } = require('./wine-node');
+const { wineFor } = require('./wines');
 
 const DEFAULT_SECONDS = 60;
 const BUILDS = ['dispatch', 'vtable'];
@@ -42,19 +43,30 @@ const outputs = (build) => [
   path.join(simulatorDir, 'vssim-client.exe'),
 ];
 
-function run(command, args, what) {
+// Output is shown only when a step fails (in its error).
+const quietly = { stdio: ['ignore', 'pipe', 'pipe'] };
+
+function step(what, runIt) {
   try {
-    return runChecked(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: rig.wineEnv() }).stdout;
+    runIt();
   } catch (error) {
-    return fail(`${what} failed: ${error.message.trim()}`);
+    fail(`${what} failed: ${error.message.trim()}`);
   }
+}
+
+// Runs a simulator tool under the Wine of the demo's Windows node: the registration and the running
+// servers belong to that Wine's prefix.
+function runSimulatorTool(exe, args, what) {
+  const wine = wineFor(resolveVersion('main'));
+  step(what, () => wine.run('wine', [toWindowsPath(path.join(simulatorDir, exe)), ...args], quietly));
 }
 
 // The build is incremental, but a warm tree needs none of it: build only when something is missing.
 function buildWhatIsMissing(build) {
   const missing = outputs(build).filter((file) => !fs.existsSync(file));
   if (missing.length === 0) {
-    run(process.execPath, [path.join(__dirname, 'setup-rig.js'), '--quiet'], 'setting up Wine and Windows node');
+    step('setting up Wine and Windows node', () =>
+      runChecked(process.execPath, [path.join(__dirname, 'setup-rig.js'), '--quiet'], quietly));
     return;
   }
   process.stdout.write(`demo: building (${missing.map((f) => path.relative(rig.repoRoot, f)).join(', ')} missing); the first time takes a few minutes\n`);
@@ -64,7 +76,7 @@ function buildWhatIsMissing(build) {
 
 // Ends every simulator process of this prefix (either build), so the one registered next is the one served.
 function stopSimulators() {
-  run('wine', [path.join(simulatorDir, 'vssim-client.exe'), '--kill'], 'stopping old simulator processes');
+  runSimulatorTool('vssim-client.exe', ['--kill'], 'stopping old simulator processes');
 }
 
 function runWatch(options) {
@@ -91,7 +103,7 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   buildWhatIsMissing(options.build);
   stopSimulators();
-  run('wine', [path.join(simulatorDir, `vssim-${options.build}.exe`), '/regserver'], `registering the ${options.build} simulator`);
+  runSimulatorTool(`vssim-${options.build}.exe`, ['/regserver'], `registering the ${options.build} simulator`);
   process.stdout.write(
     `demo: a simulated Virtual Server (${options.build} build) runs four VMs under Wine; ` +
       `vsevents watches every event for ${options.seconds} s (Ctrl-C stops it sooner)\n`,

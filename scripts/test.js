@@ -3,37 +3,50 @@
 // `npm test`: builds what is missing, then runs every test layer and totals them.
 //   unit     mocha test/unit on this node (Linux or Windows), with a fake binding where COM is needed
 //   windows  mocha test/windows on Windows node (under Wine on Linux) against the real addon and the
-//            simulator, once per simulator build (event interfaces as dispinterfaces, then as vtables),
-//            on the main Node (22) and on the newest (24) where this Wine can start it
+//            simulator, once per simulator build (event interfaces as dispinterfaces, then as vtables):
+//            every suite on the main Node (the newest LTS); the rig, API and bridge suites on each other
+//            line scripts/windows-node-versions.json pins. On Linux each Node runs under the Wine that
+//            can start it (scripts/wines.js): Node >= 24 under Wine 10 from a Debian 13 chroot on Debian 12
 //   smoke    test/smoke/*.js on the oldest supported Windows node (12.16.1), which mocha no longer runs
-// Prints each runner's summary, which Node versions ran or were skipped and why, and a final
+// Prints each runner's summary, which Node versions ran under which Wine, and a final
 // 'N passed, N failed' line. Exits 1 on any failure, a runner that crashed, or a layer that ran no test.
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const rig = require('./rig-paths');
-const wine = require('./wine-node');
+const wineNode = require('./wine-node');
+const { wineFor } = require('./wines');
 
 const onLinux = process.platform === 'linux';
 const simulatorBuilds = ['dispatch', 'vtable'];
+const everySuite = { patterns: ['test/windows/**/*.test.js'], what: 'every windows suite' };
+// What every other line runs: the addon loads (rig), and the public API and the bridge work on it.
+const coreSuites = {
+  patterns: ['test/windows/rig.test.js', 'test/windows/api*.test.js', 'test/windows/bridge-*.test.js'],
+  what: 'the rig, API and bridge suites',
+};
 const runnerTimeoutMs = 20 * 60 * 1000;
 const mochaBin = path.join(rig.repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const reporter = path.join(rig.repoRoot, 'test', 'support', 'summary-reporter.js');
 const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vse-test-'));
 const results = [];
 const nodeNotes = [];
+// Wines this run started processes in, and the runner now running: what an interrupted run must end.
+const winesUsed = new Set();
+let runningChild = null;
 
 function say(line) {
   process.stdout.write(`${line}\n`);
 }
 
 function hostPath(p) {
-  return onLinux ? wine.toWindowsPath(p) : p;
+  return onLinux ? wineNode.toWindowsPath(p) : p;
 }
 
-function killWinePrefix() {
-  if (onLinux) spawnSync('wineserver', ['-k'], { env: rig.wineEnv(), stdio: 'ignore' });
+// Ends every process of a Wine's prefix (simulator servers, Wine's services, its wineserver).
+function killWine(wine) {
+  if (wine) wine.spawnSync('wineserver', ['-k'], { stdio: 'ignore' });
 }
 
 function readSummary(file) {
@@ -44,19 +57,24 @@ function readSummary(file) {
   }
 }
 
-// Runs one test runner to completion (or the timeout) and records its counts.
-async function runRunner(label, start) {
+// Runs one test runner to completion (or the timeout) and records its counts. `wine` is the Wine it
+// runs under (null for Linux node), whose processes are ended afterwards.
+async function runRunner(label, wine, start) {
   const summaryFile = path.join(summaryDir, `${results.length}.json`);
   say(`\n=== ${label} ===`);
+  if (wine) winesUsed.add(wine);
   const child = start(summaryFile);
+  runningChild = child;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGKILL');
-    killWinePrefix();
+    killWine(wine);
   }, runnerTimeoutMs);
   const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   clearTimeout(timer);
+  runningChild = null;
+  killWine(wine);
   const summary = readSummary(summaryFile);
   let problem = null;
   if (timedOut) problem = `timed out after ${runnerTimeoutMs / 60000} minutes`;
@@ -71,71 +89,75 @@ function spawnLocalNode(args, env) {
 }
 
 function spawnWindowsNode(version, args, env) {
-  return onLinux ? wine.spawnWindowsNode(version, args, { cwd: rig.repoRoot, env }) : spawnLocalNode(args, env);
+  return onLinux ? wineNode.spawnWindowsNode(version, args, { cwd: rig.repoRoot, env }) : spawnLocalNode(args, env);
 }
 
-// Whether this Wine can start a given Windows node at all (Node >= 24 aborts under Wine 8.0).
-function probeWindowsNode(version) {
-  const { command, args } = wine.windowsNodeCommand(version, ['-e', 'process.exit(0)']);
-  const probe = spawnSync(command, args, { env: rig.wineEnv(), encoding: 'utf8', timeout: 120000 });
+// Why a Windows node cannot run here (it does not start under its Wine), or null when it starts.
+function cannotStart(version) {
+  const { wine, command, args } = wineNode.windowsNodeCommand(version, ['-e', 'process.exit(0)']);
+  winesUsed.add(wine);
+  const probe = spawnSync(command, args, { env: wine.env(), encoding: 'utf8', timeout: 120000 });
   if (probe.status === 0) return null;
-  const output = `${probe.stdout || ''}${probe.stderr || ''}`;
-  const wineVersion = spawnSync('wine', ['--version'], { encoding: 'utf8' }).stdout.trim();
-  if (/SegmentedTable|out of memory/i.test(output)) {
-    return `Node ${version} aborts at start under ${wineVersion} ("Fatal process out of memory: SegmentedTable::InitializeTable"), a known V8/Wine incompatibility`;
-  }
-  return `Node ${version} does not start under ${wineVersion} (exit ${probe.status}): ${output.trim().split('\n').slice(-3).join(' | ')}`;
+  const output = `${probe.stdout || ''}${probe.stderr || ''}`.trim().split('\n').slice(-3).join(' | ');
+  return `Windows node ${version} does not start under ${wine.name()} (exit ${probe.status}): ${output}; ` +
+    'scripts/wines.js picks the Wine each Node runs under';
 }
 
-function mochaArgs(pattern, timeoutMs, toPath) {
-  return [toPath(mochaBin), '--reporter', toPath(reporter), '--timeout', String(timeoutMs), '--recursive', pattern];
+// The Windows node a runner runs, as the summary names it: 'Windows node 24.21.0 (main) under Wine 10.0 (Debian 13 chroot)'.
+function describeNode(version) {
+  const role = Object.keys(rig.nodeVersions.roles).find((name) => rig.nodeVersions.roles[name] === version);
+  return `Windows node ${version}${role ? ` (${role})` : ''}${onLinux ? ` under ${wineFor(version).name()}` : ''}`;
 }
 
-async function main() {
-  const build = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit', cwd: rig.repoRoot });
-  if (build.status !== 0) {
-    say('build failed: no test ran');
-    say('0 passed, 1 failed');
-    process.exit(1);
-  }
+// Which Windows node runs which windows suites: the main Node every suite, each other pinned line
+// (but the oldest, which has its smoke run) the core suites. On Windows, this node runs every suite.
+function windowsPlan() {
+  if (!onLinux) return [{ version: process.version.slice(1), suites: everySuite }];
+  const { main, oldest } = rig.nodeVersions.roles;
+  const others = Object.keys(rig.nodeVersions.integrity).filter((version) => version !== main && version !== oldest);
+  return [{ version: main, suites: everySuite }].concat(others.map((version) => ({ version, suites: coreSuites })));
+}
 
-  await runRunner(`unit tests (node ${process.version}, ${process.platform})`, (summaryFile) =>
-    spawnLocalNode(mochaArgs('test/unit/**/*.test.js', 10000, (p) => p), { VSE_TEST_SUMMARY: summaryFile }));
+function mochaArgs(patterns, timeoutMs, toPath) {
+  return [toPath(mochaBin), '--reporter', toPath(reporter), '--timeout', String(timeoutMs), '--recursive', ...patterns];
+}
 
-  killWinePrefix();
-  const windowsVersions = onLinux ? [rig.nodeVersions.roles.main, rig.nodeVersions.roles.newest] : [process.version.slice(1)];
-  for (const version of windowsVersions) {
-    const reason = onLinux ? probeWindowsNode(version) : null;
+async function runWindowsLayer() {
+  for (const { version, suites } of windowsPlan()) {
+    const node = describeNode(version);
+    const reason = onLinux ? cannotStart(version) : null;
     if (reason) {
-      nodeNotes.push(`skipped Windows node ${version}: ${reason}`);
+      nodeNotes.push(`${node}: did not run (${reason})`);
+      results.push({ label: `windows tests (${node})`, summary: { passed: 0, failed: 0, skipped: 0 }, problem: reason });
       continue;
     }
-    nodeNotes.push(`ran Windows node ${version}${onLinux ? ' under Wine' : ''}: windows layer, both simulator builds`);
+    nodeNotes.push(`${node}: ${suites.what}, both simulator builds`);
     for (const simulatorBuild of simulatorBuilds) {
-      await runRunner(`windows tests (Windows node ${version}, simulator build: ${simulatorBuild})`, (summaryFile) =>
-        spawnWindowsNode(version, mochaArgs('test/windows/**/*.test.js', 60000, hostPath),
+      await runRunner(`windows tests (${node}, simulator build: ${simulatorBuild})`, onLinux ? wineFor(version) : null, (summaryFile) =>
+        spawnWindowsNode(version, mochaArgs(suites.patterns, 60000, hostPath),
           { VSE_SIMULATOR_BUILD: simulatorBuild, VSE_TEST_SUMMARY: hostPath(summaryFile) }));
-      killWinePrefix();
     }
   }
+}
 
-  if (onLinux) {
-    const oldest = rig.nodeVersions.roles.oldest;
-    const reason = probeWindowsNode(oldest);
-    if (reason) {
-      nodeNotes.push(`skipped the smoke run on Windows node ${oldest}: ${reason}`);
-      results.push({ label: `smoke (Windows node ${oldest})`, summary: { passed: 0, failed: 0, skipped: 0 }, problem: reason });
-    } else {
-      nodeNotes.push(`ran Windows node ${oldest} under Wine: smoke run of the built package`);
-      const smokeDir = path.join(rig.repoRoot, 'test', 'smoke');
-      for (const file of fs.readdirSync(smokeDir).filter((f) => f.endsWith('.js')).sort()) {
-        await runRunner(`smoke ${file} (Windows node ${oldest})`, (summaryFile) =>
-          spawnWindowsNode(oldest, [hostPath(path.join(smokeDir, file))], { VSE_TEST_SUMMARY: hostPath(summaryFile) }));
-        killWinePrefix();
-      }
-    }
+async function runSmoke() {
+  const oldest = rig.nodeVersions.roles.oldest;
+  const node = describeNode(oldest);
+  const reason = cannotStart(oldest);
+  if (reason) {
+    nodeNotes.push(`${node}: did not run (${reason})`);
+    results.push({ label: `smoke (${node})`, summary: { passed: 0, failed: 0, skipped: 0 }, problem: reason });
+    return;
   }
+  nodeNotes.push(`${node}: smoke run of the built package`);
+  const smokeDir = path.join(rig.repoRoot, 'test', 'smoke');
+  for (const file of fs.readdirSync(smokeDir).filter((f) => f.endsWith('.js')).sort()) {
+    await runRunner(`smoke ${file} (${node})`, wineFor(oldest), (summaryFile) =>
+      spawnWindowsNode(oldest, [hostPath(path.join(smokeDir, file))], { VSE_TEST_SUMMARY: hostPath(summaryFile) }));
+  }
+}
 
+function printSummary() {
   say('\n=== summary ===');
   for (const note of nodeNotes) say(note);
   let passed = 0;
@@ -148,12 +170,43 @@ async function main() {
     say(`${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${problem ? ` (runner problem: ${problem})` : ''}`);
   }
   say(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return failed;
+}
+
+// Wine's processes do not die with their Linux parent (Wine reparents them), so an interrupted run
+// ends them itself: nothing it started is left running.
+function stopOnSignal(signal) {
+  if (runningChild) runningChild.kill('SIGKILL');
+  for (const wine of winesUsed) killWine(wine);
+  fs.rmSync(summaryDir, { recursive: true, force: true });
+  say(`\ntest: stopped by ${signal}; ended every Wine process this run started`);
+  process.exit(128 + os.constants.signals[signal]);
+}
+
+async function main() {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, stopOnSignal);
+  const build = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit', cwd: rig.repoRoot });
+  if (build.status !== 0) {
+    say('build failed: no test ran');
+    say('0 passed, 1 failed');
+    process.exit(1);
+  }
+
+  await runRunner(`unit tests (node ${process.version}, ${process.platform})`, null, (summaryFile) =>
+    spawnLocalNode(mochaArgs(['test/unit/**/*.test.js'], 10000, (p) => p), { VSE_TEST_SUMMARY: summaryFile }));
+
+  // Earlier runs may have left simulator servers behind in a prefix.
+  if (onLinux) for (const wine of new Set(Object.keys(rig.nodeVersions.integrity).map(wineFor))) killWine(wine);
+  await runWindowsLayer();
+  if (onLinux) await runSmoke();
+
+  const failed = printSummary();
   fs.rmSync(summaryDir, { recursive: true, force: true });
   process.exit(failed > 0 ? 1 : 0);
 }
 
 main().catch((error) => {
   process.stderr.write(`test: ${error.stack || error.message}\n`);
-  killWinePrefix();
+  for (const wine of winesUsed) killWine(wine);
   process.exit(1);
 });

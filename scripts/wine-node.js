@@ -1,38 +1,50 @@
 #!/usr/bin/env node
 'use strict';
-// Runs a JS file (or any node arguments) with an official Windows node.exe under the rig's Wine prefix,
-// with stdout/stderr working on pipes and the exit code preserved.
-// Usage: node scripts/wine-node.js [--node=main|newest|oldest|<version>] <node args...>
+// Runs a JS file (or any node arguments) with an official Windows node.exe under Wine, with
+// stdout/stderr working on pipes and the exit code preserved. Each Node runs under the Wine that can
+// start it (scripts/wines.js): the system Wine, or Wine 10 from the Debian 13 chroot for Node >= 24.
+// Usage: node scripts/wine-node.js [--node=main|newest|oldest|<version>|<major>] <node args...>
 //        npm run wine -- [--node=...] some-file.js
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const rig = require('./rig-paths');
+const { wineFor } = require('./wines');
 
+// A role of windows-node-versions.json, a pinned version, or a major ('26': the pinned build of that line).
 function resolveVersion(selector) {
-  return rig.nodeVersions.roles[selector] || selector;
+  const pinned = Object.keys(rig.nodeVersions.integrity);
+  const version = rig.nodeVersions.roles[selector] || pinned.find((v) => v === selector || v.split('.')[0] === selector);
+  if (!version) {
+    throw new Error(`no pinned Windows node matches "${selector}": use a role (${Object.keys(rig.nodeVersions.roles).join(', ')}), ` +
+      `a version or a major of ${pinned.join(', ')}, or pin another in scripts/windows-node-versions.json`);
+  }
+  return version;
 }
 
-// Windows node sees the Linux root as drive Z:.
+// Windows node sees the Linux root as drive Z: (under either Wine).
 function toWindowsPath(unixPath) {
   return 'Z:' + path.resolve(unixPath).replace(/\//g, '\\');
 }
 
+// How to run Windows node `selector` with `nodeArgs`: { version, wine, command, args }; spawn it with
+// wine.env() as its environment.
 function windowsNodeCommand(selector, nodeArgs) {
   const version = resolveVersion(selector || process.env.VSE_WINDOWS_NODE || 'main');
   const exe = rig.windowsNodeExe(version);
   if (!fs.existsSync(exe)) {
     throw new Error(`Windows node ${version} is not installed at ${exe}: run "node scripts/setup-rig.js"`);
   }
+  const wine = wineFor(version);
   const preload = toWindowsPath(path.join(__dirname, 'wine-stdio-preload.js'));
-  return { version, command: 'wine', args: [exe, '-r', preload, ...nodeArgs] };
+  return Object.assign({ version, wine }, wine.command('wine', [toWindowsPath(exe), '-r', preload, ...nodeArgs]));
 }
 
 // Spawns Windows node and returns the child. options go to child_process.spawn; options.env holds only
-// the variables to add to the rig's Wine environment.
+// the variables to add to the Wine's environment.
 function spawnWindowsNode(selector, nodeArgs, options = {}) {
-  const { command, args } = windowsNodeCommand(selector, nodeArgs);
-  return spawn(command, args, Object.assign({ stdio: 'inherit' }, options, { env: rig.wineEnv(options.env) }));
+  const { wine, command, args } = windowsNodeCommand(selector, nodeArgs);
+  return spawn(command, args, Object.assign({ stdio: 'inherit' }, options, { env: wine.env(options.env) }));
 }
 
 async function main(argv) {
