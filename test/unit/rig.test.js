@@ -1,6 +1,7 @@
 'use strict';
 // Checks of the build rig that need no Windows: the two build files share one source list, the
-// cross-built addon imports only system DLLs (and node.exe, delay-loaded), and Windows node runs on pipes.
+// cross-built addon imports only system DLLs (and node.exe, delay-loaded), and every pinned Windows node
+// runs on pipes under the Wine picked for it, the Debian 13 chroot's leaving no mount behind.
 const assert = require('assert');
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -89,16 +90,51 @@ describe('rig: the cross-built addon', function () {
 });
 
 describe('rig: Windows node under Wine', function () {
+  let rig;
+  let wineNode;
+  let wines;
+
   before(function () {
     if (!onLinuxRig) this.skip();
+    rig = require('../../scripts/rig-paths');
+    wineNode = require('../../scripts/wine-node');
+    wines = require('../../scripts/wines');
   });
 
-  it('writes to pipes and keeps the exit code', function () {
-    this.timeout(60000);
-    const script = 'console.log("out " + process.platform); console.error("err"); process.exit(7)';
-    const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'wine-node.js'), '-e', script], { encoding: 'utf8' });
-    assert.strictEqual(run.stdout, 'out win32\n');
-    assert.strictEqual(run.stderr, 'err\n');
-    assert.strictEqual(run.status, 7);
+  it('--node= takes a role, a pinned version or a major, and refuses what is not pinned', function () {
+    const { roles } = rig.nodeVersions;
+    assert.strictEqual(wineNode.resolveVersion('main'), roles.main);
+    assert.strictEqual(wineNode.resolveVersion(roles.newest), roles.newest);
+    assert.strictEqual(wineNode.resolveVersion(roles.newest.split('.')[0]), roles.newest);
+    assert.throws(() => wineNode.resolveVersion('3'), /no pinned Windows node matches "3".*windows-node-versions\.json/);
+  });
+
+  it('runs Node 24 and later under Wine 10 or later', function () {
+    this.timeout(30000);
+    for (const version of Object.keys(rig.nodeVersions.integrity).filter((v) => Number(v.split('.')[0]) >= 24)) {
+      assert.ok(wines.wineFor(version).major() >= 10, `Windows node ${version} would run under ${wines.wineFor(version).name()}`);
+    }
+  });
+
+  for (const role of ['main', 'newest', 'oldest']) {
+    it(`writes to pipes, keeps the exit code and sees the host's paths (Windows node ${role})`, function () {
+      this.timeout(60000);
+      const script = 'console.log("out " + process.platform + " " + process.cwd()); console.error("err"); process.exit(7)';
+      const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'wine-node.js'), `--node=${role}`, '-e', script],
+        { cwd: repoRoot, encoding: 'utf8' });
+      assert.strictEqual(run.stdout, `out win32 ${wineNode.toWindowsPath(repoRoot)}\n`);
+      assert.strictEqual(run.stderr, 'err\n');
+      assert.strictEqual(run.status, 7);
+    });
+  }
+
+  it('leaves no mount behind in the host after a run in the Debian 13 chroot', function () {
+    if (!require('../../scripts/debian-chroot').isReady()) this.skip();
+    this.timeout(30000);
+    const mounts = () => fs.readFileSync('/proc/self/mountinfo', 'utf8');
+    const before = mounts();
+    const run = wines.chrootWine.spawnSync('wine', ['--version']);
+    assert.strictEqual(run.status, 0, run.stderr);
+    assert.strictEqual(mounts(), before);
   });
 });
