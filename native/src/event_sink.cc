@@ -102,6 +102,7 @@ class EventSink : public ThunkTarget {
       }
       plans_.push_back(std::move(plan));
     }
+    RefuseUnknownSlotsOnX86();
     for (const OutAnswer& answer : answers) {
       for (auto& planned : plans_[answer.method].answers) {
         if (planned.first == answer.param) planned.second = answer.value;
@@ -120,6 +121,20 @@ class EventSink : public ThunkTarget {
   };
 
   static EventSink* Self(ThunkTarget* target) { return static_cast<EventSink*>(target); }
+
+  // A __stdcall callee pops its caller's arguments, so on x86 a slot the type library gives no method
+  // for (NotImplemented pops only `this`) would unbalance the caller's stack if ever called: refuse the
+  // interface rather than risk it. x64 callers clean up after themselves, so gaps are harmless there.
+  void RefuseUnknownSlotsOnX86() const {
+    if (sizeof(void*) != 4) return;
+    for (size_t slot = answersIDispatch_ ? kIDispatchSlots : kIUnknownSlots; slot < vtable_.size(); ++slot) {
+      if (vtable_[slot] != reinterpret_cast<const void*>(&NotImplemented)) continue;
+      ThrowComError(error_code::kEventsUnavailable, "cannot sink the events of " + Utf8FromWide(schema_->name) + " " +
+                                                       GuidToString(schema_->iid) + ": its vtable slot " +
+                                                       std::to_string(slot) + " has no method in the type library, " +
+                                                       "which a 32-bit sink cannot stand in for");
+    }
+  }
 
   // `args[i]` is parameter i as a VARIANT (by reference for the vtable path), nullptr when not passed.
   void Deliver(size_t methodIndex, const std::vector<VARIANT*>& args) {
