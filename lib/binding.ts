@@ -134,6 +134,13 @@ export interface NativeBinding {
   release(target: NativeObject): void;
   describeEvents(target: NativeObject): Promise<NativeEventInterface[]>;
   subscribe(target: NativeObject, options: NativeSubscribeOptions): Promise<NativeSubscription>;
+  /**
+   * Who may call into this process's COM objects (the event sinks), as SDDL: this process's user,
+   * LocalSystem, NetworkService, LocalService and the accounts VSE_EVENT_CALLERS lists (SIDs or
+   * DOMAIN\name, comma-separated). Read once, at the first connect(); a wrong entry throws
+   * ERR_INVALID_ARG_VALUE there and here.
+   */
+  callerAccess(): string;
 }
 
 /** Thrown when the addon cannot be had on this host; lib turns it into ERR_VS_UNSUPPORTED_PLATFORM or a build hint. */

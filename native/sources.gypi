@@ -2,6 +2,7 @@
   "variables": {
     "addon_sources": [
       "native/src/addon.cc",
+      "native/src/caller_access.cc",
       "native/src/com_call.cc",
       "native/src/com_object.cc",
       "native/src/com_thread.cc",
@@ -35,6 +36,7 @@
       "_WIN32_WINNT=0x0600"
     ],
     "addon_libraries": [
+      "-ladvapi32",
       "-lole32",
       "-loleaut32",
       "-luuid"

@@ -9,6 +9,7 @@
 
 #include "addon_state.h"
 #include "arg_errors.h"
+#include "caller_access.h"
 #include "com_call.h"
 #include "com_object.h"
 #include "connection.h"
@@ -73,9 +74,25 @@ JsResult ValueResult(std::weak_ptr<AddonState> weakState, Value value) {
   };
 }
 
+// The callers' security descriptor, built before the first COM thread starts (it sets process security).
+void CheckCallerAccess(Napi::Env env) {
+  try {
+    CallerAccess::Process();
+  } catch (const CallerAccess::Invalid& invalid) {
+    ThrowArgError(env, false, "ERR_INVALID_ARG_VALUE", invalid.message);
+  }
+}
+
+// callerAccess(): who may call into this process's sinks, in SDDL.
+Napi::Value CallerAccessOf(const Napi::CallbackInfo& info) {
+  CheckCallerAccess(info.Env());
+  return Napi::String::New(info.Env(), CallerAccess::Process().Sddl());
+}
+
 Napi::Value Connect(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   ConnectOptions options = ReadConnectOptions(info[0]);
+  CheckCallerAccess(info.Env());
   std::shared_ptr<HostConnection> host = OpenConnection(options);
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
   return RunOnConnection(info.Env(), *host, [weakState, options, host]() -> JsResult {
@@ -221,6 +238,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"release", Release},
       {"describeEvents", RejectReleased<DescribeEventsOf>},
       {"subscribe", RejectReleased<Subscribe>},
+      {"callerAccess", CallerAccessOf},
   };
   for (const auto& entry : functions) {
     exports.Set(entry.name, Napi::Function::New(env, entry.function, entry.name, state));

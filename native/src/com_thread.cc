@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "caller_access.h"
+
 namespace vse {
 namespace {
 
@@ -66,7 +68,14 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
   if (setsSecurity) {
     // The documented call (connecting-to-the-virtual-server-com-object.md). It fails with RPC_E_TOO_LATE
     // when the host process already set security; proxies then get a blanket each (see SecurityWasPreset).
-    HRESULT security = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+    // connect() has built the callers' descriptor before any COM thread starts (and reported a wrong
+    // VSE_EVENT_CALLERS): only a failure it could not foresee leaves COM's machine-wide default here.
+    SECURITY_DESCRIPTOR* callers = nullptr;
+    try {
+      callers = CallerAccess::Process().Descriptor();
+    } catch (const CallerAccess::Invalid&) {
+    }
+    HRESULT security = CoInitializeSecurity(callers, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
                                             RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
     securityWasPreset = FAILED(security);  // RPC_E_TOO_LATE or any other failure: the defaults, or the host's, hold
   }
