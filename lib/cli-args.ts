@@ -1,5 +1,6 @@
 // The command line of `vsevents`, parsed by hand: util.parseArgs needs Node >= 18.3 and the CLI must run
 // on Node 12, and a dozen options do not justify a dependency.
+import { closest } from './suggest';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -33,6 +34,25 @@ const optionSpecs: Record<string, OptionSpec> = {
   version: { value: false },
 };
 
+/** Where --user asks for the password; the command line never carries it. */
+export const PASSWORD_VARIABLE = 'VSEVENTS_PASSWORD';
+const noPassword = `vsevents takes no password on the command line: put it in the ${PASSWORD_VARIABLE} environment variable`;
+const passwordOption = /^(-p|--(pass|passwd|password|pwd))(=|$)/i;
+const credentialOption = /^--(user|domain)(=|$)/;
+
+const SHOWN_LENGTH = 40;
+
+/** A value from the command line as a message quotes it: at most 40 characters, so a huge one stays one line. */
+export function shown(text: string, quote = '"'): string {
+  if (text.length <= SHOWN_LENGTH) return `${quote}${text}${quote}`;
+  return `${quote}${text.slice(0, SHOWN_LENGTH)}...${quote} (${text.length} characters)`;
+}
+
+function didYouMean(word: string, candidates: readonly string[], prefix = ''): string {
+  const near = closest(word, candidates);
+  return near === undefined ? '' : ` (did you mean ${prefix}${near}?)`;
+}
+
 export const commands = ['watch', 'list', 'wait', 'start', 'stop', 'save', 'pause', 'resume', 'reset', 'inspect'] as const;
 export type Command = (typeof commands)[number];
 
@@ -62,22 +82,32 @@ export interface ParsedArgs {
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const parsed: ParsedArgs = { help: false, version: false, values: {}, flags: new Set() };
+  // With --user on the command line a stray word may be the password typed after it: never echo one then.
+  const mayHoldPassword = argv.some((arg) => credentialOption.test(arg));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h') {
       parsed.help = true;
       continue;
     }
+    if (passwordOption.test(arg)) throw new UsageError(noPassword);
+    if (arg.startsWith('-') && !arg.startsWith('--')) throw new UsageError(`unknown option ${shown(arg, '')}: options are long, like --json`);
     if (!arg.startsWith('--')) {
-      if (parsed.command !== undefined) throw new UsageError(`unexpected argument "${arg}"`);
-      if (!(commands as readonly string[]).includes(arg)) throw new UsageError(`unknown command "${arg}"; commands: ${commands.join(', ')}`);
-      parsed.command = arg as Command;
-      continue;
+      const known = (commands as readonly string[]).includes(arg);
+      if (parsed.command === undefined && known) {
+        parsed.command = arg as Command;
+        continue;
+      }
+      if (mayHoldPassword) {
+        throw new UsageError(`unexpected argument ${i + 1} (not shown: it may be a password, which goes in the ${PASSWORD_VARIABLE} environment variable)`);
+      }
+      if (parsed.command !== undefined) throw new UsageError(`unexpected argument ${shown(arg)}`);
+      throw new UsageError(`unknown command ${shown(arg)}${didYouMean(arg, commands)}; commands: ${commands.join(', ')}`);
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const spec = Object.prototype.hasOwnProperty.call(optionSpecs, name) ? optionSpecs[name] : undefined;
-    if (!spec) throw new UsageError(`unknown option --${name}`);
+    if (!spec) throw new UsageError(`unknown option ${shown(`--${name}`, '')}${didYouMean(name, Object.keys(optionSpecs), '--')}`);
     if (!spec.value) {
       if (eq !== -1) throw new UsageError(`--${name} takes no value`);
       if (name === 'help') parsed.help = true;
@@ -119,8 +149,11 @@ export function list(args: ParsedArgs, name: string): string[] {
 export function count(args: ParsedArgs, name: string): number | undefined {
   const text = single(args, name);
   if (text === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} must be a whole number above 0, not "${text}"`);
-  return Number(text);
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} must be a whole number above 0, not ${shown(text)}`);
+  const value = Number(text);
+  // Past 2^53 the count would be rounded, and 100,000 digits make Infinity: refuse rather than guess.
+  if (!Number.isSafeInteger(value)) throw new UsageError(`--${name} must be at most ${Number.MAX_SAFE_INTEGER}, not ${shown(text)}`);
+  return value;
 }
 
 const MAX_TIMER_MS = 2147483647;
@@ -130,10 +163,10 @@ export function seconds(args: ParsedArgs, name: string): number | undefined {
   const text = single(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number of seconds, not "${text}"`);
+  if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`--${name} must be a number of seconds, not ${shown(text)}`);
   const ms = Math.round(value * 1000);
-  // Timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once.
-  if (ms > MAX_TIMER_MS) throw new UsageError(`--${name} must be at most ${MAX_TIMER_MS / 1000} seconds, not "${text}"`);
+  // Timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once; 400 digits make Infinity.
+  if (ms > MAX_TIMER_MS) throw new UsageError(`--${name} must be at most ${MAX_TIMER_MS / 1000} seconds, not ${shown(text)}`);
   return ms;
 }
 
