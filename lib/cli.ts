@@ -2,15 +2,13 @@
 // `vsevents`: watch, list, wait for and control Virtual Server VMs from a shell or a script.
 // Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line. Ctrl-C ends cleanly.
 import * as path from 'path';
-import { ParsedArgs, UsageError, count, list, parseArgs, seconds, single, usage } from './cli-args';
+import { PASSWORD_VARIABLE, ParsedArgs, UsageError, count, list, parseArgs, seconds, shown, single, usage } from './cli-args';
 import { describeInterfaces, eventJson, eventLine, toJson } from './cli-format';
 import { AbortError } from './errors';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from './events';
 import { Interrupt } from './interrupt';
 import { ConnectOptions, VirtualServer, connect } from './virtual-server';
 import type { VirtualMachine } from './virtual-machine';
-
-const PASSWORD_VARIABLE = 'VSEVENTS_PASSWORD';
 
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -53,9 +51,13 @@ function oneVm(args: ParsedArgs, command: string): string {
 
 function checkedTypes(args: ParsedArgs, known: readonly string[]): string[] | undefined {
   const types = list(args, 'types');
-  if (types.length === 0) return undefined;
+  if (types.length === 0) {
+    // `--types ,` names nothing: taking it for "every type" would hide the slip.
+    if (args.values.types) throw new UsageError(`--types needs at least one event type, like --types ${known[0]}`);
+    return undefined;
+  }
   for (const type of types) {
-    if (!known.includes(type)) throw new UsageError(`--types: "${type}" is not one of ${known.join(', ')}`);
+    if (!known.includes(type)) throw new UsageError(`--types: ${shown(type)} is not one of ${known.join(', ')}`);
   }
   return types;
 }
@@ -66,21 +68,21 @@ function wantedStates(args: ParsedArgs): VMState[] {
   return names.map((name) => {
     const state = parseState(name);
     if (state === undefined) {
-      throw new UsageError(`--state: "${name}" is not a VM state; use one of ${Object.keys(VMState).filter((k) => Number.isNaN(Number(k))).join(', ')} or 0-10`);
+      throw new UsageError(`--state: ${shown(name)} is not a VM state; use one of ${Object.keys(VMState).filter((k) => Number.isNaN(Number(k))).join(', ')} or 0-10`);
     }
     return state;
   });
 }
 
-/** Checks what each command needs before connecting, so that usage errors exit 2 without COM work. */
+/** Checks what each command needs before connecting (startConnecting checks the connection options), so that usage errors exit 2 without COM work. */
 function checkCommand(args: ParsedArgs): void {
-  connectOptions(args);
   seconds(args, 'timeout');
   seconds(args, 'duration');
   count(args, 'count');
   switch (args.command) {
     case 'watch':
       if (args.values.vm && args.flags.has('all')) throw new UsageError('watch takes --vm NAME... or --all, not both');
+      distinctVms(args);
       checkedTypes(args, watchableTypes(args));
       break;
     case 'wait':
@@ -94,6 +96,41 @@ function checkCommand(args: ParsedArgs): void {
       break;
     default:
       oneVm(args, args.command as string);
+  }
+}
+
+/** watch opens one stream per --vm: a VM named twice (names ignore case) would print each event twice. */
+function distinctVms(args: ParsedArgs): void {
+  const seen = new Set<string>();
+  for (const name of args.values.vm || []) {
+    if (seen.has(name.toLowerCase())) throw new UsageError(`--vm ${shown(name)} was given twice: name each VM once`);
+    seen.add(name.toLowerCase());
+  }
+}
+
+/** The command-line spelling of each connect() option, for its argument errors. */
+const optionFlags: Record<string, string> = {
+  'options.host': '--host',
+  'options.progId': '--prog-id',
+  'options.clsid': '--clsid',
+  'options.credentials.user': '--user',
+  'options.credentials.domain': '--domain',
+  'options.credentials.password': PASSWORD_VARIABLE,
+};
+
+/**
+ * connect() checks its options at the call: what it refuses (a malformed --clsid, a --host too long) is a
+ * bad command line, so it exits 2 in the command line's words rather than 1 in the API's.
+ */
+function startConnecting(options: ConnectOptions): Promise<VirtualServer> {
+  try {
+    return connect(options);
+  } catch (error) {
+    const err = error as { code?: string; message?: string };
+    if (!/^ERR_(INVALID_ARG_|OUT_OF_RANGE)/.test(String(err.code))) throw error;
+    const parts = /^The argument '([^']+)' (.*?)\. Received /s.exec(String(err.message));
+    const flag = parts && optionFlags[parts[1]];
+    throw new UsageError(flag ? `${flag} ${parts![2]}` : oneLine(String(err.message)));
   }
 }
 
@@ -212,8 +249,8 @@ async function inspect(server: VirtualServer, args: ParsedArgs): Promise<void> {
   else out('no virtual machine to inspect: define one, or pass --vm NAME');
 }
 
-async function run(args: ParsedArgs, interrupt: Interrupt): Promise<void> {
-  const server = await connect(connectOptions(args));
+async function run(connecting: Promise<VirtualServer>, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+  const server = await connecting;
   try {
     switch (args.command) {
       case 'watch': return await watch(server, args, interrupt);
@@ -235,6 +272,7 @@ function packageVersion(): string {
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let args: ParsedArgs;
+  let connecting: Promise<VirtualServer>;
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -247,6 +285,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (!args.command) throw new UsageError('no command given');
     checkCommand(args);
+    connecting = startConnecting(connectOptions(args));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`vsevents: ${error.message} (see vsevents --help)\n`);
@@ -265,7 +304,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await run(args, interrupt);
+    await run(connecting, args, interrupt);
     // A command that finished although interrupted (list, inspect: one call each, not interruptible)
     // reports the interruption like any other, so a script never takes it for a full success.
     if (interrupt.aborted && args.command !== 'watch') throw new AbortError(interrupt.reason);
