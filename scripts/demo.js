@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run demo`: builds what is missing, registers the simulated Virtual Server under Wine, and runs
-// `vsevents watch --all` with Windows node against it while the simulator's scenario mode drives four
+// `vsevents watch --all` with Windows node against it while the simulator, in service mode, drives four
 // VMs through realistic life cycles. Stops by itself after a while, or on Ctrl-C, and leaves nothing running.
 // Usage: node scripts/demo.js [--seconds=N] [--build=dispatch|vtable] [--json]
 //        (env VSE_DEMO_SECONDS also sets the length; CI and tests use it to keep the run short)
@@ -83,8 +83,9 @@ function runWatch(options) {
   const cliArgs = [toWindowsPath(path.join(rig.repoRoot, 'dist', 'cli.js')), 'watch', '--all', `--duration=${options.seconds}`];
   if (options.json) cliArgs.push('--json');
   // Under Wine a LocalServer launched by activation inherits the activating client's environment:
-  // VSSIM_SCENARIO=1 makes the simulator define its demo VMs and start their life cycles at once.
-  const child = spawnWindowsNode('main', cliArgs, { env: { VSSIM_SCENARIO: '1' } });
+  // VSSIM_SERVICE=1 makes the simulator run like the real service, with its demo VMs going through their
+  // life cycles from the start, up whether or not a client is connected (stopSimulators() ends it).
+  const child = spawnWindowsNode('main', cliArgs, { env: { VSSIM_SERVICE: '1' } });
   // Wine turns SIGINT into a console Ctrl-C for node.exe, which vsevents handles as a clean stop.
   const forward = () => child.kill('SIGINT');
   process.on('SIGINT', forward);
@@ -109,7 +110,7 @@ async function main() {
       `vsevents watches every event for ${options.seconds} s (Ctrl-C stops it sooner)\n`,
   );
   const status = await runWatch(options);
-  // The simulator exits after its last object is released; make sure of it even if vsevents was killed.
+  // The simulator runs as a service: it stays up until stopped.
   stopSimulators();
   if (status !== 0) fail(`vsevents exited with ${status}`);
   process.stdout.write('demo: done; nothing is left running\n');
