@@ -72,4 +72,4 @@ function wineFor(nodeVersion) {
   return systemWine.major() >= wineMajorNeeded(nodeVersion) ? systemWine : chrootWine;
 }
 
-module.exports = { wineFor, systemWine, chrootWine };
+module.exports = { wineFor, chrootWine };
