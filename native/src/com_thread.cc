@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "caller_access.h"
 
@@ -23,14 +24,43 @@ struct ComThread::State {
   std::condition_variable wake;
   std::deque<Task> ready;
   std::multimap<Clock::time_point, Task> timed;
-  bool stopping = false;  // every handle is gone: end once the queue is empty
+  bool stopping = false;   // abandoned and every handle gone: end once the queue is empty
+  bool abandoned = false;  // its connection gave up on it: it may never come back from a call
+  bool busy = false;       // running a task
   DWORD threadId = 0;
   bool started = false;
 };
 
-std::shared_ptr<ComThread> ComThread::Start(bool cancellable) {
+namespace {
+
+// Threads whose handles are all gone wait here, idle, for the next connection instead of ending: under
+// Wine 8.0 a COM thread ending while a worker thread of Node ended has hung the process in CloseHandle,
+// and a reconnection loop would otherwise start two threads at every try. Abandoned threads never come here.
+std::mutex idleMutex;
+std::vector<std::shared_ptr<ComThread::State>>* idleThreads = new std::vector<std::shared_ptr<ComThread::State>>();
+
+}  // namespace
+
+std::shared_ptr<ComThread> ComThread::Start() {
   Local();  // process security is set first, by the local thread
-  return Launch(cancellable, false);
+  {
+    std::lock_guard<std::mutex> idleLock(idleMutex);
+    for (auto it = idleThreads->begin(); it != idleThreads->end(); ++it) {
+      std::shared_ptr<State> state = *it;
+      std::unique_lock<std::mutex> lock(state->mutex);
+      if (state->busy || !state->ready.empty()) continue;  // still finishing its last owner's work
+      idleThreads->erase(it);
+      std::shared_ptr<ComThread> handle(new ComThread());
+      handle->state_ = state;
+      handle->threadId_ = state->threadId;
+      std::weak_ptr<ComThread> weak = handle;
+      state->ready.push_back([weak] { currentThread = weak; });
+      lock.unlock();
+      state->wake.notify_one();
+      return handle;
+    }
+  }
+  return Launch(true, false);
 }
 
 ComThread& ComThread::Local() {
@@ -57,9 +87,17 @@ std::shared_ptr<ComThread> ComThread::Launch(bool cancellable, bool setsSecurity
 ComThread::~ComThread() {
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->stopping = true;
+    state_->stopping = state_->abandoned;
   }
   state_->wake.notify_all();
+  if (state_->stopping) return;
+  std::lock_guard<std::mutex> idleLock(idleMutex);
+  idleThreads->push_back(state_);
+}
+
+void ComThread::Abandon() {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->abandoned = true;
 }
 
 void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self, bool cancellable, bool setsSecurity) {
@@ -95,6 +133,7 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
     if (!state->ready.empty()) {
       Task task = std::move(state->ready.front());
       state->ready.pop_front();
+      state->busy = true;
       lock.unlock();
       try {
         task();  // tasks report their own failures (see com_call.h)
@@ -103,6 +142,7 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
       }
       task = nullptr;  // destroy captures outside the lock, they may release COM objects
       lock.lock();
+      state->busy = false;
     } else if (state->stopping && state->timed.empty()) {
       break;
     } else if (!state->timed.empty()) {

@@ -3,8 +3,9 @@
 //   liveness probes, so that one host that stops answering stalls nothing of another.
 // - Local() is the process's one thread for local work only (deadline timers, cancellation,
 //   CoDisconnectObject): it never waits on a server, so deadlines fire even when every host hangs.
-// JS threads never enter COM: they post work here. Threads are never joined: a thread blocked in a
-// call to a hung host is abandoned, and it ends by itself once its handles are gone and its queue is empty.
+// JS threads never enter COM: they post work here. Threads are never joined. One whose handles are all
+// gone waits, idle, for the next connection; one abandoned (blocked in a call to a hung host) ends by
+// itself if that call ever returns.
 #pragma once
 #include <windows.h>
 #include <objbase.h>
@@ -20,8 +21,9 @@ class ComThread {
   using Task = std::function<void()>;
   using Clock = std::chrono::steady_clock;
 
-  // A new thread. cancellable: its outgoing calls can be cancelled with CoCancelCall.
-  static std::shared_ptr<ComThread> Start(bool cancellable);
+  // A thread of its own for the caller (an idle one, or a new one); its outgoing calls can be cancelled
+  // with CoCancelCall.
+  static std::shared_ptr<ComThread> Start();
   // Started on first use and never stopped (shared by every worker's env). It sets process COM
   // security, so it starts before any other COM thread.
   static ComThread& Local();
@@ -41,9 +43,12 @@ class ComThread {
   DWORD ThreadId() const { return threadId_; }
   // Waits until everything posted before this call has run, or until `until`; false on timeout.
   bool Flush(Clock::time_point until);
+  // Any thread: it may never come back from its current call, so it is not to be given to anyone again.
+  void Abandon();
+
+  struct State;  // opaque; public only for the idle list in com_thread.cc
 
  private:
-  struct State;
   ComThread() = default;
   static void Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self, bool cancellable, bool setsSecurity);
   static std::shared_ptr<ComThread> Launch(bool cancellable, bool setsSecurity);

@@ -41,8 +41,8 @@ std::shared_ptr<HostConnection> HostConnection::Create(std::shared_ptr<const Pro
   host->security_ = std::move(security);
   host->callTimeout_ = callTimeout;
   host->where_ = std::move(where);
-  host->worker_ = ComThread::Start(true);
-  host->prober_ = ComThread::Start(true);
+  host->worker_ = ComThread::Start();
+  host->prober_ = ComThread::Start();
   return host;
 }
 
@@ -108,6 +108,9 @@ void HostConnection::MarkUnresponsive(const std::string& why) {
     if (unresponsive_) return;
     lostBecause_ = why;
     unresponsive_ = true;
+    // Either may be blocked in a call that never returns: neither goes back to the idle threads.
+    worker_->Abandon();
+    prober_->Abandon();
     pending.swap(pending_);
     listeners = listeners_;
   }
