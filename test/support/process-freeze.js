@@ -7,6 +7,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 
 const PROC = 'Z:\\proc';
+const SIGNAL_TIMEOUT_MS = 10000;
 
 function readProcFile(pid, name) {
   try {
@@ -31,9 +32,15 @@ function linuxPidsOf(pattern) {
   }).map(Number);
 }
 
-function signal(name, pid) {
-  // start.exe does not pass the exit status on, so /proc tells whether it took.
+// start.exe /unix does not wait for the Unix program (nor pass its exit status on), so the process's
+// state in /proc says when the signal took: polled until it shows `wanted`, or throws after a while.
+function signal(name, pid, tookEffect) {
   spawnSync('start.exe', ['/wait', '/unix', '/bin/kill', `-${name}`, String(pid)], { stdio: 'ignore', windowsHide: true, timeout: 30000 });
+  const deadline = Date.now() + SIGNAL_TIMEOUT_MS;
+  while (!tookEffect(stateOf(pid))) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not take SIG${name} within ${SIGNAL_TIMEOUT_MS} ms: its state is ${stateOf(pid)}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }
 
 function stateOf(pid) {
@@ -47,14 +54,13 @@ function freezeProcess(pattern) {
   const pids = linuxPidsOf(pattern);
   if (pids.length !== 1) throw new Error(`expected one running process matching ${pattern}, found ${pids.length} (${pids.join(', ')})`);
   const [pid] = pids;
-  signal('STOP', pid);
-  if (stateOf(pid) !== 'T') throw new Error(`process ${pid} (${pattern}) did not stop: its state is ${stateOf(pid)}`);
-  return {
-    pid,
-    thaw() {
-      if (stateOf(pid) !== null) signal('CONT', pid);
-    },
-  };
+  signal('STOP', pid, (state) => state === 'T');
+  return { pid, thaw: () => thawProcess(pid) };
 }
 
-module.exports = { freezeProcess, linuxPidsOf };
+/** Lets a frozen process run again; nothing to do when it is gone. */
+function thawProcess(pid) {
+  if (stateOf(pid) !== null) signal('CONT', pid, (state) => state !== 'T');
+}
+
+module.exports = { freezeProcess, thawProcess, linuxPidsOf };

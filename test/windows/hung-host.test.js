@@ -7,7 +7,7 @@
 // Wine 8.0 a process that held proxies of a server that was then killed cannot activate it again.
 const assert = require('assert');
 const h = require('./fixtures/bridge/harness');
-const { linuxPidsOf } = require('../support/process-freeze');
+const { linuxPidsOf, thawProcess } = require('../support/process-freeze');
 
 const build = h.sim.simulatorBuild();
 const connectOptions = { probeInterval: 500, probeTimeout: 1000, callTimeout: 3000 };
@@ -16,8 +16,7 @@ const waits = { waitTimeout: 600, abortAfter: 300 };  // both before a probe can
 const SLACK_MS = 2500;
 
 function thawAndKill(pid) {
-  const { spawnSync } = require('child_process');
-  if (linuxPidsOf(/vssim-/i).includes(pid)) spawnSync('start.exe', ['/wait', '/unix', '/bin/kill', '-CONT', String(pid)], { stdio: 'ignore' });
+  thawProcess(pid);
   h.sim.killSimulators();
 }
 
