@@ -30,7 +30,8 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
   it("ends with ERR_VS_EVENT_QUEUE_OVERFLOW when JS falls maxQueue behind with overflow 'error'", async function () {
     const { name, vmObject } = await newVm('overflow');
     const events = h.collector();
-    await binding.subscribe(vmObject, events.options({ maxQueue: 5, overflow: 'error' }));
+    // Held: a handle collected by GC closes its subscription, which would end it before the overflow could.
+    const subscription = await binding.subscribe(vmObject, events.options({ maxQueue: 5, overflow: 'error' }));
     await binding.call(control, 'FireBurst', ['OnReset', 200, name]);
     h.blockJsThread(2000);
     await events.waitForEnd();
@@ -39,6 +40,7 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
     assert.ok(events.records.length <= 5, `${events.records.length} events came before the end`);
     await h.waitUntil(async () => (await sinkCount(name)) === 0, 'the overflowed sink to be unadvised');
     await h.waitIdle(binding, control);
+    await subscription.close();  // after the end: resolves at once
     binding.release(vmObject);
   });
 
