@@ -11,13 +11,6 @@
 #include "caller_access.h"
 
 namespace vse {
-namespace {
-
-std::atomic<bool> securityWasPreset{false};
-// Weak: a thread whose handles are all gone is no longer anybody's home (see ComRef).
-thread_local std::weak_ptr<ComThread> currentThread;
-
-}  // namespace
 
 struct ComThread::State {
   std::mutex mutex;
@@ -32,6 +25,10 @@ struct ComThread::State {
 };
 
 namespace {
+
+std::atomic<bool> securityWasPreset{false};
+// Weak: a thread whose handles are all gone is no longer anybody's home (see ComRef).
+thread_local std::weak_ptr<ComThread> currentThread;
 
 // Threads whose handles are all gone wait here, idle, for the next connection instead of ending: under
 // Wine 8.0 a COM thread ending while a worker thread of Node ended has hung the process in CloseHandle,
@@ -117,8 +114,8 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
                                             RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
     securityWasPreset = FAILED(security);  // RPC_E_TOO_LATE or any other failure: the defaults, or the host's, hold
   }
-  // Lets a deadline cancel this thread's blocked call (CoCancelCall). Wine implements neither call
-  // (stubs), so there a call that does not return leaves its connection unresponsive instead.
+  // Lets a deadline cancel this thread's blocked call (CoCancelCall). Wine cannot cancel calls
+  // (host_connection.cc), so there a call that does not return leaves its connection unresponsive instead.
   if (cancellable) CoEnableCallCancellation(nullptr);
   std::unique_lock<std::mutex> lock(state->mutex);
   state->threadId = GetCurrentThreadId();
