@@ -14,9 +14,13 @@ function windowsNodeExe(version) {
 }
 
 // The Debian 13 chroot whose Wine runs the Windows node builds the system Wine cannot start
-// (scripts/debian-chroot.js), and that Wine's own prefix: two Wines never share a prefix.
+// (scripts/debian-chroot.js), and that Wine's own prefix: two Wines never share a prefix. A WINEPREFIX
+// of one's own moves both prefixes (the chroot's sits beside it), so two runs that share the cache
+// (its downloads and chroot) never share a wineserver, a registration of the simulator or a `wineserver -k`.
 const chrootDir = path.join(cacheDir, 'debian-13');
-const chrootWinePrefix = path.join(cacheDir, 'wine-prefix-debian-13');
+const chrootWinePrefix = process.env.WINEPREFIX
+  ? `${process.env.WINEPREFIX.replace(/\/+$/, '')}-debian-13`
+  : path.join(cacheDir, 'wine-prefix-debian-13');
 
 // Wine's own .idl files (oaidl.idl, ocidl.idl...), which widl needs and MinGW does not ship.
 const wineIdlDir = path.join(cacheDir, 'libwine-dev', 'usr', 'include', 'wine', 'wine', 'windows');
