@@ -146,7 +146,11 @@ export interface NativeBinding {
 /** Thrown when the addon cannot be had on this host; lib turns it into ERR_VS_UNSUPPORTED_PLATFORM or a build hint. */
 export class BindingUnavailableError extends Error {
   readonly code: string;
-  constructor(message: string, code: string, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    code: string,
+    readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'BindingUnavailableError';
     this.code = code;
@@ -166,8 +170,8 @@ export function loadBinding(): NativeBinding {
   }
   const packageRoot = path.join(__dirname, '..');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const nodeGypBuild: (dir: string) => NativeBinding = require('node-gyp-build');
+    // Loaded here, not imported: importing the package must work where no binary is (Linux, macOS).
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
     loaded = nodeGypBuild(packageRoot);
   } catch (error) {
     throw new BindingUnavailableError(

@@ -53,7 +53,18 @@ function didYouMean(word: string, candidates: readonly string[], prefix = ''): s
   return near === undefined ? '' : ` (did you mean ${prefix}${near}?)`;
 }
 
-export const commands = ['watch', 'list', 'wait', 'start', 'stop', 'save', 'pause', 'resume', 'reset', 'inspect'] as const;
+export const commands = [
+  'watch',
+  'list',
+  'wait',
+  'start',
+  'stop',
+  'save',
+  'pause',
+  'resume',
+  'reset',
+  'inspect',
+] as const;
 export type Command = (typeof commands)[number];
 
 /** Options each command accepts besides the connection ones (host, clsid, prog-id, user, domain). */
@@ -91,7 +102,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       continue;
     }
     if (passwordOption.test(arg)) throw new UsageError(noPassword);
-    if (arg.startsWith('-') && !arg.startsWith('--')) throw new UsageError(`unknown option ${shown(arg, '')}: options are long, like --json`);
+    if (arg.startsWith('-') && !arg.startsWith('--'))
+      throw new UsageError(`unknown option ${shown(arg, '')}: options are long, like --json`);
     if (!arg.startsWith('--')) {
       const known = (commands as readonly string[]).includes(arg);
       if (parsed.command === undefined && known) {
@@ -99,15 +111,22 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         continue;
       }
       if (mayHoldPassword) {
-        throw new UsageError(`unexpected argument ${i + 1} (not shown: it may be a password, which goes in the ${PASSWORD_VARIABLE} environment variable)`);
+        throw new UsageError(
+          `unexpected argument ${i + 1} (not shown: it may be a password, which goes in the ${PASSWORD_VARIABLE} environment variable)`,
+        );
       }
       if (parsed.command !== undefined) throw new UsageError(`unexpected argument ${shown(arg)}`);
-      throw new UsageError(`unknown command ${shown(arg)}${didYouMean(arg, commands)}; commands: ${commands.join(', ')}`);
+      throw new UsageError(
+        `unknown command ${shown(arg)}${didYouMean(arg, commands)}; commands: ${commands.join(', ')}`,
+      );
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const spec = Object.prototype.hasOwnProperty.call(optionSpecs, name) ? optionSpecs[name] : undefined;
-    if (!spec) throw new UsageError(`unknown option ${shown(`--${name}`, '')}${didYouMean(name, Object.keys(optionSpecs), '--')}`);
+    if (!spec)
+      throw new UsageError(
+        `unknown option ${shown(`--${name}`, '')}${didYouMean(name, Object.keys(optionSpecs), '--')}`,
+      );
     if (!spec.value) {
       if (eq !== -1) throw new UsageError(`--${name} takes no value`);
       if (name === 'help') parsed.help = true;
@@ -142,7 +161,16 @@ export function single(args: ParsedArgs, name: string): string | undefined {
 /** Every value of a repeatable option, comma lists split (`--types a,b --types c`). */
 export function list(args: ParsedArgs, name: string): string[] {
   const values = args.values[name] || [];
-  return values.reduce<string[]>((all, v) => all.concat(v.split(',').map((s) => s.trim()).filter(Boolean)), []);
+  return values.reduce<string[]>(
+    (all, v) =>
+      all.concat(
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    [],
+  );
 }
 
 /** A positive whole number, or undefined. */
@@ -152,7 +180,8 @@ export function count(args: ParsedArgs, name: string): number | undefined {
   if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} must be a whole number above 0, not ${shown(text)}`);
   const value = Number(text);
   // Past 2^53 the count would be rounded, and 100,000 digits make Infinity: refuse rather than guess.
-  if (!Number.isSafeInteger(value)) throw new UsageError(`--${name} must be at most ${Number.MAX_SAFE_INTEGER}, not ${shown(text)}`);
+  if (!Number.isSafeInteger(value))
+    throw new UsageError(`--${name} must be at most ${Number.MAX_SAFE_INTEGER}, not ${shown(text)}`);
   return value;
 }
 
@@ -166,7 +195,8 @@ export function seconds(args: ParsedArgs, name: string): number | undefined {
   if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`--${name} must be a number of seconds, not ${shown(text)}`);
   const ms = Math.round(value * 1000);
   // Timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once; 400 digits make Infinity.
-  if (ms > MAX_TIMER_MS) throw new UsageError(`--${name} must be at most ${MAX_TIMER_MS / 1000} seconds, not ${shown(text)}`);
+  if (ms > MAX_TIMER_MS)
+    throw new UsageError(`--${name} must be at most ${MAX_TIMER_MS / 1000} seconds, not ${shown(text)}`);
   return ms;
 }
 

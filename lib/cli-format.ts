@@ -57,7 +57,9 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 
 /** One JSON object: the event's fields, time as ISO text, state names beside state numbers. */
 export function eventJson(event: AnyEvent): string {
-  const out: Record<string, unknown> = Object.assign({}, event as unknown as Record<string, unknown>, { time: event.time.toISOString() });
+  const out: Record<string, unknown> = Object.assign({}, event as unknown as Record<string, unknown>, {
+    time: event.time.toISOString(),
+  });
   if ('state' in event) out.stateName = stateName(event.state);
   if (event.type === 'reconnected' && 'vms' in event) {
     out.vms = event.vms.map((vm) => ({ vm: vm.vm, state: vm.state, stateName: stateName(vm.state) }));

@@ -1,8 +1,20 @@
 #!/usr/bin/env node
 // `vsevents`: watch, list, wait for and control Virtual Server VMs from a shell or a script.
 // Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line. Ctrl-C ends cleanly.
+import * as fs from 'fs';
 import * as path from 'path';
-import { PASSWORD_VARIABLE, ParsedArgs, UsageError, count, list, parseArgs, seconds, shown, single, usage } from './cli-args';
+import {
+  PASSWORD_VARIABLE,
+  ParsedArgs,
+  UsageError,
+  count,
+  list,
+  parseArgs,
+  seconds,
+  shown,
+  single,
+  usage,
+} from './cli-args';
 import { describeInterfaces, eventJson, eventLine, toJson } from './cli-format';
 import { AbortError } from './errors';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from './events';
@@ -30,7 +42,8 @@ function connectOptions(args: ParsedArgs): ConnectOptions {
   if (user) {
     if (!host) throw new UsageError('--user is for a remote --host; this host uses your own logon');
     const password = process.env[PASSWORD_VARIABLE];
-    if (password === undefined) throw new UsageError(`--user needs the password in the ${PASSWORD_VARIABLE} environment variable`);
+    if (password === undefined)
+      throw new UsageError(`--user needs the password in the ${PASSWORD_VARIABLE} environment variable`);
     if (password === '') {
       throw new UsageError(
         `--user needs the password in the ${PASSWORD_VARIABLE} environment variable, and it is empty: Windows refuses blank passwords over the network`,
@@ -68,7 +81,11 @@ function wantedStates(args: ParsedArgs): VMState[] {
   return names.map((name) => {
     const state = parseState(name);
     if (state === undefined) {
-      throw new UsageError(`--state: ${shown(name)} is not a VM state; use one of ${Object.keys(VMState).filter((k) => Number.isNaN(Number(k))).join(', ')} or 0-10`);
+      throw new UsageError(
+        `--state: ${shown(name)} is not a VM state; use one of ${Object.keys(VMState)
+          .filter((k) => Number.isNaN(Number(k)))
+          .join(', ')} or 0-10`,
+      );
     }
     return state;
   });
@@ -130,7 +147,7 @@ function startConnecting(options: ConnectOptions): Promise<VirtualServer> {
     if (!/^ERR_(INVALID_ARG_|OUT_OF_RANGE)/.test(String(err.code))) throw error;
     const parts = /^The argument '([^']+)' (.*?)\. Received /s.exec(String(err.message));
     const flag = parts && optionFlags[parts[1]];
-    throw new UsageError(flag ? `${flag} ${parts![2]}` : oneLine(String(err.message)));
+    throw new UsageError(flag ? `${flag} ${parts[2]}` : oneLine(String(err.message)));
   }
 }
 
@@ -147,26 +164,43 @@ function watchableTypes(args: ParsedArgs): readonly string[] {
 }
 
 /** Narrows the --types filter to the types one kind of stream has; undefined = no filter. */
-function typesFor<T extends string>(wanted: string[] | undefined, known: readonly T[], fallback?: T[]): T[] | undefined {
+function typesFor<T extends string>(
+  wanted: string[] | undefined,
+  known: readonly T[],
+  fallback?: T[],
+): T[] | undefined {
   if (!wanted) return fallback;
   return known.filter((type) => wanted.includes(type));
 }
 
-async function openWatchStreams(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<{ streams: WatchStream[]; what: string }> {
+async function openWatchStreams(
+  server: VirtualServer,
+  args: ParsedArgs,
+  interrupt: Interrupt,
+): Promise<{ streams: WatchStream[]; what: string }> {
   const reconnect = args.flags.has('reconnect');
   const wanted = checkedTypes(args, watchableTypes(args));
-  const vmStream = (vm: VirtualMachine): WatchStream => vm.events({ signal: interrupt, reconnect, types: typesFor(wanted, virtualMachineEventTypes) });
+  const vmStream = (vm: VirtualMachine): WatchStream =>
+    vm.events({ signal: interrupt, reconnect, types: typesFor(wanted, virtualMachineEventTypes) });
   const names = args.values.vm;
   if (names) {
     const vms = await Promise.all(names.map((name) => server.findVirtualMachine(name)));
     return { streams: vms.map(vmStream), what: names.map((n) => `"${n}"`).join(', ') };
   }
   if (!args.flags.has('all')) {
-    return { streams: [server.events({ signal: interrupt, reconnect, types: typesFor(wanted, virtualServerEventTypes) })], what: `every VM on ${server.where}` };
+    return {
+      streams: [server.events({ signal: interrupt, reconnect, types: typesFor(wanted, virtualServerEventTypes) })],
+      what: `every VM on ${server.where}`,
+    };
   }
   const streams = (await server.virtualMachines()).map(vmStream);
-  const serverTypes = typesFor(wanted, virtualServerEventTypes.filter((t) => serverOnlyTypes.includes(t)), ['eventLogged', 'serviceEvent']);
-  if (serverTypes && serverTypes.length > 0) streams.push(server.events({ signal: interrupt, reconnect, types: serverTypes }));
+  const serverTypes = typesFor(
+    wanted,
+    virtualServerEventTypes.filter((t) => serverOnlyTypes.includes(t)),
+    ['eventLogged', 'serviceEvent'],
+  );
+  if (serverTypes && serverTypes.length > 0)
+    streams.push(server.events({ signal: interrupt, reconnect, types: serverTypes }));
   return { streams, what: `every event of every VM on ${server.where}` };
 }
 
@@ -181,16 +215,18 @@ async function watch(server: VirtualServer, args: ParsedArgs, interrupt: Interru
     let remaining = count(args, 'count');
     if (!json) process.stderr.write(`watching ${what}; Ctrl-C stops\n`);
     try {
-      await Promise.all(streams.map(async (stream) => {
-        try {
-          for await (const event of stream) {
-            print(event);
-            if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
+      await Promise.all(
+        streams.map(async (stream) => {
+          try {
+            for await (const event of stream) {
+              print(event);
+              if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
+            }
+          } catch (error) {
+            if (!(error instanceof AbortError)) throw error;
           }
-        } catch (error) {
-          if (!(error instanceof AbortError)) throw error;
-        }
-      }));
+        }),
+      );
     } finally {
       if (timer) clearTimeout(timer);
     }
@@ -216,7 +252,11 @@ async function listVms(server: VirtualServer, args: ParsedArgs): Promise<void> {
 }
 
 function printState(vm: VirtualMachine, state: VMState, args: ParsedArgs): void {
-  out(args.flags.has('json') ? toJson({ vm: vm.name, state, stateName: stateName(state) }) : `${vm.name}: ${stateName(state)}`);
+  out(
+    args.flags.has('json')
+      ? toJson({ vm: vm.name, state, stateName: stateName(state) })
+      : `${vm.name}: ${stateName(state)}`,
+  );
 }
 
 async function waitCommand(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
@@ -226,10 +266,20 @@ async function waitCommand(server: VirtualServer, args: ParsedArgs, interrupt: I
 }
 
 const controlMethods = {
-  start: 'startup', stop: 'turnOff', save: 'save', pause: 'pause', resume: 'resume', reset: 'reset',
+  start: 'startup',
+  stop: 'turnOff',
+  save: 'save',
+  pause: 'pause',
+  resume: 'resume',
+  reset: 'reset',
 } as const;
 
-async function control(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt, command: keyof typeof controlMethods): Promise<void> {
+async function control(
+  server: VirtualServer,
+  args: ParsedArgs,
+  interrupt: Interrupt,
+  command: keyof typeof controlMethods,
+): Promise<void> {
   const vm = await server.findVirtualMachine(oneVm(args, command));
   await vm[controlMethods[command]]({ timeout: seconds(args, 'timeout'), signal: interrupt });
   printState(vm, await vm.state(), args);
@@ -253,11 +303,16 @@ async function run(connecting: Promise<VirtualServer>, args: ParsedArgs, interru
   const server = await connecting;
   try {
     switch (args.command) {
-      case 'watch': return await watch(server, args, interrupt);
-      case 'list': return await listVms(server, args);
-      case 'wait': return await waitCommand(server, args, interrupt);
-      case 'inspect': return await inspect(server, args);
-      default: return await control(server, args, interrupt, args.command as keyof typeof controlMethods);
+      case 'watch':
+        return await watch(server, args, interrupt);
+      case 'list':
+        return await listVms(server, args);
+      case 'wait':
+        return await waitCommand(server, args, interrupt);
+      case 'inspect':
+        return await inspect(server, args);
+      default:
+        return await control(server, args, interrupt, args.command as keyof typeof controlMethods);
     }
   } finally {
     await server.close();
@@ -265,8 +320,10 @@ async function run(connecting: Promise<VirtualServer>, args: ParsedArgs, interru
 }
 
 function packageVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return (require(path.join(__dirname, '..', 'package.json')) as { version: string }).version;
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 /** Runs the CLI; resolves with the exit code. */
@@ -313,7 +370,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof AbortError && args.command === 'watch') return 0;
     const err = error as { message?: string; code?: string };
     const code = err.code ? ` [${err.code}]` : '';
-    process.stderr.write(`vsevents: ${oneLine(error instanceof AbortError ? 'interrupted' : String(err.message))}${code}\n`);
+    process.stderr.write(
+      `vsevents: ${oneLine(error instanceof AbortError ? 'interrupted' : String(err.message))}${code}\n`,
+    );
     return 1;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -327,7 +386,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error) => {
-      process.stderr.write(`vsevents: internal error: ${oneLine(String(error && error.stack))}\n`);
+      process.stderr.write(
+        `vsevents: internal error: ${oneLine(String(error instanceof Error ? error.stack : error))}\n`,
+      );
       process.exitCode = 1;
     },
   );

@@ -8,11 +8,15 @@ export class Deadline {
   /** Why the operation must stop, once it must. */
   private reason?: Error;
   private timer?: ReturnType<typeof setTimeout>;
-  private readonly cancelHandlers: Array<() => void> = [];
+  private readonly cancelHandlers: Array<(reason: Error) => void> = [];
   private readonly onAbort = (): void => this.cancel(new AbortError(this.signal && this.signal.reason));
 
   /** `describe` says what did not finish, for the timeout message, e.g. 'virtual machine "web01" reaching Running'. */
-  constructor(timeoutMs: number | undefined, private readonly signal: AbortSignalLike | undefined, describe: () => string) {
+  constructor(
+    timeoutMs: number | undefined,
+    private readonly signal: AbortSignalLike | undefined,
+    describe: () => string,
+  ) {
     if (signal && signal.aborted) {
       this.reason = new AbortError(signal.reason);
       return;
@@ -20,7 +24,9 @@ export class Deadline {
     if (signal) signal.addEventListener('abort', this.onAbort, { once: true });
     if (timeoutMs !== undefined) {
       this.timer = setTimeout(() => {
-        this.cancel(new VirtualServerError(ErrorCodes.TIMEOUT, `timed out after ${timeoutMs} ms waiting for ${describe()}`));
+        this.cancel(
+          new VirtualServerError(ErrorCodes.TIMEOUT, `timed out after ${timeoutMs} ms waiting for ${describe()}`),
+        );
       }, timeoutMs);
     }
   }
@@ -41,13 +47,13 @@ export class Deadline {
    */
   race<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const forget = this.onCancel(() => reject(this.reason));
+      const forget = this.onCancel((reason) => reject(reason));
       work.then(
         (value) => {
           forget();
           resolve(value);
         },
-        (error) => {
+        (error: unknown) => {
           forget();
           reject(error);
         },
@@ -56,9 +62,9 @@ export class Deadline {
   }
 
   /** Runs fn at once if already cancelled, else when cancelled; the function returned forgets fn. */
-  onCancel(fn: () => void): () => void {
+  onCancel(fn: (reason: Error) => void): () => void {
     if (this.reason) {
-      fn();
+      fn(this.reason);
       return () => undefined;
     }
     this.cancelHandlers.push(fn);
@@ -94,6 +100,6 @@ export class Deadline {
     if (this.reason) return;
     this.reason = reason;
     const handlers = this.cancelHandlers.splice(0);
-    for (const handler of handlers) handler();
+    for (const handler of handlers) handler(reason);
   }
 }

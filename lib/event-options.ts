@@ -1,7 +1,14 @@
 // The options of events(), checked at the call and turned into what EventStream needs.
 import type { EventStreamOptions, OverflowPolicy, ReconnectPolicy } from './event-stream';
 import {
-  AbortSignalLike, invalidArgType, invalidArgValue, oneOf, optionalInteger, optionalSignal, optionsObject, outOfRange,
+  AbortSignalLike,
+  invalidArgType,
+  invalidArgValue,
+  oneOf,
+  optionalInteger,
+  optionalSignal,
+  optionsObject,
+  outOfRange,
 } from './validate';
 
 export const DEFAULT_MAX_QUEUE = 4096;
@@ -13,7 +20,11 @@ const MAX_RECONNECT_DELAY_MS = 3600000;
 const reconnectKeys: ReadonlyArray<keyof ReconnectPolicy> = ['initialDelay', 'maxDelay', 'maxAttempts'];
 const eventsOptionKeys: ReadonlyArray<keyof EventsOptions> = ['signal', 'maxQueue', 'overflow', 'types', 'reconnect'];
 /** Reconnection settings given beside `reconnect` instead of in it. */
-const misplacedReconnectKeys = { initialDelay: 'reconnect.initialDelay', maxDelay: 'reconnect.maxDelay', maxAttempts: 'reconnect.maxAttempts' };
+const misplacedReconnectKeys = {
+  initialDelay: 'reconnect.initialDelay',
+  maxDelay: 'reconnect.maxDelay',
+  maxAttempts: 'reconnect.maxAttempts',
+};
 
 export interface EventsOptions<T extends string = string> {
   /** Ends the stream: the pending next() rejects with an AbortError whose cause is signal.reason. */
@@ -31,23 +42,49 @@ export interface EventsOptions<T extends string = string> {
 function parseReconnect(value: unknown): ReconnectPolicy | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return DEFAULT_RECONNECT;
-  if (value === null || typeof value !== 'object') throw invalidArgType('options.reconnect', 'of type boolean or object', value);
+  if (value === null || typeof value !== 'object')
+    throw invalidArgType('options.reconnect', 'of type boolean or object', value);
   const given = optionsObject<ReconnectPolicy>('options.reconnect', value, { known: reconnectKeys });
-  const maxDelayGiven = given.maxDelay === undefined
-    ? undefined
-    : optionalInteger('options.reconnect.maxDelay', given.maxDelay, MIN_RECONNECT_DELAY_MS, MAX_RECONNECT_DELAY_MS, 0);
+  const maxDelayGiven =
+    given.maxDelay === undefined
+      ? undefined
+      : optionalInteger(
+          'options.reconnect.maxDelay',
+          given.maxDelay,
+          MIN_RECONNECT_DELAY_MS,
+          MAX_RECONNECT_DELAY_MS,
+          0,
+        );
   // { maxDelay: 200 } alone means never wait longer than 200 ms, so it lowers the default initialDelay.
-  const initialDelayDefault = maxDelayGiven === undefined ? DEFAULT_RECONNECT.initialDelay : Math.min(DEFAULT_RECONNECT.initialDelay, maxDelayGiven);
+  const initialDelayDefault =
+    maxDelayGiven === undefined
+      ? DEFAULT_RECONNECT.initialDelay
+      : Math.min(DEFAULT_RECONNECT.initialDelay, maxDelayGiven);
   const initialDelay = optionalInteger(
-    'options.reconnect.initialDelay', given.initialDelay, MIN_RECONNECT_DELAY_MS, MAX_RECONNECT_DELAY_MS, initialDelayDefault,
+    'options.reconnect.initialDelay',
+    given.initialDelay,
+    MIN_RECONNECT_DELAY_MS,
+    MAX_RECONNECT_DELAY_MS,
+    initialDelayDefault,
   );
   const maxDelay = maxDelayGiven === undefined ? Math.max(DEFAULT_RECONNECT.maxDelay, initialDelay) : maxDelayGiven;
   if (maxDelay < initialDelay) {
-    throw outOfRange('options.reconnect.maxDelay', `an integer >= options.reconnect.initialDelay (${initialDelay})`, maxDelay);
+    throw outOfRange(
+      'options.reconnect.maxDelay',
+      `an integer >= options.reconnect.initialDelay (${initialDelay})`,
+      maxDelay,
+    );
   }
-  const maxAttempts = given.maxAttempts === Infinity
-    ? Infinity
-    : optionalInteger('options.reconnect.maxAttempts', given.maxAttempts, 1, Number.MAX_SAFE_INTEGER, DEFAULT_RECONNECT.maxAttempts);
+  const maxAttempts =
+    given.maxAttempts === Infinity
+      ? Infinity
+      : optionalInteger(
+          'options.reconnect.maxAttempts',
+          given.maxAttempts,
+          1,
+          Number.MAX_SAFE_INTEGER,
+          DEFAULT_RECONNECT.maxAttempts,
+        );
   return { initialDelay, maxDelay, maxAttempts };
 }
 
@@ -67,9 +104,14 @@ function parseTypes(value: unknown, known: readonly string[]): ReadonlySet<strin
  * from `given` and checks itself.
  */
 export function parseEventsOptions<T extends EventsOptions>(
-  options: unknown, knownTypes: readonly string[], ownKeys: ReadonlyArray<keyof T & string> = [],
+  options: unknown,
+  knownTypes: readonly string[],
+  ownKeys: ReadonlyArray<keyof T & string> = [],
 ): { stream: EventStreamOptions; given: Partial<T> } {
-  const given = optionsObject<T>('options', options, { known: [...eventsOptionKeys, ...ownKeys], elsewhere: misplacedReconnectKeys });
+  const given = optionsObject<T>('options', options, {
+    known: [...eventsOptionKeys, ...ownKeys],
+    elsewhere: misplacedReconnectKeys,
+  });
   const stream: EventStreamOptions = {
     signal: optionalSignal('options.signal', given.signal),
     maxQueue: optionalInteger('options.maxQueue', given.maxQueue, 1, MAX_QUEUE_LIMIT, DEFAULT_MAX_QUEUE),

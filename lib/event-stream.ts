@@ -21,8 +21,9 @@ export interface ReconnectPolicy {
 }
 
 export interface SubscribeHandlers {
-  onEvents(batch: NativeEventRecord[], dropped: number): void;
-  onEnd(error: NativeError | null): void;
+  // Properties, not methods: the addon calls them unbound.
+  onEvents: (batch: NativeEventRecord[], dropped: number) => void;
+  onEnd: (error: NativeError | null) => void;
 }
 
 /** What a stream needs from its owner (a VirtualServer or a VirtualMachine). */
@@ -30,7 +31,10 @@ export interface EventSource<E> {
   /** For messages and traces, e.g. 'virtual machine "web01"'. */
   readonly label: string;
   readonly map: EventMapper<E>;
-  subscribe(handlers: SubscribeHandlers, queue: { maxQueue: number; overflow: OverflowPolicy }): Promise<NativeSubscription>;
+  subscribe(
+    handlers: SubscribeHandlers,
+    queue: { maxQueue: number; overflow: OverflowPolicy },
+  ): Promise<NativeSubscription>;
   /** Re-establishes the connection after ERR_VS_DISCONNECTED (reconnect: true only). */
   reconnect(): Promise<void>;
   /** The 'reconnected' record to yield once subscribed again: the state to resynchronise from. */
@@ -80,7 +84,10 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   private reconnecting = false;
   private readonly onAbort = (): void => this.abort();
 
-  constructor(private readonly source: EventSource<E>, private readonly options: EventStreamOptions) {
+  constructor(
+    private readonly source: EventSource<E>,
+    private readonly options: EventStreamOptions,
+  ) {
     const { signal } = options;
     if (signal) {
       if (signal.aborted) this.end(new AbortError(signal.reason), { discardQueued: true });
@@ -105,7 +112,14 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   /** What console.log shows, instead of the queued events and the native subscription. */
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     const { maxQueue, overflow } = this.options;
-    const state = { source: this.source.label, queued: this.queued, dropped: this.dropped, finished: this.finished, maxQueue, overflow };
+    const state = {
+      source: this.source.label,
+      queued: this.queued,
+      dropped: this.dropped,
+      finished: this.finished,
+      maxQueue,
+      overflow,
+    };
     return inspectAs('EventStream', state, depth, options);
   }
 
@@ -190,7 +204,12 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
     this.referenced = false;
     subscription.unref();
     this.updateRef();
-    debug('subscribed to %s (%s %s)', this.source.label, subscription.eventInterface.name, subscription.eventInterface.kind);
+    debug(
+      'subscribed to %s (%s %s)',
+      this.source.label,
+      subscription.eventInterface.name,
+      subscription.eventInterface.kind,
+    );
   }
 
   private receive(batch: NativeEventRecord[], dropped: number): void {
@@ -221,11 +240,13 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
         this.queue.shift();
         this.dropped++;
       } else {
-        this.end(new VirtualServerError(
-          ErrorCodes.EVENT_QUEUE_OVERFLOW,
-          `more than ${this.options.maxQueue} events of ${this.source.label} were waiting to be read, so the stream ended. ` +
-            "Read events faster, raise maxQueue, or pass overflow: 'drop-oldest' to drop the oldest instead",
-        ));
+        this.end(
+          new VirtualServerError(
+            ErrorCodes.EVENT_QUEUE_OVERFLOW,
+            `more than ${this.options.maxQueue} events of ${this.source.label} were waiting to be read, so the stream ended. ` +
+              "Read events faster, raise maxQueue, or pass overflow: 'drop-oldest' to drop the oldest instead",
+          ),
+        );
         return false;
       }
     }
@@ -254,11 +275,13 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
 
   private reconnect(policy: ReconnectPolicy, attempt: number, lastError: VirtualServerError): void {
     if (attempt >= policy.maxAttempts) {
-      this.end(new VirtualServerError(
-        ErrorCodes.DISCONNECTED,
-        `${this.source.label} stayed unreachable after ${attempt} reconnection attempts: ${lastError.message}`,
-        { hresult: lastError.hresult, cause: lastError },
-      ));
+      this.end(
+        new VirtualServerError(
+          ErrorCodes.DISCONNECTED,
+          `${this.source.label} stayed unreachable after ${attempt} reconnection attempts: ${lastError.message}`,
+          { hresult: lastError.hresult, cause: lastError },
+        ),
+      );
       return;
     }
     const delay = Math.min(policy.initialDelay * Math.pow(2, attempt), policy.maxDelay);
@@ -289,7 +312,10 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
       const record = await this.source.snapshot();
       if (this.ending) return;
       if (!this.subscription) {
-        throw new VirtualServerError(ErrorCodes.DISCONNECTED, `${this.source.label} went away again while the stream resynchronised`);
+        throw new VirtualServerError(
+          ErrorCodes.DISCONNECTED,
+          `${this.source.label} went away again while the stream resynchronised`,
+        );
       }
       const held = this.held;
       this.held = undefined;
@@ -350,7 +376,10 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
         (this.pending.shift() as PendingNext<E>).resolve({ done: false, value: this.queue.shift() as E });
       } else if (this.ending) {
         const waiter = this.pending.shift() as PendingNext<E>;
-        this.settleEnded().then(waiter.resolve, waiter.reject);
+        this.settleEnded().then(
+          (result) => waiter.resolve(result),
+          (error: unknown) => waiter.reject(error),
+        );
       } else {
         break;
       }

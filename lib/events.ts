@@ -27,8 +27,9 @@ export function stateName(state: number): string {
 
 /** A VMState from its name (case-insensitive) or number; undefined when it is neither. */
 export function parseState(text: string | number): VMState | undefined {
-  if (typeof text !== 'string' && typeof text !== 'number') throw invalidArgType('text', 'of type string or number', text);
-  if (typeof text === 'number') return VMState[text] !== undefined ? (text as VMState) : undefined;
+  if (typeof text !== 'string' && typeof text !== 'number')
+    throw invalidArgType('text', 'of type string or number', text);
+  if (typeof text === 'number') return VMState[text] !== undefined ? text : undefined;
   if (/^\d+$/.test(text)) return parseState(Number(text));
   const wanted = text.toLowerCase();
   for (const key of Object.keys(VMState)) {
@@ -48,8 +49,13 @@ interface VMEventBase extends EventBase {
 }
 
 // IVMVirtualMachineEvents
-export interface StateChangeEvent extends VMEventBase { type: 'stateChange'; state: VMState }
-export interface HeartbeatStoppedEvent extends VMEventBase { type: 'heartbeatStopped' }
+export interface StateChangeEvent extends VMEventBase {
+  type: 'stateChange';
+  state: VMState;
+}
+export interface HeartbeatStoppedEvent extends VMEventBase {
+  type: 'heartbeatStopped';
+}
 export interface RequestShutdownEvent extends VMEventBase {
   type: 'requestShutdown';
   /**
@@ -58,8 +64,12 @@ export interface RequestShutdownEvent extends VMEventBase {
    */
   allowed: boolean | null;
 }
-export interface ResetEvent extends VMEventBase { type: 'reset' }
-export interface TripleFaultEvent extends VMEventBase { type: 'tripleFault' }
+export interface ResetEvent extends VMEventBase {
+  type: 'reset';
+}
+export interface TripleFaultEvent extends VMEventBase {
+  type: 'tripleFault';
+}
 export interface ConfigurationChangedEvent extends VMEventBase {
   type: 'configurationChanged';
   key: string;
@@ -67,17 +77,36 @@ export interface ConfigurationChangedEvent extends VMEventBase {
   value: NativeValue;
 }
 /** Yielded by a stream with `reconnect: true` after it re-established a lost subscription. */
-export interface VMReconnectedEvent extends VMEventBase { type: 'reconnected'; state: VMState }
+export interface VMReconnectedEvent extends VMEventBase {
+  type: 'reconnected';
+  state: VMState;
+}
 
 export type VirtualMachineEvent =
-  | StateChangeEvent | HeartbeatStoppedEvent | RequestShutdownEvent | ResetEvent | TripleFaultEvent
-  | ConfigurationChangedEvent | VMReconnectedEvent;
+  | StateChangeEvent
+  | HeartbeatStoppedEvent
+  | RequestShutdownEvent
+  | ResetEvent
+  | TripleFaultEvent
+  | ConfigurationChangedEvent
+  | VMReconnectedEvent;
 
 // IVMVirtualServerEvents
-export interface VMStateChangeEvent extends VMEventBase { type: 'vmStateChange'; state: VMState }
-export interface VMHeartbeatStoppedEvent extends VMEventBase { type: 'vmHeartbeatStopped' }
-export interface EventLoggedEvent extends EventBase { type: 'eventLogged'; messageId: number }
-export interface ServiceEventEvent extends EventBase { type: 'serviceEvent'; messageId: number }
+export interface VMStateChangeEvent extends VMEventBase {
+  type: 'vmStateChange';
+  state: VMState;
+}
+export interface VMHeartbeatStoppedEvent extends VMEventBase {
+  type: 'vmHeartbeatStopped';
+}
+export interface EventLoggedEvent extends EventBase {
+  type: 'eventLogged';
+  messageId: number;
+}
+export interface ServiceEventEvent extends EventBase {
+  type: 'serviceEvent';
+  messageId: number;
+}
 export interface ServerReconnectedEvent extends EventBase {
   type: 'reconnected';
   /** Every virtual machine and its state right after reconnecting. */
@@ -85,17 +114,20 @@ export interface ServerReconnectedEvent extends EventBase {
 }
 
 export type VirtualServerEvent =
-  | VMStateChangeEvent | VMHeartbeatStoppedEvent | EventLoggedEvent | ServiceEventEvent | ServerReconnectedEvent;
+  VMStateChangeEvent | VMHeartbeatStoppedEvent | EventLoggedEvent | ServiceEventEvent | ServerReconnectedEvent;
 
 export type VirtualMachineEventType = VirtualMachineEvent['type'];
 export type VirtualServerEventType = VirtualServerEvent['type'];
 
 function asNumber(value: NativeValue): number {
-  return typeof value === 'bigint' ? Number(value) : Number(value);
+  return Number(value);
 }
 
 function asText(value: NativeValue): string {
-  return value === undefined || value === null ? '' : String(value);
+  if (value === undefined || value === null) return '';
+  // A COM object has no text of its own: '[object Object]' says as much as anything would.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
+  return String(value);
 }
 
 function answeredBoolean(record: NativeEventRecord, parameter: string): boolean | null {
@@ -114,10 +146,21 @@ function vmEventMappers(vm: string): Record<string, Mapper<VirtualMachineEvent>>
   return {
     OnStateChange: (r, time) => ({ type: 'stateChange', vm, time, state: asNumber(r.args[0]) }),
     OnHeartbeatStopped: (_r, time) => ({ type: 'heartbeatStopped', vm, time }),
-    OnRequestShutdown: (r, time) => ({ type: 'requestShutdown', vm, time, allowed: answeredBoolean(r, REQUEST_SHUTDOWN_ANSWER) }),
+    OnRequestShutdown: (r, time) => ({
+      type: 'requestShutdown',
+      vm,
+      time,
+      allowed: answeredBoolean(r, REQUEST_SHUTDOWN_ANSWER),
+    }),
     OnReset: (_r, time) => ({ type: 'reset', vm, time }),
     OnTripleFault: (_r, time) => ({ type: 'tripleFault', vm, time }),
-    OnConfigurationChanged: (r, time) => ({ type: 'configurationChanged', vm, time, key: asText(r.args[0]), value: r.args[1] }),
+    OnConfigurationChanged: (r, time) => ({
+      type: 'configurationChanged',
+      vm,
+      time,
+      key: asText(r.args[0]),
+      value: r.args[1],
+    }),
   };
 }
 
@@ -130,10 +173,20 @@ const serverEventMappers: Record<string, Mapper<VirtualServerEvent>> = {
 };
 
 export const virtualMachineEventTypes: readonly VirtualMachineEventType[] = [
-  'stateChange', 'heartbeatStopped', 'requestShutdown', 'reset', 'tripleFault', 'configurationChanged', 'reconnected',
+  'stateChange',
+  'heartbeatStopped',
+  'requestShutdown',
+  'reset',
+  'tripleFault',
+  'configurationChanged',
+  'reconnected',
 ];
 export const virtualServerEventTypes: readonly VirtualServerEventType[] = [
-  'vmStateChange', 'vmHeartbeatStopped', 'eventLogged', 'serviceEvent', 'reconnected',
+  'vmStateChange',
+  'vmHeartbeatStopped',
+  'eventLogged',
+  'serviceEvent',
+  'reconnected',
 ];
 
 /**

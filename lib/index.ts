@@ -9,16 +9,26 @@ export type { OverflowPolicy, ReconnectPolicy } from './event-stream';
 export type { EventsOptions } from './event-options';
 export { VMState, stateName, parseState, virtualMachineEventTypes, virtualServerEventTypes } from './events';
 export type {
-  VirtualMachineEvent, VirtualMachineEventType, VirtualServerEvent, VirtualServerEventType,
-  StateChangeEvent, HeartbeatStoppedEvent, RequestShutdownEvent, ResetEvent, TripleFaultEvent,
-  ConfigurationChangedEvent, VMReconnectedEvent, VMStateChangeEvent, VMHeartbeatStoppedEvent,
-  EventLoggedEvent, ServiceEventEvent, ServerReconnectedEvent,
+  VirtualMachineEvent,
+  VirtualMachineEventType,
+  VirtualServerEvent,
+  VirtualServerEventType,
+  StateChangeEvent,
+  HeartbeatStoppedEvent,
+  RequestShutdownEvent,
+  ResetEvent,
+  TripleFaultEvent,
+  ConfigurationChangedEvent,
+  VMReconnectedEvent,
+  VMStateChangeEvent,
+  VMHeartbeatStoppedEvent,
+  EventLoggedEvent,
+  ServiceEventEvent,
+  ServerReconnectedEvent,
 } from './events';
 export { VMTaskResult } from './vm-task';
 export { VirtualServerError, AbortError, ErrorCodes, hresultName } from './errors';
 export type { ErrorCode } from './errors';
 // The raw native layer, for tools that need it (the addon's own tests, inspect-like diagnostics).
 export { loadBinding, BindingUnavailableError } from './binding';
-export type {
-  NativeBinding, NativeEventInterface, NativeEventMethod, NativeEventParam, NativeValue,
-} from './binding';
+export type { NativeBinding, NativeEventInterface, NativeEventMethod, NativeEventParam, NativeValue } from './binding';

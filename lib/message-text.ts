@@ -5,7 +5,9 @@ const MAX_SHOWN_LENGTH = 60;
 
 /** The text quoted (by `quote`, default double quotes); past 60 characters cut, saying how long it was. */
 export function quoted(text: string, quote: (text: string) => string = (t) => `"${t}"`): string {
-  return text.length <= MAX_SHOWN_LENGTH ? quote(text) : `${quote(text.slice(0, MAX_SHOWN_LENGTH))}... (${text.length} characters)`;
+  return text.length <= MAX_SHOWN_LENGTH
+    ? quote(text)
+    : `${quote(text.slice(0, MAX_SHOWN_LENGTH))}... (${text.length} characters)`;
 }
 
 /** Already formatted text, cut past 60 characters. */

@@ -50,9 +50,17 @@ export class Session {
     this.hasCredentials = connectOptions.user !== undefined;
   }
 
-  static async open(binding: NativeBinding, connectOptions: NativeConnectOptions, probe: ProbeTiming): Promise<Session> {
+  static async open(
+    binding: NativeBinding,
+    connectOptions: NativeConnectOptions,
+    probe: ProbeTiming,
+  ): Promise<Session> {
     const where = connectOptions.host ? `host "${connectOptions.host}"` : 'this host';
-    debug('connecting to Virtual Server on %s (%s)', where, connectOptions.clsid || connectOptions.progId || 'VirtualServer.Application');
+    debug(
+      'connecting to Virtual Server on %s (%s)',
+      where,
+      connectOptions.clsid || connectOptions.progId || 'VirtualServer.Application',
+    );
     let root: NativeObject;
     try {
       root = await binding.connect(connectOptions);
@@ -83,7 +91,10 @@ export class Session {
 
   assertOpen(): void {
     if (this.closed) {
-      throw new VirtualServerError(ErrorCodes.CLOSED, `the connection to Virtual Server on ${this.where} was closed; connect() again`);
+      throw new VirtualServerError(
+        ErrorCodes.CLOSED,
+        `the connection to Virtual Server on ${this.where} was closed; connect() again`,
+      );
     }
   }
 
@@ -133,8 +144,14 @@ export class Session {
   }
 
   /** A stream over this connection; close() ends it, and it is forgotten once it has ended. */
-  openStream<E extends { type: string }>(source: Omit<EventSource<E>, 'ended'>, options: EventStreamOptions): EventStream<E> {
+  openStream<E extends { type: string }>(
+    source: Omit<EventSource<E>, 'ended'>,
+    options: EventStreamOptions,
+  ): EventStream<E> {
     this.assertOpen();
+    // Declared before it is set: a stream whose signal is already aborted ends inside its constructor,
+    // which calls forget() while `stream` is still undefined.
+    // eslint-disable-next-line prefer-const
     let stream: EventStream<E> | undefined;
     const forget = (): void => {
       if (stream) this.streams.delete(stream);

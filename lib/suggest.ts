@@ -11,7 +11,8 @@ function editDistance(a: string, b: string): number {
     const row = [i];
     for (let j = 1; j <= t.length; j++) {
       let best = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, rows[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+        best = Math.min(best, rows[i - 2][j - 2] + 1);
       row.push(best);
     }
     rows.push(row);

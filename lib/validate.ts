@@ -10,7 +10,9 @@ export type ArgumentError = (TypeError | RangeError) & { code: string };
 const SECRET_ARGUMENT = /(^|\.)(credentials|user|password|domain)(\.|$)/;
 
 function shown(value: unknown): string {
-  return typeof value === 'string' ? quoted(value, (text) => inspect(text)) : cut(inspect(value, { depth: 0, breakLength: Infinity }));
+  return typeof value === 'string'
+    ? quoted(value, (text) => inspect(text))
+    : cut(inspect(value, { depth: 0, breakLength: Infinity }));
 }
 
 /**
@@ -21,8 +23,13 @@ function describeReceived(name: string, value: unknown, { typed = false } = {}):
   if (value === null) return 'Received null';
   if (value === undefined) return 'Received undefined';
   if (SECRET_ARGUMENT.test(name)) {
-    const constructorName = typeof value === 'object' && (value as object).constructor ? (value as object).constructor.name : '';
-    const kind = typeof value !== 'object' ? `type ${typeof value}` : constructorName ? `an instance of ${constructorName}` : 'an object';
+    const constructorName = typeof value === 'object' && value.constructor ? value.constructor.name : '';
+    const kind =
+      typeof value !== 'object'
+        ? `type ${typeof value}`
+        : constructorName
+          ? `an instance of ${constructorName}`
+          : 'an object';
     return `Received ${kind} (its value is not shown: credentials never appear in messages)`;
   }
   if (typeof value === 'function') return `Received function ${value.name || '<anonymous>'}`;
@@ -36,21 +43,32 @@ function withCode<T extends Error>(error: T, code: string): T & { code: string }
 }
 
 export function invalidArgType(name: string, expected: string, value: unknown): ArgumentError {
-  return withCode(new TypeError(`The "${name}" argument must be ${expected}. ${describeReceived(name, value, { typed: true })}`), 'ERR_INVALID_ARG_TYPE');
+  return withCode(
+    new TypeError(`The "${name}" argument must be ${expected}. ${describeReceived(name, value, { typed: true })}`),
+    'ERR_INVALID_ARG_TYPE',
+  );
 }
 
 export function invalidArgValue(name: string, value: unknown, reason: string): ArgumentError {
-  return withCode(new TypeError(`The argument '${name}' ${reason}. ${describeReceived(name, value)}`), 'ERR_INVALID_ARG_VALUE');
+  return withCode(
+    new TypeError(`The argument '${name}' ${reason}. ${describeReceived(name, value)}`),
+    'ERR_INVALID_ARG_VALUE',
+  );
 }
 
 /** True for an error these checks (or the addon's, which throw the same) make. */
 export function isArgumentError(error: unknown): error is ArgumentError {
   if (!(error instanceof TypeError || error instanceof RangeError)) return false;
-  return ['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE'].includes((error as { code?: unknown }).code as string);
+  return ['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE'].includes(
+    (error as { code?: unknown }).code as string,
+  );
 }
 
 export function outOfRange(name: string, range: string, value: unknown): ArgumentError {
-  return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. ${describeReceived(name, value)}`), 'ERR_OUT_OF_RANGE');
+  return withCode(
+    new RangeError(`The value of "${name}" is out of range. It must be ${range}. ${describeReceived(name, value)}`),
+    'ERR_OUT_OF_RANGE',
+  );
 }
 
 /** The keys an options object takes, and keys that belong elsewhere (user -> 'credentials.user'). */
@@ -79,18 +97,26 @@ function rejectUnknownKeys(name: string, given: object, { known, elsewhere = {} 
   const hidden = unknown.length - listed.length;
   if (hidden > 0) listed.push(`${hidden} not shown (credentials never appear in messages)`);
   const what = unknown.length === 1 ? 'an unknown key' : `${unknown.length} unknown keys`;
-  throw withCode(new TypeError(`The argument '${name}' has ${what}: ${listed.join(', ')}. Its keys are ${known.join(', ')}`), 'ERR_INVALID_ARG_VALUE');
+  throw withCode(
+    new TypeError(`The argument '${name}' has ${what}: ${listed.join(', ')}. Its keys are ${known.join(', ')}`),
+    'ERR_INVALID_ARG_VALUE',
+  );
 }
 
 /** An options bag: undefined gives {}; anything but a plain object, or one with keys not in `keys`, throws. */
 export function optionsObject<T extends object>(name: string, value: unknown, keys: OptionKeys): Partial<T> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw invalidArgType(name, 'of type object', value);
   rejectUnknownKeys(name, value, keys);
-  return value as Partial<T>;
+  return value;
 }
 
-export function optionalString(name: string, value: unknown, { nonEmpty = true, maxLength = Infinity } = {}): string | undefined {
+export function optionalString(
+  name: string,
+  value: unknown,
+  { nonEmpty = true, maxLength = Infinity } = {},
+): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
   if (nonEmpty && value.length === 0) throw invalidArgValue(name, value, 'must be a non-empty string');
@@ -107,7 +133,8 @@ export function requiredString(name: string, value: unknown, { maxLength = Infin
 export function optionalInteger(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < min || value > max) throw outOfRange(name, `an integer >= ${min} and <= ${max}`, value);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw outOfRange(name, `an integer >= ${min} and <= ${max}`, value);
   return value;
 }
 
@@ -137,14 +164,18 @@ export interface AbortSignalLike {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
+function isAbortSignalLike(value: unknown): value is AbortSignalLike {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Partial<AbortSignalLike>;
+  return (
+    typeof candidate.aborted === 'boolean' &&
+    typeof candidate.addEventListener === 'function' &&
+    typeof candidate.removeEventListener === 'function'
+  );
+}
+
 export function optionalSignal(name: string, value: unknown): AbortSignalLike | undefined {
   if (value === undefined) return undefined;
-  const candidate = value as Partial<AbortSignalLike> | null;
-  if (
-    candidate === null || typeof candidate !== 'object' || typeof candidate.aborted !== 'boolean' ||
-    typeof candidate.addEventListener !== 'function' || typeof candidate.removeEventListener !== 'function'
-  ) {
-    throw invalidArgType(name, 'an instance of AbortSignal', value);
-  }
-  return candidate as AbortSignalLike;
+  if (!isAbortSignalLike(value)) throw invalidArgType(name, 'an instance of AbortSignal', value);
+  return value;
 }

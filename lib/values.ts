@@ -4,23 +4,38 @@ import { ErrorCodes, VirtualServerError } from './errors';
 
 /** True for what the addon gives for a COM object (not a primitive, Date, array, or the Error it gives for an unconvertible value). */
 export function isNativeObject(value: NativeValue): value is NativeObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Error);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof Error)
+  );
 }
 
 export function expectString(value: NativeValue, what: string): string {
   if (typeof value === 'string') return value;
-  throw new VirtualServerError(ErrorCodes.UNEXPECTED_VALUE, `${what}: Virtual Server answered ${describeValue(value)} where a string was expected`);
+  throw new VirtualServerError(
+    ErrorCodes.UNEXPECTED_VALUE,
+    `${what}: Virtual Server answered ${describeValue(value)} where a string was expected`,
+  );
 }
 
 export function expectNumber(value: NativeValue, what: string): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
-  throw new VirtualServerError(ErrorCodes.UNEXPECTED_VALUE, `${what}: Virtual Server answered ${describeValue(value)} where a number was expected`);
+  throw new VirtualServerError(
+    ErrorCodes.UNEXPECTED_VALUE,
+    `${what}: Virtual Server answered ${describeValue(value)} where a number was expected`,
+  );
 }
 
 export function expectObject(value: NativeValue, what: string): NativeObject {
   if (isNativeObject(value)) return value;
-  throw new VirtualServerError(ErrorCodes.UNEXPECTED_VALUE, `${what}: Virtual Server answered ${describeValue(value)} where an object was expected`);
+  throw new VirtualServerError(
+    ErrorCodes.UNEXPECTED_VALUE,
+    `${what}: Virtual Server answered ${describeValue(value)} where an object was expected`,
+  );
 }
 
 function describeValue(value: NativeValue): string {

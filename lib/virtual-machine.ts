@@ -7,18 +7,31 @@ import { ErrorCodes, VirtualServerError } from './errors';
 import { EventsOptions, parseEventsOptions } from './event-options';
 import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
 import {
-  REQUEST_SHUTDOWN_ANSWER, VMState, VirtualMachineEvent, VirtualMachineEventType, stateName,
-  virtualMachineEventMapper, virtualMachineEventTypes,
+  REQUEST_SHUTDOWN_ANSWER,
+  VMState,
+  VirtualMachineEvent,
+  VirtualMachineEventType,
+  stateName,
+  virtualMachineEventMapper,
+  virtualMachineEventTypes,
 } from './events';
 import { inspectAs } from './inspection';
 import type { Session } from './session';
 import {
-  AbortSignalLike, invalidArgType, invalidArgValue, oneOf, optionalInteger, optionalSignal, optionsObject,
+  AbortSignalLike,
+  invalidArgType,
+  invalidArgValue,
+  oneOf,
+  optionalInteger,
+  optionalSignal,
+  optionsObject,
 } from './validate';
 import { expectNumber, expectString, isNativeObject } from './values';
 import { waitForTask } from './vm-task';
 
-export interface VirtualMachineEventsOptions<T extends VirtualMachineEventType = VirtualMachineEventType> extends EventsOptions<T> {
+export interface VirtualMachineEventsOptions<
+  T extends VirtualMachineEventType = VirtualMachineEventType,
+> extends EventsOptions<T> {
   /**
    * The answer given when the host's OnRequestShutdown has an [out] isAllowed parameter: 'allow'
    * (default) or 'deny'. It is given at once by the native sink (a pull-based stream could not answer in
@@ -35,7 +48,10 @@ export interface WaitOptions {
 }
 
 /** The events yielded by a stream filtered to the types T (a 'reconnected' record always passes). */
-export type VirtualMachineEventOf<T extends VirtualMachineEventType> = Extract<VirtualMachineEvent, { type: T | 'reconnected' }>;
+export type VirtualMachineEventOf<T extends VirtualMachineEventType> = Extract<
+  VirtualMachineEvent,
+  { type: T | 'reconnected' }
+>;
 
 const MAX_TIMEOUT_MS = 0x7fffffff;
 
@@ -53,7 +69,8 @@ const waitOptionKeys: ReadonlyArray<keyof WaitOptions> = ['timeout', 'signal'];
 
 export function parseWaitOptions(options: unknown): { timeout?: number; signal?: AbortSignalLike } {
   const given = optionsObject<WaitOptions>('options', options, { known: waitOptionKeys });
-  const timeout = given.timeout === undefined ? undefined : optionalInteger('options.timeout', given.timeout, 0, MAX_TIMEOUT_MS, 0);
+  const timeout =
+    given.timeout === undefined ? undefined : optionalInteger('options.timeout', given.timeout, 0, MAX_TIMEOUT_MS, 0);
   return { timeout, signal: optionalSignal('options.signal', given.signal) };
 }
 
@@ -64,7 +81,11 @@ export class VirtualMachine {
   private refetching?: { generation: number; found: Promise<NativeObject> };
 
   /** @internal VirtualServer makes these; use server.virtualMachines() or server.findVirtualMachine(). */
-  constructor(private readonly session: Session, nativeObject: NativeObject, readonly name: string) {
+  constructor(
+    private readonly session: Session,
+    nativeObject: NativeObject,
+    readonly name: string,
+  ) {
     this.nativeObject = session.adopt(nativeObject);
     this.generation = session.generation;
   }
@@ -76,36 +97,58 @@ export class VirtualMachine {
 
   /** What console.log shows, instead of the session and COM handle behind it. */
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
-    return inspectAs('VirtualMachine', { name: this.name, where: this.session.where, closed: this.session.isClosed }, depth, options);
+    return inspectAs(
+      'VirtualMachine',
+      { name: this.name, where: this.session.where, closed: this.session.isClosed },
+      depth,
+      options,
+    );
   }
 
   async state(): Promise<VMState> {
     const target = await this.target();
-    return expectNumber(await this.session.get(target, 'State', `reading the state of ${this.label}`), `the state of ${this.label}`);
+    return expectNumber(
+      await this.session.get(target, 'State', `reading the state of ${this.label}`),
+      `the state of ${this.label}`,
+    );
   }
 
   /** The unique ID of the virtual machine (ConfigID). */
   async configId(): Promise<string> {
     const target = await this.target();
-    return expectString(await this.session.get(target, 'ConfigID', `reading the ConfigID of ${this.label}`), `the ConfigID of ${this.label}`);
+    return expectString(
+      await this.session.get(target, 'ConfigID', `reading the ConfigID of ${this.label}`),
+      `the ConfigID of ${this.label}`,
+    );
   }
 
   /** The path of its .vmc configuration file. */
   async file(): Promise<string> {
     const target = await this.target();
-    return expectString(await this.session.get(target, 'File', `reading the File of ${this.label}`), `the File of ${this.label}`);
+    return expectString(
+      await this.session.get(target, 'File', `reading the File of ${this.label}`),
+      `the File of ${this.label}`,
+    );
   }
 
   /** What discovery found for this object's connection points (names, IIDs, kinds, DISPIDs, vtable slots). */
   async eventInterfaces(): Promise<NativeEventInterface[]> {
     const target = await this.target();
-    return this.session.run(`discovering the event interfaces of ${this.label}`, (binding) => binding.describeEvents(target));
+    return this.session.run(`discovering the event interfaces of ${this.label}`, (binding) =>
+      binding.describeEvents(target),
+    );
   }
 
-  events<T extends VirtualMachineEventType = VirtualMachineEventType>(options?: VirtualMachineEventsOptions<T>): EventStream<VirtualMachineEventOf<T>> {
-    const { stream, given } = parseEventsOptions<VirtualMachineEventsOptions>(options, virtualMachineEventTypes, ['requestShutdown']);
+  events<T extends VirtualMachineEventType = VirtualMachineEventType>(
+    options?: VirtualMachineEventsOptions<T>,
+  ): EventStream<VirtualMachineEventOf<T>> {
+    const { stream, given } = parseEventsOptions<VirtualMachineEventsOptions>(options, virtualMachineEventTypes, [
+      'requestShutdown',
+    ]);
     const requestShutdown = oneOf('options.requestShutdown', given.requestShutdown, ['allow', 'deny'], 'allow');
-    return this.session.openStream(this.eventSource(requestShutdown === 'allow'), stream) as EventStream<VirtualMachineEventOf<T>>;
+    return this.session.openStream(this.eventSource(requestShutdown === 'allow'), stream) as EventStream<
+      VirtualMachineEventOf<T>
+    >;
   }
 
   /**
@@ -116,7 +159,10 @@ export class VirtualMachine {
     return this.waitForStates(parseStates(states), parseWaitOptions(options));
   }
 
-  private async waitForStates(wanted: Set<VMState>, { timeout, signal }: { timeout?: number; signal?: AbortSignalLike }): Promise<VMState> {
+  private async waitForStates(
+    wanted: Set<VMState>,
+    { timeout, signal }: { timeout?: number; signal?: AbortSignalLike },
+  ): Promise<VMState> {
     const names = Array.from(wanted, stateName).join(' or ');
     const stream = this.events({ types: ['stateChange', 'reconnected'] });
     const deadline = new Deadline(timeout, signal, () => `${this.label} to reach ${names}`);
@@ -132,7 +178,10 @@ export class VirtualMachine {
         if (wanted.has(event.state)) return event.state;
       }
       deadline.check();
-      throw new VirtualServerError(ErrorCodes.CLOSED, `the connection closed while waiting for ${this.label} to reach ${names}`);
+      throw new VirtualServerError(
+        ErrorCodes.CLOSED,
+        `the connection closed while waiting for ${this.label} to reach ${names}`,
+      );
     } catch (error) {
       deadline.check(); // a timeout or abort explains the end of the stream better than the stream does
       throw error;
@@ -176,7 +225,10 @@ export class VirtualMachine {
     return this.runControl(which, parseWaitOptions(options));
   }
 
-  private async runControl(which: keyof typeof controls, { timeout, signal }: { timeout?: number; signal?: AbortSignalLike }): Promise<void> {
+  private async runControl(
+    which: keyof typeof controls,
+    { timeout, signal }: { timeout?: number; signal?: AbortSignalLike },
+  ): Promise<void> {
     const { method, doing } = controls[which];
     const what = `${doing} ${this.label}`;
     const deadline = new Deadline(timeout, signal, () => `${doing} ${this.label} to complete`);
@@ -197,19 +249,24 @@ export class VirtualMachine {
     return {
       label: this.label,
       map: virtualMachineEventMapper(this.name),
-      subscribe: async (handlers: SubscribeHandlers, queue: { maxQueue: number; overflow: OverflowPolicy }): Promise<NativeSubscription> => {
+      subscribe: async (
+        handlers: SubscribeHandlers,
+        queue: { maxQueue: number; overflow: OverflowPolicy },
+      ): Promise<NativeSubscription> => {
         const target = await this.target();
         subscribedGeneration = this.generation;
         const outAnswers = allowShutdown ? undefined : await this.shutdownDenial(target);
-        return this.session.run(`subscribing to the events of ${this.label}`, (binding) => binding.subscribe(target, {
-          maxQueue: queue.maxQueue,
-          overflow: queue.overflow,
-          probeIntervalMs: this.session.probe.intervalMs,
-          probeTimeoutMs: this.session.probe.timeoutMs,
-          outAnswers,
-          onEvents: handlers.onEvents,
-          onEnd: handlers.onEnd,
-        }));
+        return this.session.run(`subscribing to the events of ${this.label}`, (binding) =>
+          binding.subscribe(target, {
+            maxQueue: queue.maxQueue,
+            overflow: queue.overflow,
+            probeIntervalMs: this.session.probe.intervalMs,
+            probeTimeoutMs: this.session.probe.timeoutMs,
+            outAnswers,
+            onEvents: handlers.onEvents,
+            onEnd: handlers.onEnd,
+          }),
+        );
       },
       reconnect: () => this.session.reconnect(subscribedGeneration),
       snapshot: async () => ({ type: 'reconnected', vm: this.name, time: new Date(), state: await this.state() }),
@@ -221,9 +278,13 @@ export class VirtualMachine {
    * (the addon answers allow by default, and refuses answers for parameters an interface lacks).
    */
   private async shutdownDenial(target: NativeObject): Promise<NativeSubscribeOptions['outAnswers']> {
-    const interfaces = await this.session.run(`discovering the event interface of ${this.label}`, (binding) => binding.describeEvents(target));
-    const method = interfaces.length > 0 ? interfaces[0].methods.find((m) => m.name === 'OnRequestShutdown') : undefined;
-    const canAnswer = method !== undefined && method.params.some((p) => p.name === REQUEST_SHUTDOWN_ANSWER && p.direction !== 'in');
+    const interfaces = await this.session.run(`discovering the event interface of ${this.label}`, (binding) =>
+      binding.describeEvents(target),
+    );
+    const method =
+      interfaces.length > 0 ? interfaces[0].methods.find((m) => m.name === 'OnRequestShutdown') : undefined;
+    const canAnswer =
+      method !== undefined && method.params.some((p) => p.name === REQUEST_SHUTDOWN_ANSWER && p.direction !== 'in');
     if (!canAnswer) {
       debug('%s: OnRequestShutdown has no [out] %s here, so it cannot be refused', this.label, REQUEST_SHUTDOWN_ANSWER);
       return undefined;
@@ -249,7 +310,12 @@ export class VirtualMachine {
   }
 
   private async findAgain(generation: number): Promise<NativeObject> {
-    const found = await this.session.call(this.session.root, 'FindVirtualMachine', [this.name], `finding ${this.label} again after reconnecting`);
+    const found = await this.session.call(
+      this.session.root,
+      'FindVirtualMachine',
+      [this.name],
+      `finding ${this.label} again after reconnecting`,
+    );
     if (!isNativeObject(found)) {
       throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `${this.label} no longer exists on ${this.session.where}`);
     }

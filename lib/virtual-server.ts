@@ -1,15 +1,34 @@
 // connect() and VirtualServer: the IVMVirtualServer of this host or of a remote one, called late-bound.
 import { InspectOptionsStylized, inspect } from 'util';
-import { NativeBinding, NativeConnectOptions, NativeEventInterface, NativeObject, NativeSubscription, loadBinding } from './binding';
+import {
+  NativeBinding,
+  NativeConnectOptions,
+  NativeEventInterface,
+  NativeObject,
+  NativeSubscription,
+  loadBinding,
+} from './binding';
 import { ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import { EventsOptions, parseEventsOptions } from './event-options';
 import { EventSource, EventStream, OverflowPolicy, SubscribeHandlers } from './event-stream';
-import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventMapper, virtualServerEventTypes } from './events';
+import {
+  VMState,
+  VirtualServerEvent,
+  VirtualServerEventType,
+  virtualServerEventMapper,
+  virtualServerEventTypes,
+} from './events';
 import { inspectAs } from './inspection';
 import { quoted } from './message-text';
 import { ProbeTiming, Session } from './session';
 import {
-  OptionKeys, invalidArgType, invalidArgValue, optionalInteger, optionalString, optionsObject, requiredString,
+  OptionKeys,
+  invalidArgType,
+  invalidArgValue,
+  optionalInteger,
+  optionalString,
+  optionsObject,
+  requiredString,
 } from './validate';
 import { expectObject, expectString, isNativeObject } from './values';
 import { VirtualMachine } from './virtual-machine';
@@ -44,7 +63,10 @@ export interface ConnectOptions {
   callTimeout?: number;
 }
 
-export type VirtualServerEventOf<T extends VirtualServerEventType> = Extract<VirtualServerEvent, { type: T | 'reconnected' }>;
+export type VirtualServerEventOf<T extends VirtualServerEventType> = Extract<
+  VirtualServerEvent,
+  { type: T | 'reconnected' }
+>;
 
 const DEFAULT_PROBE_INTERVAL_MS = 5000;
 const DEFAULT_PROBE_TIMEOUT_MS = 5000;
@@ -52,12 +74,21 @@ const MAX_TIMER_MS = 0x7fffffff;
 const CLSID_PATTERN = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
 
 const connectOptionNames: ReadonlyArray<keyof ConnectOptions> = [
-  'host', 'progId', 'clsid', 'credentials', 'probeInterval', 'probeTimeout', 'callTimeout',
+  'host',
+  'progId',
+  'clsid',
+  'credentials',
+  'probeInterval',
+  'probeTimeout',
+  'callTimeout',
 ];
 const connectOptionKeys: OptionKeys = {
   known: connectOptionNames,
   elsewhere: {
-    user: 'credentials.user', username: 'credentials.user', password: 'credentials.password', domain: 'credentials.domain',
+    user: 'credentials.user',
+    username: 'credentials.user',
+    password: 'credentials.password',
+    domain: 'credentials.domain',
     timeout: 'callTimeout',
   },
 };
@@ -72,24 +103,39 @@ const credentialKeys: OptionKeys = {
   elsewhere: { username: 'user', pwd: 'password' },
 };
 
-function parseCredentials(value: unknown, host: string | undefined): Pick<NativeConnectOptions, 'user' | 'password' | 'domain'> {
+function parseCredentials(
+  value: unknown,
+  host: string | undefined,
+): Pick<NativeConnectOptions, 'user' | 'password' | 'domain'> {
   if (value === undefined) return {};
   const given = optionsObject<Credentials>('options.credentials', value, credentialKeys);
   if (host === undefined) {
-    throw invalidArgValue('options.credentials', value, 'needs options.host: credentials are for a remote host; this host uses your own logon');
+    throw invalidArgValue(
+      'options.credentials',
+      value,
+      'needs options.host: credentials are for a remote host; this host uses your own logon',
+    );
   }
   const user = requiredString('options.credentials.user', given.user, { maxLength: MAX_LENGTH.user });
-  const password = optionalString('options.credentials.password', given.password, { nonEmpty: false, maxLength: MAX_LENGTH.password });
+  const password = optionalString('options.credentials.password', given.password, {
+    nonEmpty: false,
+    maxLength: MAX_LENGTH.password,
+  });
   if (password === undefined) throw invalidArgType('options.credentials.password', 'of type string', password);
   // Refused here, with the reason; the addon refuses it too, but only as a backstop, without one.
   if (password === '') {
     throw invalidArgValue(
-      'options.credentials.password', password,
+      'options.credentials.password',
+      password,
       'must not be empty: Windows refuses blank passwords over the network unless a security policy allows them, which it does not by default. ' +
         "Give the account's password, or leave out credentials to connect as your own logon",
     );
   }
-  return { user, password, domain: optionalString('options.credentials.domain', given.domain, { maxLength: MAX_LENGTH.domain }) };
+  return {
+    user,
+    password,
+    domain: optionalString('options.credentials.domain', given.domain, { maxLength: MAX_LENGTH.domain }),
+  };
 }
 
 function parseConnectOptions(options: unknown): { native: NativeConnectOptions; probe: ProbeTiming } {
@@ -98,11 +144,22 @@ function parseConnectOptions(options: unknown): { native: NativeConnectOptions; 
   const progId = optionalString('options.progId', given.progId, { maxLength: MAX_LENGTH.progId });
   const clsid = optionalString('options.clsid', given.clsid);
   if (clsid !== undefined && !CLSID_PATTERN.test(clsid)) {
-    throw invalidArgValue('options.clsid', clsid, "must be a CLSID in braces, like '{01234567-89ab-cdef-0123-456789abcdef}'");
+    throw invalidArgValue(
+      'options.clsid',
+      clsid,
+      "must be a CLSID in braces, like '{01234567-89ab-cdef-0123-456789abcdef}'",
+    );
   }
-  const callTimeoutMs = given.callTimeout === undefined ? undefined : optionalInteger('options.callTimeout', given.callTimeout, 1, MAX_TIMER_MS, 0);
-  const native: NativeConnectOptions = Object.assign({ host, progId, clsid, callTimeoutMs }, parseCredentials(given.credentials, host));
-  for (const key of Object.keys(native) as Array<keyof NativeConnectOptions>) if (native[key] === undefined) delete native[key];
+  const callTimeoutMs =
+    given.callTimeout === undefined
+      ? undefined
+      : optionalInteger('options.callTimeout', given.callTimeout, 1, MAX_TIMER_MS, 0);
+  const native: NativeConnectOptions = Object.assign(
+    { host, progId, clsid, callTimeoutMs },
+    parseCredentials(given.credentials, host),
+  );
+  for (const key of Object.keys(native) as Array<keyof NativeConnectOptions>)
+    if (native[key] === undefined) delete native[key];
   const probe: ProbeTiming = {
     intervalMs: optionalInteger('options.probeInterval', given.probeInterval, 100, 3600000, DEFAULT_PROBE_INTERVAL_MS),
     timeoutMs: optionalInteger('options.probeTimeout', given.probeTimeout, 100, 3600000, DEFAULT_PROBE_TIMEOUT_MS),
@@ -124,10 +181,16 @@ export function connect(options?: ConnectOptions): Promise<VirtualServer> {
 }
 
 /** @internal connect() with a given binding (the tests' fake one). Options are the checked ones. */
-export async function connectWith(binding: NativeBinding, native: NativeConnectOptions, probe: ProbeTiming): Promise<VirtualServer> {
+export async function connectWith(
+  binding: NativeBinding,
+  native: NativeConnectOptions,
+  probe: ProbeTiming,
+): Promise<VirtualServer> {
   return new VirtualServer(await Session.open(binding, native, probe));
 }
 
+// Merged with the interface below, which declares the asyncDispose method added where the runtime has it.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class VirtualServer {
   /** @internal use connect(). */
   constructor(private readonly session: Session) {}
@@ -138,11 +201,17 @@ export class VirtualServer {
   }
 
   async name(): Promise<string> {
-    return expectString(await this.session.get(this.session.root, 'Name', 'reading the server name'), 'the server name');
+    return expectString(
+      await this.session.get(this.session.root, 'Name', 'reading the server name'),
+      'the server name',
+    );
   }
 
   async version(): Promise<string> {
-    return expectString(await this.session.get(this.session.root, 'Version', 'reading the server version'), 'the server version');
+    return expectString(
+      await this.session.get(this.session.root, 'Version', 'reading the server version'),
+      'the server version',
+    );
   }
 
   async virtualMachines(): Promise<VirtualMachine[]> {
@@ -161,10 +230,18 @@ export class VirtualServer {
   findVirtualMachine(name: string): Promise<VirtualMachine> {
     const wanted = requiredString('name', name);
     return (async () => {
-      const found = await this.session.call(this.session.root, 'FindVirtualMachine', [wanted], `finding virtual machine ${quoted(wanted)}`);
+      const found = await this.session.call(
+        this.session.root,
+        'FindVirtualMachine',
+        [wanted],
+        `finding virtual machine ${quoted(wanted)}`,
+      );
       // FindVirtualMachine answers S_FALSE with a NULL object for an unknown name; through IDispatch that is a null result.
       if (!isNativeObject(found)) {
-        throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `no virtual machine is named ${quoted(wanted)} on ${this.session.where}; \`vsevents list\` shows the names`);
+        throw new VirtualServerError(
+          ErrorCodes.VM_NOT_FOUND,
+          `no virtual machine is named ${quoted(wanted)} on ${this.session.where}; \`vsevents list\` shows the names`,
+        );
       }
       return this.wrap(found);
     })();
@@ -172,11 +249,15 @@ export class VirtualServer {
 
   /** What discovery found for the server's connection points (names, IIDs, kinds, DISPIDs, vtable slots). */
   eventInterfaces(): Promise<NativeEventInterface[]> {
-    return this.session.run('discovering the event interfaces of the server', (binding) => binding.describeEvents(this.session.root));
+    return this.session.run('discovering the event interfaces of the server', (binding) =>
+      binding.describeEvents(this.session.root),
+    );
   }
 
   /** Events of every virtual machine on this server (IVMVirtualServerEvents). */
-  events<T extends VirtualServerEventType = VirtualServerEventType>(options?: EventsOptions<T>): EventStream<VirtualServerEventOf<T>> {
+  events<T extends VirtualServerEventType = VirtualServerEventType>(
+    options?: EventsOptions<T>,
+  ): EventStream<VirtualServerEventOf<T>> {
     const { stream } = parseEventsOptions(options, virtualServerEventTypes);
     return this.session.openStream(this.eventSource(), stream) as EventStream<VirtualServerEventOf<T>>;
   }
@@ -189,12 +270,18 @@ export class VirtualServer {
   /** What console.log shows: where, whether credentials were given (never what they are), and the state. */
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     const credentials = this.session.hasCredentials ? { credentials: '<hidden>' } : {};
-    const state = Object.assign({ where: this.where }, credentials, { closed: this.session.isClosed, streams: this.session.streamCount });
+    const state = Object.assign({ where: this.where }, credentials, {
+      closed: this.session.isClosed,
+      streams: this.session.streamCount,
+    });
     return inspectAs('VirtualServer', state, depth, options);
   }
 
   private async wrap(object: NativeObject): Promise<VirtualMachine> {
-    const name = expectString(await this.session.get(object, 'Name', 'reading a virtual machine name'), 'a virtual machine name');
+    const name = expectString(
+      await this.session.get(object, 'Name', 'reading a virtual machine name'),
+      'a virtual machine name',
+    );
     return new VirtualMachine(this.session, object, name);
   }
 
@@ -203,17 +290,22 @@ export class VirtualServer {
     return {
       label: `Virtual Server on ${this.session.where}`,
       map: virtualServerEventMapper,
-      subscribe: (handlers: SubscribeHandlers, queue: { maxQueue: number; overflow: OverflowPolicy }): Promise<NativeSubscription> => {
+      subscribe: (
+        handlers: SubscribeHandlers,
+        queue: { maxQueue: number; overflow: OverflowPolicy },
+      ): Promise<NativeSubscription> => {
         subscribedGeneration = this.session.generation;
         const root = this.session.root;
-        return this.session.run('subscribing to the server events', (binding) => binding.subscribe(root, {
-          maxQueue: queue.maxQueue,
-          overflow: queue.overflow,
-          probeIntervalMs: this.session.probe.intervalMs,
-          probeTimeoutMs: this.session.probe.timeoutMs,
-          onEvents: handlers.onEvents,
-          onEnd: handlers.onEnd,
-        }));
+        return this.session.run('subscribing to the server events', (binding) =>
+          binding.subscribe(root, {
+            maxQueue: queue.maxQueue,
+            overflow: queue.overflow,
+            probeIntervalMs: this.session.probe.intervalMs,
+            probeTimeoutMs: this.session.probe.timeoutMs,
+            onEvents: handlers.onEvents,
+            onEnd: handlers.onEnd,
+          }),
+        );
       },
       reconnect: () => this.session.reconnect(subscribedGeneration),
       snapshot: async () => {
@@ -227,6 +319,8 @@ export class VirtualServer {
 }
 
 // `await using server = await connect()` where the runtime has Symbol.asyncDispose (Node >= 20.4 / 18.18).
+// A class method would be named "undefined" on older runtimes, whose Symbol has no asyncDispose.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface VirtualServer {
   [Symbol.asyncDispose](): Promise<void>;
 }

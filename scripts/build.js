@@ -21,16 +21,24 @@ function buildNative() {
   if (process.platform === 'linux') {
     run(process.execPath, [path.join(__dirname, 'setup-rig.js'), '--quiet']);
     run(process.execPath, [
-      require.resolve('cmake-js/bin/cmake-js'), 'build', '--log-level', 'warn',
-      '--generator', 'Ninja', '--out', 'build',
+      require.resolve('cmake-js/bin/cmake-js'),
+      'build',
+      '--log-level',
+      'warn',
+      '--generator',
+      'Ninja',
+      '--out',
+      'build',
       `--CDCMAKE_TOOLCHAIN_FILE=${path.join(rig.repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`,
       `--CDWINE_IDL_DIR=${rig.wineIdlDir}`,
     ]);
     // The prebuildify layout that node-gyp-build loads from an installed package (build/ is not shipped).
     const prebuildDir = path.join(rig.repoRoot, 'prebuilds', 'win32-x64');
     fs.mkdirSync(prebuildDir, { recursive: true });
-    fs.copyFileSync(path.join(rig.repoRoot, 'build', 'Release', 'virtual_server_events.node'),
-      path.join(prebuildDir, 'virtual-server-events.napi.node'));
+    fs.copyFileSync(
+      path.join(rig.repoRoot, 'build', 'Release', 'virtual_server_events.node'),
+      path.join(prebuildDir, 'virtual-server-events.napi.node'),
+    );
   } else if (process.platform === 'win32') {
     run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild']);
   } else {

@@ -9,7 +9,8 @@ const rig = require('./rig-paths');
 
 const SUITE = 'trixie';
 const PACKAGES = [
-  'wine', 'wine64',
+  'wine',
+  'wine64',
   // /bin/kill: tests freeze a Wine process with `start.exe /unix /bin/kill -STOP`, which runs in here.
   'procps',
 ];
@@ -56,13 +57,18 @@ function insidePath(hostPath) {
 // The host's apt sources of type deb, as { uri, suites }, from one-line (.list) and deb822 (.sources) files.
 function hostAptSources() {
   const dir = '/etc/apt/sources.list.d';
-  const files = ['/etc/apt/sources.list'].concat(fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : []);
+  const files = ['/etc/apt/sources.list'].concat(
+    fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [],
+  );
   const sources = [];
   for (const file of files.filter((f) => fs.existsSync(f))) {
     const text = fs.readFileSync(file, 'utf8');
     if (file.endsWith('.list')) {
       for (const line of text.split('\n')) {
-        const words = line.replace(/\[[^\]]*\]/, '').trim().split(/\s+/); // without its [options]
+        const words = line
+          .replace(/\[[^\]]*\]/, '')
+          .trim()
+          .split(/\s+/); // without its [options]
         if (words[0] === 'deb') sources.push({ uri: words[1], suites: [words[2]] });
       }
     } else if (file.endsWith('.sources')) {
@@ -82,15 +88,19 @@ function hostDebianMirror() {
   const codename = (/^VERSION_CODENAME=(\S+)$/m.exec(fs.readFileSync('/etc/os-release', 'utf8')) || [])[1];
   const source = hostAptSources().find((s) => s.suites.includes(codename));
   if (!source) {
-    throw new Error(`found no Debian mirror for ${codename} in /etc/apt/sources.list or /etc/apt/sources.list.d: ` +
-      'the Debian 13 chroot is installed from the mirror the host uses, so add one there');
+    throw new Error(
+      `found no Debian mirror for ${codename} in /etc/apt/sources.list or /etc/apt/sources.list.d: ` +
+        'the Debian 13 chroot is installed from the mirror the host uses, so add one there',
+    );
   }
   return source.uri;
 }
 
 // Mount points at or under `dir` in this (the host's) mount namespace.
 function mountsUnder(dir) {
-  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
     .map((line) => line.split(' ')[4])
     .filter((mountPoint) => mountPoint && (mountPoint === dir || mountPoint.startsWith(`${dir}/`)));
 }
@@ -101,13 +111,17 @@ function mountsUnder(dir) {
 function ensure({ run, log }) {
   if (isReady()) return;
   if (process.getuid() !== 0) {
-    throw new Error('creating the Debian 13 chroot for Wine 10 needs root (debootstrap, chroot, mounts): run as root, ' +
-      'or install Wine 10 or later as the system Wine');
+    throw new Error(
+      'creating the Debian 13 chroot for Wine 10 needs root (debootstrap, chroot, mounts): run as root, ' +
+        'or install Wine 10 or later as the system Wine',
+    );
   }
   const partial = `${rig.chrootDir}.partial`;
   const leftovers = mountsUnder(partial);
   if (leftovers.length > 0) {
-    throw new Error(`${leftovers.join(', ')} is still mounted inside the unfinished chroot: unmount it (umount -R), then run again`);
+    throw new Error(
+      `${leftovers.join(', ')} is still mounted inside the unfinished chroot: unmount it (umount -R), then run again`,
+    );
   }
   fs.rmSync(partial, { recursive: true, force: true });
   const mirror = hostDebianMirror();

@@ -66,10 +66,13 @@ function buildWhatIsMissing(build) {
   const missing = outputs(build).filter((file) => !fs.existsSync(file));
   if (missing.length === 0) {
     step('setting up Wine and Windows node', () =>
-      runChecked(process.execPath, [path.join(__dirname, 'setup-rig.js'), '--quiet'], quietly));
+      runChecked(process.execPath, [path.join(__dirname, 'setup-rig.js'), '--quiet'], quietly),
+    );
     return;
   }
-  process.stdout.write(`demo: building (${missing.map((f) => path.relative(rig.repoRoot, f)).join(', ')} missing); the first time takes a few minutes\n`);
+  process.stdout.write(
+    `demo: building (${missing.map((f) => path.relative(rig.repoRoot, f)).join(', ')} missing); the first time takes a few minutes\n`,
+  );
   const result = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
   if (result.status !== 0) fail('the build failed (see above)');
 }
@@ -80,7 +83,12 @@ function stopSimulators() {
 }
 
 function runWatch(options) {
-  const cliArgs = [toWindowsPath(path.join(rig.repoRoot, 'dist', 'cli.js')), 'watch', '--all', `--duration=${options.seconds}`];
+  const cliArgs = [
+    toWindowsPath(path.join(rig.repoRoot, 'dist', 'cli.js')),
+    'watch',
+    '--all',
+    `--duration=${options.seconds}`,
+  ];
   if (options.json) cliArgs.push('--json');
   // Under Wine a LocalServer launched by activation inherits the activating client's environment:
   // VSSIM_SERVICE=1 makes the simulator run like the real service, with its demo VMs going through their

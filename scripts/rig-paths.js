@@ -28,15 +28,28 @@ const wineIdlDir = path.join(cacheDir, 'libwine-dev', 'usr', 'include', 'wine', 
 // The environment every Wine process of the rig runs in. WINEDLLOVERRIDES keeps wineboot from
 // trying to install Mono and Gecko, which would need the network and a display.
 function wineEnv(extra) {
-  const env = Object.assign({}, process.env, {
-    WINEPREFIX: winePrefix,
-    WINEDEBUG: process.env.WINEDEBUG || '-all',
-    WINEDLLOVERRIDES: 'mscoree,mshtml=',
-  }, extra);
+  const env = Object.assign(
+    {},
+    process.env,
+    {
+      WINEPREFIX: winePrefix,
+      WINEDEBUG: process.env.WINEDEBUG || '-all',
+      WINEDLLOVERRIDES: 'mscoree,mshtml=',
+    },
+    extra,
+  );
   delete env.DISPLAY;
   return env;
 }
 
 module.exports = {
-  repoRoot, cacheDir, winePrefix, chrootDir, chrootWinePrefix, nodeVersions, windowsNodeExe, wineIdlDir, wineEnv,
+  repoRoot,
+  cacheDir,
+  winePrefix,
+  chrootDir,
+  chrootWinePrefix,
+  nodeVersions,
+  windowsNodeExe,
+  wineIdlDir,
+  wineEnv,
 };

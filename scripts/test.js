@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm test`: builds what is missing, then runs every test layer and totals them.
+//   lint     scripts/lint.js: ESLint, prettier and clang-format, each a test in the summary
 //   unit     mocha test/unit on this node (Linux or Windows), with a fake binding where COM is needed
 //   windows  mocha test/windows on Windows node (under Wine on Linux) against the real addon and the
 //            simulator, once per simulator build (event interfaces as dispinterfaces, then as vtables):
@@ -85,7 +86,11 @@ async function runRunner(label, wine, start) {
 }
 
 function spawnLocalNode(args, env) {
-  return spawn(process.execPath, args, { stdio: 'inherit', cwd: rig.repoRoot, env: Object.assign({}, process.env, env) });
+  return spawn(process.execPath, args, {
+    stdio: 'inherit',
+    cwd: rig.repoRoot,
+    env: Object.assign({}, process.env, env),
+  });
 }
 
 function spawnWindowsNode(version, args, env) {
@@ -99,8 +104,10 @@ function cannotStart(version) {
   const probe = spawnSync(command, args, { env: wine.env(), encoding: 'utf8', timeout: 120000 });
   if (probe.status === 0) return null;
   const output = `${probe.stdout || ''}${probe.stderr || ''}`.trim().split('\n').slice(-3).join(' | ');
-  return `Windows node ${version} does not start under ${wine.name()} (exit ${probe.status}): ${output}; ` +
-    'scripts/wines.js picks the Wine each Node runs under';
+  return (
+    `Windows node ${version} does not start under ${wine.name()} (exit ${probe.status}): ${output}; ` +
+    'scripts/wines.js picks the Wine each Node runs under'
+  );
 }
 
 // The Windows node a runner runs, as the summary names it: 'Windows node 24.21.0 (main) under Wine 10.0 (Debian 13 chroot)'.
@@ -128,14 +135,24 @@ async function runWindowsLayer() {
     const reason = onLinux ? cannotStart(version) : null;
     if (reason) {
       nodeNotes.push(`${node}: did not run (${reason})`);
-      results.push({ label: `windows tests (${node})`, summary: { passed: 0, failed: 0, skipped: 0 }, problem: reason });
+      results.push({
+        label: `windows tests (${node})`,
+        summary: { passed: 0, failed: 0, skipped: 0 },
+        problem: reason,
+      });
       continue;
     }
     nodeNotes.push(`${node}: ${suites.what}, both simulator builds`);
     for (const simulatorBuild of simulatorBuilds) {
-      await runRunner(`windows tests (${node}, simulator build: ${simulatorBuild})`, onLinux ? wineFor(version) : null, (summaryFile) =>
-        spawnWindowsNode(version, mochaArgs(suites.patterns, 60000, hostPath),
-          { VSE_SIMULATOR_BUILD: simulatorBuild, VSE_TEST_SUMMARY: hostPath(summaryFile) }));
+      await runRunner(
+        `windows tests (${node}, simulator build: ${simulatorBuild})`,
+        onLinux ? wineFor(version) : null,
+        (summaryFile) =>
+          spawnWindowsNode(version, mochaArgs(suites.patterns, 60000, hostPath), {
+            VSE_SIMULATOR_BUILD: simulatorBuild,
+            VSE_TEST_SUMMARY: hostPath(summaryFile),
+          }),
+      );
     }
   }
 }
@@ -151,9 +168,13 @@ async function runSmoke() {
   }
   nodeNotes.push(`${node}: smoke run of the built package`);
   const smokeDir = path.join(rig.repoRoot, 'test', 'smoke');
-  for (const file of fs.readdirSync(smokeDir).filter((f) => f.endsWith('.js')).sort()) {
+  for (const file of fs
+    .readdirSync(smokeDir)
+    .filter((f) => f.endsWith('.js'))
+    .sort()) {
     await runRunner(`smoke ${file} (${node})`, wineFor(oldest), (summaryFile) =>
-      spawnWindowsNode(oldest, [hostPath(path.join(smokeDir, file))], { VSE_TEST_SUMMARY: hostPath(summaryFile) }));
+      spawnWindowsNode(oldest, [hostPath(path.join(smokeDir, file))], { VSE_TEST_SUMMARY: hostPath(summaryFile) }),
+    );
   }
 }
 
@@ -167,7 +188,9 @@ function printSummary() {
     passed += summary.passed;
     failed += summary.failed + (problem ? 1 : 0);
     skipped += summary.skipped;
-    say(`${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${problem ? ` (runner problem: ${problem})` : ''}`);
+    say(
+      `${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${problem ? ` (runner problem: ${problem})` : ''}`,
+    );
   }
   say(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed;
@@ -185,15 +208,25 @@ function stopOnSignal(signal) {
 
 async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, stopOnSignal);
-  const build = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit', cwd: rig.repoRoot });
+  const build = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], {
+    stdio: 'inherit',
+    cwd: rig.repoRoot,
+  });
   if (build.status !== 0) {
     say('build failed: no test ran');
     say('0 passed, 1 failed');
     process.exit(1);
   }
 
+  await runRunner('lint (npm run lint)', null, (summaryFile) =>
+    spawnLocalNode([path.join(__dirname, 'lint.js')], { VSE_TEST_SUMMARY: summaryFile }),
+  );
   await runRunner(`unit tests (node ${process.version}, ${process.platform})`, null, (summaryFile) =>
-    spawnLocalNode(mochaArgs(['test/unit/**/*.test.js'], 10000, (p) => p), { VSE_TEST_SUMMARY: summaryFile }));
+    spawnLocalNode(
+      mochaArgs(['test/unit/**/*.test.js'], 10000, (p) => p),
+      { VSE_TEST_SUMMARY: summaryFile },
+    ),
+  );
 
   // Earlier runs may have left simulator servers behind in a prefix.
   if (onLinux) for (const wine of new Set(Object.keys(rig.nodeVersions.integrity).map(wineFor))) killWine(wine);

@@ -14,10 +14,13 @@ const { wineFor } = require('./wines');
 // A role of windows-node-versions.json, a pinned version, or a major ('26': the pinned build of that line).
 function resolveVersion(selector) {
   const pinned = Object.keys(rig.nodeVersions.integrity);
-  const version = rig.nodeVersions.roles[selector] || pinned.find((v) => v === selector || v.split('.')[0] === selector);
+  const version =
+    rig.nodeVersions.roles[selector] || pinned.find((v) => v === selector || v.split('.')[0] === selector);
   if (!version) {
-    throw new Error(`no pinned Windows node matches "${selector}": use a role (${Object.keys(rig.nodeVersions.roles).join(', ')}), ` +
-      `a version or a major of ${pinned.join(', ')}, or pin another in scripts/windows-node-versions.json`);
+    throw new Error(
+      `no pinned Windows node matches "${selector}": use a role (${Object.keys(rig.nodeVersions.roles).join(', ')}), ` +
+        `a version or a major of ${pinned.join(', ')}, or pin another in scripts/windows-node-versions.json`,
+    );
   }
   return version;
 }

@@ -28,7 +28,11 @@ function describeWine(wine, where) {
     // Runs a program of this Wine to completion and returns spawnSync's result, whatever its exit status.
     spawnSync(program, args, options = {}) {
       const { command, args: commandArgs } = wine.command(program, args);
-      return spawnSync(command, commandArgs, Object.assign({ encoding: 'utf8' }, options, { env: wine.env(options.env) }));
+      return spawnSync(
+        command,
+        commandArgs,
+        Object.assign({ encoding: 'utf8' }, options, { env: wine.env(options.env) }),
+      );
     },
     // 'wine-10.0 (Debian 10.0~repack-6)', or null while it does not run (asked again then: the system
     // Wine may be installed later in the same run).
@@ -50,22 +54,34 @@ function describeWine(wine, where) {
   });
 }
 
-const systemWine = describeWine({
-  prefix: rig.winePrefix,
-  hostRoot: '/',
-  command: (program, args) => ({ command: program, args }),
-  env: (extra) => rig.wineEnv(extra),
-}, 'system');
+const systemWine = describeWine(
+  {
+    prefix: rig.winePrefix,
+    hostRoot: '/',
+    command: (program, args) => ({ command: program, args }),
+    env: (extra) => rig.wineEnv(extra),
+  },
+  'system',
+);
 
-const chrootWine = describeWine({
-  prefix: rig.chrootWinePrefix,
-  hostRoot: chroot.HOST_ROOT,
-  command: chroot.command,
-  env: (extra) => rig.wineEnv(Object.assign({
-    WINEPREFIX: chroot.insidePath(rig.chrootWinePrefix),
-    XDG_RUNTIME_DIR: chroot.RUNTIME_DIR,
-  }, extra)),
-}, 'Debian 13 chroot');
+const chrootWine = describeWine(
+  {
+    prefix: rig.chrootWinePrefix,
+    hostRoot: chroot.HOST_ROOT,
+    command: chroot.command,
+    env: (extra) =>
+      rig.wineEnv(
+        Object.assign(
+          {
+            WINEPREFIX: chroot.insidePath(rig.chrootWinePrefix),
+            XDG_RUNTIME_DIR: chroot.RUNTIME_DIR,
+          },
+          extra,
+        ),
+      ),
+  },
+  'Debian 13 chroot',
+);
 
 // The Wine that runs Windows node `nodeVersion`.
 function wineFor(nodeVersion) {

@@ -176,20 +176,21 @@ Napi::Value Subscribe(const Napi::CallbackInfo& info) {
   }
   std::shared_ptr<Delivery> delivery = setup.delivery;
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
-  return RunOnConnection(info.Env(), *target->host, [target, request = std::move(setup.request), delivery, weakState]() -> JsResult {
-    std::shared_ptr<Subscription> subscription;
-    try {
-      subscription = Subscription::Start(target, request, delivery);
-    } catch (...) {
-      delivery->Discard();  // never opened: its callbacks are never called
-      throw;
-    }
-    return [weakState, subscription, delivery](Napi::Env env) -> Napi::Value {
-      std::shared_ptr<AddonState> alive = weakState.lock();
-      if (!alive) return env.Undefined();
-      return SubscriptionHandle::New(*alive, subscription, delivery);
-    };
-  });
+  return RunOnConnection(info.Env(), *target->host,
+                         [target, request = std::move(setup.request), delivery, weakState]() -> JsResult {
+                           std::shared_ptr<Subscription> subscription;
+                           try {
+                             subscription = Subscription::Start(target, request, delivery);
+                           } catch (...) {
+                             delivery->Discard();  // never opened: its callbacks are never called
+                             throw;
+                           }
+                           return [weakState, subscription, delivery](Napi::Env env) -> Napi::Value {
+                             std::shared_ptr<AddonState> alive = weakState.lock();
+                             if (!alive) return env.Undefined();
+                             return SubscriptionHandle::New(*alive, subscription, delivery);
+                           };
+                         });
 }
 
 void Cleanup(void* data) {

@@ -120,7 +120,8 @@ void CallerAccess::Build(const std::wstring& sddl) {
   BOOL made = MakeAbsoluteSD(relative, &descriptor_, &descriptorSize, reinterpret_cast<PACL>(at(0)), &sizes[0],
                              reinterpret_cast<PACL>(at(1)), &sizes[1], at(2), &sizes[2], at(3), &sizes[3]);
   LocalFree(relative);
-  if (!made) throw Invalid{"the callers' security descriptor could not be built (" + std::to_string(GetLastError()) + ")"};
+  if (!made)
+    throw Invalid{"the callers' security descriptor could not be built (" + std::to_string(GetLastError()) + ")"};
   sddl_ = Utf8FromWide(sddl);
 }
 

@@ -32,7 +32,8 @@ Napi::Object ObjectHandle::New(AddonState& state, std::shared_ptr<ComObject> obj
 
 ObjectHandle::ObjectHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ObjectHandle>(info) {
   if (info.Length() != 1 || !info[0].IsExternal() || info[0].As<Napi::External<int>>().Data() != &constructToken) {
-    throw Napi::TypeError::New(info.Env(), "NativeObject cannot be constructed: objects come from connect(), get() and call()");
+    throw Napi::TypeError::New(info.Env(),
+                               "NativeObject cannot be constructed: objects come from connect(), get() and call()");
   }
 }
 

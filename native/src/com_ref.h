@@ -23,8 +23,7 @@ class ComRef {
     if (pointer != nullptr) pointer->AddRef();
     return ComRef(pointer, std::move(home));
   }
-  ComRef(ComRef&& other) noexcept
-      : pointer_(std::exchange(other.pointer_, nullptr)), home_(std::move(other.home_)) {}
+  ComRef(ComRef&& other) noexcept : pointer_(std::exchange(other.pointer_, nullptr)), home_(std::move(other.home_)) {}
   ComRef& operator=(ComRef&& other) noexcept {
     if (this != &other) {
       Reset();

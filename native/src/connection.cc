@@ -67,8 +67,9 @@ ConnectOptions ReadConnectOptions(const Napi::Value& value) {
 }
 
 std::shared_ptr<HostConnection> OpenConnection(ConnectOptions& options) {
-  auto security = options.hasCredentials ? std::make_shared<ProxySecurity>(options.user, options.domain, options.password)
-                                         : std::make_shared<ProxySecurity>();
+  auto security = options.hasCredentials
+                      ? std::make_shared<ProxySecurity>(options.user, options.domain, options.password)
+                      : std::make_shared<ProxySecurity>();
   for (std::wstring* secret : {&options.user, &options.domain, &options.password}) Wipe(*secret);
   return HostConnection::Create(std::move(security), options.callTimeout, Target(options));
 }
@@ -79,18 +80,25 @@ std::shared_ptr<ComObject> Connect(const ConnectOptions& options, const std::sha
                                      : CLSIDFromString(options.clsid.c_str(), &clsid);
   if (FAILED(hr)) {
     ComError error = ErrorFromHresult(hr, "finding the class of " + Target(options));
-    error.message += ". Is the server (Virtual Server 2005 R2) installed and registered here? For a remote host "
-                     "whose ProgID is not registered locally, pass its clsid.";
+    error.message +=
+        ". Is the server (Virtual Server 2005 R2) installed and registered here? For a remote host "
+        "whose ProgID is not registered locally, pass its clsid.";
     throw ComFailure(error);
   }
 
   auto object = std::make_shared<ComObject>();
   object->host = host;
   if (options.host.empty()) {
-    hr = CoCreateInstance(clsid, nullptr, CLSCTX_SERVER, IID_IDispatch, reinterpret_cast<void**>(object->dispatch.out()));
+    hr = CoCreateInstance(clsid, nullptr, CLSCTX_SERVER, IID_IDispatch,
+                          reinterpret_cast<void**>(object->dispatch.out()));
   } else {
-    COAUTHINFO authInfo = {ProxySecurity::kAuthenticationService, RPC_C_AUTHZ_NONE, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
-                           RPC_C_IMP_LEVEL_IMPERSONATE, host->security().Identity(), EOAC_NONE};
+    COAUTHINFO authInfo = {ProxySecurity::kAuthenticationService,
+                           RPC_C_AUTHZ_NONE,
+                           nullptr,
+                           RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+                           RPC_C_IMP_LEVEL_IMPERSONATE,
+                           host->security().Identity(),
+                           EOAC_NONE};
     std::wstring hostName = options.host;
     COSERVERINFO serverInfo = {0, &hostName[0], host->security().HasCredentials() ? &authInfo : nullptr, 0};
     MULTI_QI query = {&IID_IDispatch, nullptr, S_OK};

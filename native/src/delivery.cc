@@ -135,13 +135,15 @@ void Delivery::Drain(Napi::Env env) {
         Napi::Object object = Napi::Object::New(env);
         object.Set("method", Napi::String::New(env, U16FromWide(record.method->name)));
         Napi::Array args = Napi::Array::New(env, record.args.size());
-        for (uint32_t i = 0; i < record.args.size(); ++i) args.Set(i, ValueToJs(env, *state, std::move(record.args[i])));
+        for (uint32_t i = 0; i < record.args.size(); ++i)
+          args.Set(i, ValueToJs(env, *state, std::move(record.args[i])));
         object.Set("args", args);
         object.Set("time", Napi::Number::New(env, record.time));
         if (!record.answered.empty()) {
           Napi::Object answered = Napi::Object::New(env);
           for (auto& answer : record.answered) {
-            answered.Set(Napi::String::New(env, U16FromWide(answer.first->name)), ValueToJs(env, *state, std::move(answer.second)));
+            answered.Set(Napi::String::New(env, U16FromWide(answer.first->name)),
+                         ValueToJs(env, *state, std::move(answer.second)));
           }
           object.Set("answered", answered);
         }

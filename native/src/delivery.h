@@ -22,9 +22,9 @@ namespace vse {
 
 // One event as the sink saw it, in plain C++ values.
 struct EventRecord {
-  const EventMethod* method = nullptr;  // kept alive by the Delivery's schema
-  std::vector<Value> args;              // [in] arguments in declaration order
-  double time = 0;                      // ms since the epoch when the call arrived
+  const EventMethod* method = nullptr;                        // kept alive by the Delivery's schema
+  std::vector<Value> args;                                    // [in] arguments in declaration order
+  double time = 0;                                            // ms since the epoch when the call arrived
   std::vector<std::pair<const EventParam*, Value>> answered;  // [out] parameters and what the sink wrote
 };
 

@@ -108,7 +108,8 @@ std::vector<Value> CollectionItems(ComObject& collection) {
     (*enumerable).punkVal->QueryInterface(IID_IEnumVARIANT, reinterpret_cast<void**>(enumerator.out()));
   }
   if (!enumerator) {
-    ThrowComError(error_code::kComError, std::string(doing) + " failed: _NewEnum gave no IEnumVARIANT, so this object is not a collection");
+    ThrowComError(error_code::kComError,
+                  std::string(doing) + " failed: _NewEnum gave no IEnumVARIANT, so this object is not a collection");
   }
   collection.host->security().Apply(enumerator.get());
   std::vector<Value> items;

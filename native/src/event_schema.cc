@@ -46,29 +46,52 @@ class FuncDesc {
 
 std::string BaseTypeName(VARTYPE vt) {
   switch (vt) {
-    case VT_I1: return "char";
-    case VT_UI1: return "unsigned char";
-    case VT_I2: return "short";
-    case VT_UI2: return "unsigned short";
-    case VT_I4: return "long";
-    case VT_UI4: return "unsigned long";
-    case VT_INT: return "int";
-    case VT_UINT: return "unsigned int";
-    case VT_I8: return "hyper";
-    case VT_UI8: return "unsigned hyper";
-    case VT_R4: return "float";
-    case VT_R8: return "double";
-    case VT_CY: return "CURRENCY";
-    case VT_DATE: return "DATE";
-    case VT_BSTR: return "BSTR";
-    case VT_BOOL: return "VARIANT_BOOL";
-    case VT_VARIANT: return "VARIANT";
-    case VT_DECIMAL: return "DECIMAL";
-    case VT_ERROR: return "SCODE";
-    case VT_DISPATCH: return "IDispatch*";
-    case VT_UNKNOWN: return "IUnknown*";
-    case VT_HRESULT: return "HRESULT";
-    default: return VarTypeName(vt);
+    case VT_I1:
+      return "char";
+    case VT_UI1:
+      return "unsigned char";
+    case VT_I2:
+      return "short";
+    case VT_UI2:
+      return "unsigned short";
+    case VT_I4:
+      return "long";
+    case VT_UI4:
+      return "unsigned long";
+    case VT_INT:
+      return "int";
+    case VT_UINT:
+      return "unsigned int";
+    case VT_I8:
+      return "hyper";
+    case VT_UI8:
+      return "unsigned hyper";
+    case VT_R4:
+      return "float";
+    case VT_R8:
+      return "double";
+    case VT_CY:
+      return "CURRENCY";
+    case VT_DATE:
+      return "DATE";
+    case VT_BSTR:
+      return "BSTR";
+    case VT_BOOL:
+      return "VARIANT_BOOL";
+    case VT_VARIANT:
+      return "VARIANT";
+    case VT_DECIMAL:
+      return "DECIMAL";
+    case VT_ERROR:
+      return "SCODE";
+    case VT_DISPATCH:
+      return "IDispatch*";
+    case VT_UNKNOWN:
+      return "IUnknown*";
+    case VT_HRESULT:
+      return "HRESULT";
+    default:
+      return VarTypeName(vt);
   }
 }
 
@@ -79,9 +102,10 @@ constexpr int kMaxTypeNesting = 32;
 // Fills vt/byRef/typeName from a parameter's TYPEDESC, resolving aliases, enums and interface pointers.
 void ReadType(ITypeInfo* owner, const TYPEDESC& desc, EventParam& param, int pointerDepth = 0, int nesting = 0) {
   if (nesting > kMaxTypeNesting) {
-    ThrowComError(error_code::kEventsUnavailable, "the type of parameter " + Utf8FromWide(param.name) +
-                                                      " is nested more than " + std::to_string(kMaxTypeNesting) +
-                                                      " levels deep in the type library (an alias that refers to itself?)");
+    ThrowComError(error_code::kEventsUnavailable,
+                  "the type of parameter " + Utf8FromWide(param.name) + " is nested more than " +
+                      std::to_string(kMaxTypeNesting) +
+                      " levels deep in the type library (an alias that refers to itself?)");
   }
   if (desc.vt == VT_PTR) {
     // A pointer to an interface is the interface pointer itself; any other pointer is by reference.
@@ -159,7 +183,8 @@ EventMethod ReadMethod(ITypeInfo* info, UINT index) {
     ReadType(info, element.tdesc, param);
     USHORT flags = element.paramdesc.wParamFlags;
     bool in = (flags & PARAMFLAG_FIN) != 0, out = (flags & PARAMFLAG_FOUT) != 0;
-    param.direction = out ? (in ? EventParam::Direction::InOut : EventParam::Direction::Out) : EventParam::Direction::In;
+    param.direction =
+        out ? (in ? EventParam::Direction::InOut : EventParam::Direction::Out) : EventParam::Direction::In;
     method.params.push_back(std::move(param));
   }
   return method;
@@ -169,9 +194,7 @@ EventMethod ReadMethod(ITypeInfo* info, UINT index) {
 // Every interface the server hands out is a proxy of its own that needs the connection's blanket
 // before its first call (explicit credentials, or security preset by the host process).
 ComRef<ITypeInfo> FindTypeInfo(ComObject& object, const IID& iid) {
-  auto secure = [&object](IUnknown* proxy) {
-    object.host->security().Apply(proxy);
-  };
+  auto secure = [&object](IUnknown* proxy) { object.host->security().Apply(proxy); };
   ComRef<ITypeLib> library;
   ComRef<ITypeInfo> objectInfo;
   UINT index = 0;
@@ -218,8 +241,9 @@ EventInterface DescribeInterface(ComObject& object, const IID& iid) {
   result.name.assign(name.get() ? name.get() : L"", name.get() ? SysStringLen(name.get()) : 0);
   TypeAttr attr(info.get());
   if (attr->typekind != TKIND_DISPATCH && attr->typekind != TKIND_INTERFACE) {
-    ThrowComError(error_code::kEventsUnavailable, "the source interface " + Utf8FromWide(result.name) +
-                                                      " is neither a dispinterface nor an interface in its type library");
+    ThrowComError(error_code::kEventsUnavailable,
+                  "the source interface " + Utf8FromWide(result.name) +
+                      " is neither a dispinterface nor an interface in its type library");
   }
   result.kind = attr->typekind == TKIND_DISPATCH ? EventInterface::Kind::Dispinterface : EventInterface::Kind::Vtable;
   for (UINT i = 0; i < attr->cFuncs; ++i) {
@@ -295,8 +319,9 @@ std::vector<EventInterface> DescribeEvents(ComObject& object) {
   ComRef<IConnectionPointContainer> container =
       object.dispatch.Query<IConnectionPointContainer>(IID_IConnectionPointContainer);
   if (!container) {
-    ThrowComError(error_code::kEventsUnavailable,
-                  "the object has no connection points (it does not implement IConnectionPointContainer), so it fires no events");
+    ThrowComError(
+        error_code::kEventsUnavailable,
+        "the object has no connection points (it does not implement IConnectionPointContainer), so it fires no events");
   }
   object.host->security().Apply(container.get());
   ComRef<IEnumConnectionPoints> points;
@@ -325,8 +350,9 @@ std::vector<EventInterface> DescribeEvents(ComObject& object) {
   // The coclass's default source first: the one subscribe() takes when not told which.
   IID preferred;
   if (FindDefaultSource(object, &preferred)) {
-    std::stable_partition(interfaces.begin(), interfaces.end(),
-                          [&preferred](const EventInterface& item) { return IsEqualIID(item.iid, preferred) != FALSE; });
+    std::stable_partition(interfaces.begin(), interfaces.end(), [&preferred](const EventInterface& item) {
+      return IsEqualIID(item.iid, preferred) != FALSE;
+    });
   }
   return interfaces;
 }

@@ -7,9 +7,12 @@ namespace {
 
 const char* DirectionName(EventParam::Direction direction) {
   switch (direction) {
-    case EventParam::Direction::Out: return "out";
-    case EventParam::Direction::InOut: return "inout";
-    default: return "in";
+    case EventParam::Direction::Out:
+      return "out";
+    case EventParam::Direction::InOut:
+      return "inout";
+    default:
+      return "in";
   }
 }
 
@@ -19,7 +22,8 @@ Napi::Object EventInterfaceToJs(Napi::Env env, const EventInterface& schema) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("name", Napi::String::New(env, U16FromWide(schema.name)));
   result.Set("iid", Napi::String::New(env, GuidToString(schema.iid)));
-  result.Set("kind", Napi::String::New(env, schema.kind == EventInterface::Kind::Dispinterface ? "dispinterface" : "vtable"));
+  result.Set("kind",
+             Napi::String::New(env, schema.kind == EventInterface::Kind::Dispinterface ? "dispinterface" : "vtable"));
   Napi::Array methods = Napi::Array::New(env, schema.methods.size());
   for (uint32_t m = 0; m < schema.methods.size(); ++m) {
     const EventMethod& method = schema.methods[m];

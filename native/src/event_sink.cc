@@ -18,9 +18,27 @@ constexpr int kIDispatchSlots = 7;
 bool CanCopyIn(VARTYPE vt) {
   if (vt & VT_ARRAY) return true;  // SAFEARRAYs of any element type; unknown elements read as unsupported values
   switch (vt) {
-    case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4: case VT_INT: case VT_UINT:
-    case VT_I8: case VT_UI8: case VT_R4: case VT_R8: case VT_CY: case VT_DATE: case VT_BSTR: case VT_BOOL:
-    case VT_VARIANT: case VT_DECIMAL: case VT_ERROR: case VT_DISPATCH: case VT_UNKNOWN:
+    case VT_I1:
+    case VT_UI1:
+    case VT_I2:
+    case VT_UI2:
+    case VT_I4:
+    case VT_UI4:
+    case VT_INT:
+    case VT_UINT:
+    case VT_I8:
+    case VT_UI8:
+    case VT_R4:
+    case VT_R8:
+    case VT_CY:
+    case VT_DATE:
+    case VT_BSTR:
+    case VT_BOOL:
+    case VT_VARIANT:
+    case VT_DECIMAL:
+    case VT_ERROR:
+    case VT_DISPATCH:
+    case VT_UNKNOWN:
       return true;
     default:
       return false;
@@ -29,9 +47,24 @@ bool CanCopyIn(VARTYPE vt) {
 
 bool CanAnswer(VARTYPE vt) {
   switch (vt) {
-    case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4: case VT_INT: case VT_UINT:
-    case VT_I8: case VT_UI8: case VT_R4: case VT_R8: case VT_CY: case VT_DATE: case VT_BSTR: case VT_BOOL:
-    case VT_VARIANT: case VT_ERROR:
+    case VT_I1:
+    case VT_UI1:
+    case VT_I2:
+    case VT_UI2:
+    case VT_I4:
+    case VT_UI4:
+    case VT_INT:
+    case VT_UINT:
+    case VT_I8:
+    case VT_UI8:
+    case VT_R4:
+    case VT_R8:
+    case VT_CY:
+    case VT_DATE:
+    case VT_BSTR:
+    case VT_BOOL:
+    case VT_VARIANT:
+    case VT_ERROR:
       return true;
     default:
       return false;
@@ -40,8 +73,8 @@ bool CanAnswer(VARTYPE vt) {
 
 [[noreturn]] void Refuse(const EventInterface& schema, const EventMethod& method, const std::string& why) {
   ThrowComError(error_code::kEventsUnavailable, "cannot sink the events of " + Utf8FromWide(schema.name) + " " +
-                                                   GuidToString(schema.iid) + ": its method " +
-                                                   Utf8FromWide(method.name) + " " + why);
+                                                    GuidToString(schema.iid) + ": its method " +
+                                                    Utf8FromWide(method.name) + " " + why);
 }
 
 double NowMs() {
@@ -76,10 +109,15 @@ class EventSink : public ThunkTarget {
       for (const EventParam& param : method.params) {
         plan.thunkParams.push_back({param.vt, param.byRef});
         if (param.direction == EventParam::Direction::In) {
-          if (!CanCopyIn(param.vt)) Refuse(*schema_, method, "has a parameter " + Utf8FromWide(param.name) + " of type " + param.typeName + ", which cannot be copied");
+          if (!CanCopyIn(param.vt))
+            Refuse(*schema_, method,
+                   "has a parameter " + Utf8FromWide(param.name) + " of type " + param.typeName +
+                       ", which cannot be copied");
         } else {
           if (!param.byRef || !CanAnswer(param.vt)) {
-            Refuse(*schema_, method, "has an [out] parameter " + Utf8FromWide(param.name) + " of type " + param.typeName + ", which the sink cannot answer");
+            Refuse(*schema_, method,
+                   "has an [out] parameter " + Utf8FromWide(param.name) + " of type " + param.typeName +
+                       ", which the sink cannot answer");
           }
           auto value = std::make_shared<Variant>();
           if (param.vt == VT_BOOL) {
@@ -130,9 +168,9 @@ class EventSink : public ThunkTarget {
     for (size_t slot = answersIDispatch_ ? kIDispatchSlots : kIUnknownSlots; slot < vtable_.size(); ++slot) {
       if (vtable_[slot] != reinterpret_cast<const void*>(&NotImplemented)) continue;
       ThrowComError(error_code::kEventsUnavailable, "cannot sink the events of " + Utf8FromWide(schema_->name) + " " +
-                                                       GuidToString(schema_->iid) + ": its vtable slot " +
-                                                       std::to_string(slot) + " has no method in the type library, " +
-                                                       "which a 32-bit sink cannot stand in for");
+                                                        GuidToString(schema_->iid) + ": its vtable slot " +
+                                                        std::to_string(slot) + " has no method in the type library, " +
+                                                        "which a 32-bit sink cannot stand in for");
     }
   }
 
@@ -247,8 +285,8 @@ class EventSink : public ThunkTarget {
     }
     return DISP_E_UNKNOWNNAME;
   }
-  static HRESULT STDMETHODCALLTYPE Invoke(ThunkTarget* target, DISPID dispid, REFIID, LCID, WORD,
-                                          DISPPARAMS* params, VARIANT* result, EXCEPINFO*, UINT*) {
+  static HRESULT STDMETHODCALLTYPE Invoke(ThunkTarget* target, DISPID dispid, REFIID, LCID, WORD, DISPPARAMS* params,
+                                          VARIANT* result, EXCEPINFO*, UINT*) {
     try {
       return HandleInvoke(Self(target), dispid, params, result);
     } catch (...) {

@@ -14,13 +14,13 @@ namespace vse {
 
 // The codes the addon's errors carry; lib/errors.ts passes every ERR_VS_* code through unchanged.
 namespace error_code {
-constexpr const char kComError[] = "ERR_VS_COM_ERROR";                  // a COM call failed: see hresult
-constexpr const char kDisconnected[] = "ERR_VS_DISCONNECTED";           // the server died or is unreachable
-constexpr const char kReleased[] = "ERR_VS_RELEASED";                   // the object was release()d
-constexpr const char kQueueOverflow[] = "ERR_VS_EVENT_QUEUE_OVERFLOW";  // maxQueue reached, overflow 'error'
+constexpr const char kComError[] = "ERR_VS_COM_ERROR";                    // a COM call failed: see hresult
+constexpr const char kDisconnected[] = "ERR_VS_DISCONNECTED";             // the server died or is unreachable
+constexpr const char kReleased[] = "ERR_VS_RELEASED";                     // the object was release()d
+constexpr const char kQueueOverflow[] = "ERR_VS_EVENT_QUEUE_OVERFLOW";    // maxQueue reached, overflow 'error'
 constexpr const char kEventsUnavailable[] = "ERR_VS_EVENTS_UNAVAILABLE";  // no sinkable source interface
-constexpr const char kTimeout[] = "ERR_VS_TIMEOUT";                     // a call outlived the call timeout
-constexpr const char kUnresponsive[] = "ERR_VS_UNRESPONSIVE";           // the connection's server stopped answering
+constexpr const char kTimeout[] = "ERR_VS_TIMEOUT";                       // a call outlived the call timeout
+constexpr const char kUnresponsive[] = "ERR_VS_UNRESPONSIVE";             // the connection's server stopped answering
 }  // namespace error_code
 
 // An error as plain data, so that it can be made on any thread and thrown into JS on the JS thread.

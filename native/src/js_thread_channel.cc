@@ -10,9 +10,8 @@ std::shared_ptr<JsThreadChannel> JsThreadChannel::Create(Napi::Env env, const ch
   channel->onFinalize_ = std::move(onFinalize);
   // The threadsafe function owns one strong reference, dropped in Finalize.
   auto* owner = new std::shared_ptr<JsThreadChannel>(channel);
-  napi_status status = napi_create_threadsafe_function(
-      env, nullptr, nullptr, Napi::String::New(env, name), 0, 1, owner, Finalize, owner, CallJs,
-      &channel->function_);
+  napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, name), 0, 1, owner,
+                                                       Finalize, owner, CallJs, &channel->function_);
   if (status != napi_ok) {
     delete owner;
     if (channel->onFinalize_) channel->onFinalize_();

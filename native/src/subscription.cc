@@ -198,7 +198,8 @@ void Subscription::Probe() {
   ComThread::Local().PostAt(ComThread::Clock::now() + timeout, [host, answered, timeout] {
     if (answered->exchange(true)) return;
     std::shared_ptr<HostConnection> alive = host.lock();
-    if (alive) alive->MarkUnresponsive("did not answer a liveness probe within " + std::to_string(timeout.count()) + " ms");
+    if (alive)
+      alive->MarkUnresponsive("did not answer a liveness probe within " + std::to_string(timeout.count()) + " ms");
   });
 }
 

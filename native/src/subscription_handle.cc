@@ -24,9 +24,9 @@ double RequiredNumber(const Napi::Object& options, const char* name, double mini
   if (!value.IsNumber()) ThrowInvalidType(options.Env(), what, "a number");
   double number = value.As<Napi::Number>().DoubleValue();
   if (!(number >= minimum && number <= maximum) || std::trunc(number) != number) {
-    ThrowOutOfRange(options.Env(), what, "an integer >= " + std::to_string(static_cast<long long>(minimum)) +
-                                             " and <= " + std::to_string(static_cast<long long>(maximum)) +
-                                             ". Received " + value.ToString().Utf8Value());
+    ThrowOutOfRange(options.Env(), what,
+                    "an integer >= " + std::to_string(static_cast<long long>(minimum)) + " and <= " +
+                        std::to_string(static_cast<long long>(maximum)) + ". Received " + value.ToString().Utf8Value());
   }
   return number;
 }
@@ -34,14 +34,16 @@ double RequiredNumber(const Napi::Object& options, const char* name, double mini
 void ReadAnswers(AddonState& state, const Napi::Value& value, SubscribeRequest& request) {
   if (value.IsUndefined()) return;
   Napi::Env env = value.Env();
-  if (!value.IsObject() || value.IsArray()) ThrowInvalidType(env, "options.outAnswers", "an object (method name -> parameter name -> value)");
+  if (!value.IsObject() || value.IsArray())
+    ThrowInvalidType(env, "options.outAnswers", "an object (method name -> parameter name -> value)");
   Napi::Object methods = value.As<Napi::Object>();
   Napi::Array methodNames = methods.GetPropertyNames();
   for (uint32_t m = 0; m < methodNames.Length(); ++m) {
     std::u16string method = methodNames.Get(m).ToString().Utf16Value();
     std::string methodPath = "options.outAnswers." + methodNames.Get(m).ToString().Utf8Value();
     Napi::Value params = methods.Get(methodNames.Get(m));
-    if (!params.IsObject() || params.IsArray()) ThrowInvalidType(env, methodPath, "an object (parameter name -> value)");
+    if (!params.IsObject() || params.IsArray())
+      ThrowInvalidType(env, methodPath, "an object (parameter name -> value)");
     Napi::Array paramNames = params.As<Napi::Object>().GetPropertyNames();
     for (uint32_t p = 0; p < paramNames.Length(); ++p) {
       std::string path = methodPath + "." + paramNames.Get(p).ToString().Utf8Value();
@@ -82,9 +84,9 @@ SubscribeSetup ReadSubscribeOptions(AddonState& state, const Napi::Value& value)
   ReadAnswers(state, options.Get("outAnswers"), setup.request);
   Napi::Function onEvents = RequiredFunction(options, "onEvents");
   Napi::Function onEnd = RequiredFunction(options, "onEnd");
-  setup.delivery = Delivery::Create(env, state, maxQueue,
-                                    overflowText == "error" ? Delivery::Overflow::Error : Delivery::Overflow::DropOldest,
-                                    onEvents, onEnd);
+  setup.delivery = Delivery::Create(
+      env, state, maxQueue, overflowText == "error" ? Delivery::Overflow::Error : Delivery::Overflow::DropOldest,
+      onEvents, onEnd);
   return setup;
 }
 
@@ -117,7 +119,8 @@ Napi::Object SubscriptionHandle::New(AddonState& state, std::shared_ptr<Subscrip
 
 SubscriptionHandle::SubscriptionHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SubscriptionHandle>(info) {
   if (info.Length() != 1 || !info[0].IsExternal() || info[0].As<Napi::External<int>>().Data() != &constructToken) {
-    throw Napi::TypeError::New(info.Env(), "NativeSubscription cannot be constructed: subscriptions come from subscribe()");
+    throw Napi::TypeError::New(info.Env(),
+                               "NativeSubscription cannot be constructed: subscriptions come from subscribe()");
   }
 }
 

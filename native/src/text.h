@@ -32,7 +32,11 @@ class Bstr {
   Bstr(const Bstr&) = delete;
   Bstr& operator=(const Bstr&) = delete;
   BSTR get() const { return value_; }
-  BSTR* out() { SysFreeString(value_); value_ = nullptr; return &value_; }
+  BSTR* out() {
+    SysFreeString(value_);
+    value_ = nullptr;
+    return &value_;
+  }
   std::string Utf8() const { return value_ ? Utf8FromWide(value_, SysStringLen(value_)) : std::string(); }
 
  private:

@@ -40,14 +40,36 @@ Value Unsupported(const std::string& what) {
 // elements are structures of any size) is refused before a byte is copied into a VARIANT.
 size_t ElementSize(VARTYPE type) {
   switch (type) {
-    case VT_I1: case VT_UI1: return 1;
-    case VT_I2: case VT_UI2: case VT_BOOL: return 2;
-    case VT_I4: case VT_UI4: case VT_INT: case VT_UINT: case VT_R4: case VT_ERROR: return 4;
-    case VT_I8: case VT_UI8: case VT_R8: case VT_CY: case VT_DATE: return 8;
-    case VT_BSTR: case VT_DISPATCH: case VT_UNKNOWN: return sizeof(void*);
-    case VT_DECIMAL: return sizeof(DECIMAL);
-    case VT_VARIANT: return sizeof(VARIANT);
-    default: return 0;
+    case VT_I1:
+    case VT_UI1:
+      return 1;
+    case VT_I2:
+    case VT_UI2:
+    case VT_BOOL:
+      return 2;
+    case VT_I4:
+    case VT_UI4:
+    case VT_INT:
+    case VT_UINT:
+    case VT_R4:
+    case VT_ERROR:
+      return 4;
+    case VT_I8:
+    case VT_UI8:
+    case VT_R8:
+    case VT_CY:
+    case VT_DATE:
+      return 8;
+    case VT_BSTR:
+    case VT_DISPATCH:
+    case VT_UNKNOWN:
+      return sizeof(void*);
+    case VT_DECIMAL:
+      return sizeof(DECIMAL);
+    case VT_VARIANT:
+      return sizeof(VARIANT);
+    default:
+      return 0;
   }
 }
 
@@ -57,31 +79,78 @@ Value FromSafeArray(SAFEARRAY* array, VARTYPE declaredType, const std::shared_pt
 Value FromPlainVariant(const VARIANT& variant, const std::shared_ptr<HostConnection>& host, int depth) {
   Value value;
   switch (variant.vt) {
-    case VT_EMPTY: value.kind = Value::Kind::Empty; return value;
-    case VT_NULL: value.kind = Value::Kind::Null; return value;
-    case VT_BOOL: value.kind = Value::Kind::Boolean; value.boolean = variant.boolVal != VARIANT_FALSE; return value;
-    case VT_I8: value.kind = Value::Kind::Int64; value.int64 = variant.llVal; return value;
-    case VT_UI8: value.kind = Value::Kind::UInt64; value.uint64 = variant.ullVal; return value;
-    case VT_BSTR: value.kind = Value::Kind::String; value.text = U16FromBstr(variant.bstrVal); return value;
-    case VT_DATE: value.kind = Value::Kind::Date; value.number = EpochMsFromOleDate(variant.date); return value;
-    default: break;
+    case VT_EMPTY:
+      value.kind = Value::Kind::Empty;
+      return value;
+    case VT_NULL:
+      value.kind = Value::Kind::Null;
+      return value;
+    case VT_BOOL:
+      value.kind = Value::Kind::Boolean;
+      value.boolean = variant.boolVal != VARIANT_FALSE;
+      return value;
+    case VT_I8:
+      value.kind = Value::Kind::Int64;
+      value.int64 = variant.llVal;
+      return value;
+    case VT_UI8:
+      value.kind = Value::Kind::UInt64;
+      value.uint64 = variant.ullVal;
+      return value;
+    case VT_BSTR:
+      value.kind = Value::Kind::String;
+      value.text = U16FromBstr(variant.bstrVal);
+      return value;
+    case VT_DATE:
+      value.kind = Value::Kind::Date;
+      value.number = EpochMsFromOleDate(variant.date);
+      return value;
+    default:
+      break;
   }
   value.kind = Value::Kind::Number;
   switch (variant.vt) {
-    case VT_I1: value.number = variant.cVal; return value;
-    case VT_UI1: value.number = variant.bVal; return value;
-    case VT_I2: value.number = variant.iVal; return value;
-    case VT_UI2: value.number = variant.uiVal; return value;
-    case VT_I4: value.number = variant.lVal; return value;
-    case VT_UI4: value.number = variant.ulVal; return value;
-    case VT_INT: value.number = variant.intVal; return value;
-    case VT_UINT: value.number = variant.uintVal; return value;
-    case VT_R4: value.number = variant.fltVal; return value;
-    case VT_R8: value.number = variant.dblVal; return value;
-    case VT_ERROR: value.number = static_cast<double>(static_cast<unsigned long>(variant.scode)); return value;
-    case VT_CY: value.number = static_cast<double>(variant.cyVal.int64) / 10000.0; return value;
-    case VT_DECIMAL: VarR8FromDec(const_cast<DECIMAL*>(&variant.decVal), &value.number); return value;
-    default: break;
+    case VT_I1:
+      value.number = variant.cVal;
+      return value;
+    case VT_UI1:
+      value.number = variant.bVal;
+      return value;
+    case VT_I2:
+      value.number = variant.iVal;
+      return value;
+    case VT_UI2:
+      value.number = variant.uiVal;
+      return value;
+    case VT_I4:
+      value.number = variant.lVal;
+      return value;
+    case VT_UI4:
+      value.number = variant.ulVal;
+      return value;
+    case VT_INT:
+      value.number = variant.intVal;
+      return value;
+    case VT_UINT:
+      value.number = variant.uintVal;
+      return value;
+    case VT_R4:
+      value.number = variant.fltVal;
+      return value;
+    case VT_R8:
+      value.number = variant.dblVal;
+      return value;
+    case VT_ERROR:
+      value.number = static_cast<double>(static_cast<unsigned long>(variant.scode));
+      return value;
+    case VT_CY:
+      value.number = static_cast<double>(variant.cyVal.int64) / 10000.0;
+      return value;
+    case VT_DECIMAL:
+      VarR8FromDec(const_cast<DECIMAL*>(&variant.decVal), &value.number);
+      return value;
+    default:
+      break;
   }
   if (variant.vt == VT_DISPATCH || variant.vt == VT_UNKNOWN) {
     value.kind = Value::Kind::Object;
@@ -173,7 +242,9 @@ void VariantFromValue(const Value& value, VARIANT* variant) {
     case Value::Kind::Empty:
     case Value::Kind::Unsupported:
       return;
-    case Value::Kind::Null: variant->vt = VT_NULL; return;
+    case Value::Kind::Null:
+      variant->vt = VT_NULL;
+      return;
     case Value::Kind::Boolean:
       variant->vt = VT_BOOL;
       variant->boolVal = value.boolean ? VARIANT_TRUE : VARIANT_FALSE;
@@ -189,14 +260,23 @@ void VariantFromValue(const Value& value, VARIANT* variant) {
         variant->dblVal = value.number;
       }
       return;
-    case Value::Kind::Int64: variant->vt = VT_I8; variant->llVal = value.int64; return;
-    case Value::Kind::UInt64: variant->vt = VT_UI8; variant->ullVal = value.uint64; return;
+    case Value::Kind::Int64:
+      variant->vt = VT_I8;
+      variant->llVal = value.int64;
+      return;
+    case Value::Kind::UInt64:
+      variant->vt = VT_UI8;
+      variant->ullVal = value.uint64;
+      return;
     case Value::Kind::String:
       variant->vt = VT_BSTR;
-      variant->bstrVal = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(value.text.data()),
-                                           static_cast<UINT>(value.text.size()));
+      variant->bstrVal =
+          SysAllocStringLen(reinterpret_cast<const OLECHAR*>(value.text.data()), static_cast<UINT>(value.text.size()));
       return;
-    case Value::Kind::Date: variant->vt = VT_DATE; variant->date = OleDateFromEpochMs(value.number); return;
+    case Value::Kind::Date:
+      variant->vt = VT_DATE;
+      variant->date = OleDateFromEpochMs(value.number);
+      return;
     case Value::Kind::Object:
       variant->vt = VT_DISPATCH;
       variant->pdispVal = value.object ? value.object.get() : value.borrowedObject;
@@ -222,8 +302,10 @@ void StoreIntoByRef(const VARIANT& source, VARIANT* target, bool replacesInput) 
   if (target->byref == nullptr) return;
   if (type == VT_VARIANT) {
     // An [in,out] slot holds the caller's value, which the callee frees; an [out] slot holds nothing of use.
-    if (replacesInput) VariantClear(target->pvarVal);
-    else VariantInit(target->pvarVal);
+    if (replacesInput)
+      VariantClear(target->pvarVal);
+    else
+      VariantInit(target->pvarVal);
     VariantCopy(target->pvarVal, const_cast<VARIANT*>(&source));
     return;
   }
@@ -232,19 +314,39 @@ void StoreIntoByRef(const VARIANT& source, VARIANT* target, bool replacesInput) 
   if (FAILED(hr)) ThrowHresult(hr, "converting the answer to " + VarTypeName(type));
   VARIANT& result = *converted.get();
   switch (type) {
-    case VT_I1: case VT_UI1: std::memcpy(target->byref, &result.bVal, 1); return;
-    case VT_I2: case VT_UI2: case VT_BOOL: std::memcpy(target->byref, &result.iVal, 2); return;
-    case VT_I4: case VT_UI4: case VT_INT: case VT_UINT: case VT_R4: case VT_ERROR:
+    case VT_I1:
+    case VT_UI1:
+      std::memcpy(target->byref, &result.bVal, 1);
+      return;
+    case VT_I2:
+    case VT_UI2:
+    case VT_BOOL:
+      std::memcpy(target->byref, &result.iVal, 2);
+      return;
+    case VT_I4:
+    case VT_UI4:
+    case VT_INT:
+    case VT_UINT:
+    case VT_R4:
+    case VT_ERROR:
       std::memcpy(target->byref, &result.lVal, 4);
       return;
-    case VT_I8: case VT_UI8: case VT_R8: case VT_DATE: case VT_CY:
+    case VT_I8:
+    case VT_UI8:
+    case VT_R8:
+    case VT_DATE:
+    case VT_CY:
       std::memcpy(target->byref, &result.llVal, 8);
       return;
-    case VT_BSTR: case VT_DISPATCH: case VT_UNKNOWN:
+    case VT_BSTR:
+    case VT_DISPATCH:
+    case VT_UNKNOWN:
       if (replacesInput) {  // the caller's [in] string or reference is ours to free before it is replaced
         void* old = *static_cast<void**>(target->byref);
-        if (type == VT_BSTR) SysFreeString(static_cast<BSTR>(old));
-        else if (old != nullptr) static_cast<IUnknown*>(old)->Release();
+        if (type == VT_BSTR)
+          SysFreeString(static_cast<BSTR>(old));
+        else if (old != nullptr)
+          static_cast<IUnknown*>(old)->Release();
       }
       // The caller now owns the string or reference: take it away from `converted`.
       *static_cast<void**>(target->byref) = result.byref;
@@ -256,14 +358,41 @@ void StoreIntoByRef(const VARIANT& source, VARIANT* target, bool replacesInput) 
 }
 
 std::string VarTypeName(VARTYPE vt) {
-  static const struct { VARTYPE type; const char* name; } kNames[] = {
-      {VT_EMPTY, "VT_EMPTY"}, {VT_NULL, "VT_NULL"}, {VT_I2, "VT_I2"}, {VT_I4, "VT_I4"}, {VT_R4, "VT_R4"},
-      {VT_R8, "VT_R8"}, {VT_CY, "VT_CY"}, {VT_DATE, "VT_DATE"}, {VT_BSTR, "VT_BSTR"}, {VT_DISPATCH, "VT_DISPATCH"},
-      {VT_ERROR, "VT_ERROR"}, {VT_BOOL, "VT_BOOL"}, {VT_VARIANT, "VT_VARIANT"}, {VT_UNKNOWN, "VT_UNKNOWN"},
-      {VT_DECIMAL, "VT_DECIMAL"}, {VT_I1, "VT_I1"}, {VT_UI1, "VT_UI1"}, {VT_UI2, "VT_UI2"}, {VT_UI4, "VT_UI4"},
-      {VT_I8, "VT_I8"}, {VT_UI8, "VT_UI8"}, {VT_INT, "VT_INT"}, {VT_UINT, "VT_UINT"}, {VT_VOID, "VT_VOID"},
-      {VT_HRESULT, "VT_HRESULT"}, {VT_PTR, "VT_PTR"}, {VT_SAFEARRAY, "VT_SAFEARRAY"}, {VT_CARRAY, "VT_CARRAY"},
-      {VT_USERDEFINED, "VT_USERDEFINED"}, {VT_LPSTR, "VT_LPSTR"}, {VT_LPWSTR, "VT_LPWSTR"},
+  static const struct {
+    VARTYPE type;
+    const char* name;
+  } kNames[] = {
+      {VT_EMPTY, "VT_EMPTY"},
+      {VT_NULL, "VT_NULL"},
+      {VT_I2, "VT_I2"},
+      {VT_I4, "VT_I4"},
+      {VT_R4, "VT_R4"},
+      {VT_R8, "VT_R8"},
+      {VT_CY, "VT_CY"},
+      {VT_DATE, "VT_DATE"},
+      {VT_BSTR, "VT_BSTR"},
+      {VT_DISPATCH, "VT_DISPATCH"},
+      {VT_ERROR, "VT_ERROR"},
+      {VT_BOOL, "VT_BOOL"},
+      {VT_VARIANT, "VT_VARIANT"},
+      {VT_UNKNOWN, "VT_UNKNOWN"},
+      {VT_DECIMAL, "VT_DECIMAL"},
+      {VT_I1, "VT_I1"},
+      {VT_UI1, "VT_UI1"},
+      {VT_UI2, "VT_UI2"},
+      {VT_UI4, "VT_UI4"},
+      {VT_I8, "VT_I8"},
+      {VT_UI8, "VT_UI8"},
+      {VT_INT, "VT_INT"},
+      {VT_UINT, "VT_UINT"},
+      {VT_VOID, "VT_VOID"},
+      {VT_HRESULT, "VT_HRESULT"},
+      {VT_PTR, "VT_PTR"},
+      {VT_SAFEARRAY, "VT_SAFEARRAY"},
+      {VT_CARRAY, "VT_CARRAY"},
+      {VT_USERDEFINED, "VT_USERDEFINED"},
+      {VT_LPSTR, "VT_LPSTR"},
+      {VT_LPWSTR, "VT_LPWSTR"},
       {VT_RECORD, "VT_RECORD"},
   };
   std::string prefix;

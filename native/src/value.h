@@ -18,16 +18,16 @@ class HostConnection;
 
 struct Value {
   enum class Kind {
-    Empty,     // VT_EMPTY -> undefined
-    Null,      // VT_NULL -> null
-    Boolean,   // VT_BOOL
-    Number,    // every integer up to 32 bits, floats, CY, DECIMAL, VT_ERROR
-    Int64,     // VT_I8 -> BigInt
-    UInt64,    // VT_UI8 -> BigInt
-    String,    // VT_BSTR
-    Date,      // VT_DATE, as ms since the epoch (the DATE is read as UTC)
-    Object,    // VT_DISPATCH (null pointer -> JS null)
-    Array,     // one-dimensional SAFEARRAY
+    Empty,        // VT_EMPTY -> undefined
+    Null,         // VT_NULL -> null
+    Boolean,      // VT_BOOL
+    Number,       // every integer up to 32 bits, floats, CY, DECIMAL, VT_ERROR
+    Int64,        // VT_I8 -> BigInt
+    UInt64,       // VT_UI8 -> BigInt
+    String,       // VT_BSTR
+    Date,         // VT_DATE, as ms since the epoch (the DATE is read as UTC)
+    Object,       // VT_DISPATCH (null pointer -> JS null)
+    Array,        // one-dimensional SAFEARRAY
     Unsupported,  // a VARIANT type JS has no equivalent for; `text` says which
   };
 

@@ -40,14 +40,22 @@ Value BigIntValue(const Napi::Value& value, const std::string& what) {
 
 Napi::Value ValueToJs(Napi::Env env, AddonState& state, Value&& value) {
   switch (value.kind) {
-    case Value::Kind::Empty: return env.Undefined();
-    case Value::Kind::Null: return env.Null();
-    case Value::Kind::Boolean: return Napi::Boolean::New(env, value.boolean);
-    case Value::Kind::Number: return Napi::Number::New(env, value.number);
-    case Value::Kind::Int64: return MakeBigInt(env, std::to_string(value.int64));
-    case Value::Kind::UInt64: return MakeBigInt(env, std::to_string(value.uint64));
-    case Value::Kind::String: return Napi::String::New(env, value.text);
-    case Value::Kind::Date: return Napi::Date::New(env, value.number);
+    case Value::Kind::Empty:
+      return env.Undefined();
+    case Value::Kind::Null:
+      return env.Null();
+    case Value::Kind::Boolean:
+      return Napi::Boolean::New(env, value.boolean);
+    case Value::Kind::Number:
+      return Napi::Number::New(env, value.number);
+    case Value::Kind::Int64:
+      return MakeBigInt(env, std::to_string(value.int64));
+    case Value::Kind::UInt64:
+      return MakeBigInt(env, std::to_string(value.uint64));
+    case Value::Kind::String:
+      return Napi::String::New(env, value.text);
+    case Value::Kind::Date:
+      return Napi::Date::New(env, value.number);
     case Value::Kind::Object: {
       if (!value.object) return env.Null();
       auto object = std::make_shared<ComObject>();
@@ -63,7 +71,8 @@ Napi::Value ValueToJs(Napi::Env env, AddonState& state, Value&& value) {
       return array;
     }
     case Value::Kind::Unsupported: {
-      Napi::Error error = Napi::Error::New(env, "The addon cannot convert " + Napi::String::New(env, value.text).Utf8Value());
+      Napi::Error error =
+          Napi::Error::New(env, "The addon cannot convert " + Napi::String::New(env, value.text).Utf8Value());
       error.Set("code", Napi::String::New(env, "ERR_VS_UNSUPPORTED_VARIANT"));
       return error.Value();
     }
@@ -77,16 +86,32 @@ namespace {
 Value ValueFromJsAt(AddonState& state, const Napi::Value& value, const std::string& what, int arrayLevels) {
   Value result;
   switch (value.Type()) {
-    case napi_undefined: result.kind = Value::Kind::Empty; return result;
-    case napi_null: result.kind = Value::Kind::Null; return result;
-    case napi_boolean: result.kind = Value::Kind::Boolean; result.boolean = value.As<Napi::Boolean>().Value(); return result;
-    case napi_number: result.kind = Value::Kind::Number; result.number = value.As<Napi::Number>().DoubleValue(); return result;
-    case napi_bigint: return BigIntValue(value, what);
-    case napi_string: result.kind = Value::Kind::String; result.text = value.As<Napi::String>().Utf16Value(); return result;
-    case napi_object: break;
+    case napi_undefined:
+      result.kind = Value::Kind::Empty;
+      return result;
+    case napi_null:
+      result.kind = Value::Kind::Null;
+      return result;
+    case napi_boolean:
+      result.kind = Value::Kind::Boolean;
+      result.boolean = value.As<Napi::Boolean>().Value();
+      return result;
+    case napi_number:
+      result.kind = Value::Kind::Number;
+      result.number = value.As<Napi::Number>().DoubleValue();
+      return result;
+    case napi_bigint:
+      return BigIntValue(value, what);
+    case napi_string:
+      result.kind = Value::Kind::String;
+      result.text = value.As<Napi::String>().Utf16Value();
+      return result;
+    case napi_object:
+      break;
     default:
       ThrowInvalidType(value.Env(), what,
-                       "a VARIANT-compatible value (undefined, null, boolean, number, bigint, string, Date, NativeObject or an array of them)");
+                       "a VARIANT-compatible value (undefined, null, boolean, number, bigint, string, Date, "
+                       "NativeObject or an array of them)");
   }
   if (value.IsDate()) {
     result.kind = Value::Kind::Date;
@@ -95,8 +120,9 @@ Value ValueFromJsAt(AddonState& state, const Napi::Value& value, const std::stri
   }
   if (value.IsArray()) {
     if (arrayLevels >= kMaxValueDepth) {
-      ThrowInvalidValue(value.Env(), what, "a value within " + std::to_string(kMaxValueDepth) +
-                                               " levels of nested arrays (an array that contains itself never ends)");
+      ThrowInvalidValue(value.Env(), what,
+                        "a value within " + std::to_string(kMaxValueDepth) +
+                            " levels of nested arrays (an array that contains itself never ends)");
     }
     Napi::Array array = value.As<Napi::Array>();
     result.kind = Value::Kind::Array;
@@ -116,7 +142,8 @@ Value ValueFromJsAt(AddonState& state, const Napi::Value& value, const std::stri
     return result;
   }
   ThrowInvalidType(value.Env(), what,
-                   "a VARIANT-compatible value (undefined, null, boolean, number, bigint, string, Date, NativeObject or an array of them)");
+                   "a VARIANT-compatible value (undefined, null, boolean, number, bigint, string, Date, NativeObject "
+                   "or an array of them)");
 }
 
 }  // namespace

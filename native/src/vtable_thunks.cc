@@ -33,12 +33,11 @@ inline uint64_t Bits(double value) {
 // Declares all kMaxThunkParams parameters: those the caller did not pass are read from the caller's
 // frame, never written, and ignored by the handler.
 template <int Slot, int Shape>
-HRESULT STDMETHODCALLTYPE Thunk(ThunkTarget* self, Register<Shape, 0> a1, Register<Shape, 1> a2,
-                                Register<Shape, 2> a3, uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
-                                uint64_t a8, uint64_t a9, uint64_t a10, uint64_t a11, uint64_t a12,
-                                uint64_t a13, uint64_t a14, uint64_t a15) {
-  const uint64_t raw[kMaxThunkParams] = {Bits(a1), Bits(a2), Bits(a3), a4, a5, a6, a7, a8,
-                                         a9, a10, a11, a12, a13, a14, a15};
+HRESULT STDMETHODCALLTYPE Thunk(ThunkTarget* self, Register<Shape, 0> a1, Register<Shape, 1> a2, Register<Shape, 2> a3,
+                                uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8, uint64_t a9,
+                                uint64_t a10, uint64_t a11, uint64_t a12, uint64_t a13, uint64_t a14, uint64_t a15) {
+  const uint64_t raw[kMaxThunkParams] = {Bits(a1), Bits(a2), Bits(a3), a4,  a5,  a6,  a7, a8,
+                                         a9,       a10,      a11,      a12, a13, a14, a15};
   return self->handler(self, Slot, reinterpret_cast<const unsigned char*>(raw));
 }
 
@@ -77,7 +76,7 @@ struct Thunk;
 
 // __stdcall pops exactly the words the caller pushed: one instantiation per word count.
 template <int Slot, size_t... Index>
-struct Thunk<Slot, std::index_sequence<Index...>> {
+struct Thunk<Slot, std::index_sequence<Index...> > {
   static HRESULT STDMETHODCALLTYPE Call(ThunkTarget* self, Word<Index>... words) {
     const uint32_t raw[sizeof...(Index) + 1] = {words..., 0};
     return self->handler(self, Slot, reinterpret_cast<const unsigned char*>(raw));
@@ -86,7 +85,7 @@ struct Thunk<Slot, std::index_sequence<Index...>> {
 
 template <int Slot, size_t... Counts>
 void FillRow(const void* (&row)[kMaxWords + 1], std::index_sequence<Counts...>) {
-  ((row[Counts] = reinterpret_cast<const void*>(&Thunk<Slot, std::make_index_sequence<Counts>>::Call)), ...);
+  ((row[Counts] = reinterpret_cast<const void*>(&Thunk<Slot, std::make_index_sequence<Counts> >::Call)), ...);
 }
 
 template <int... Slots>
@@ -98,8 +97,14 @@ size_t RawSize(const ThunkParam& param) {
   if (param.byRef) return 4;
   if (IsLarge(param)) return 16;
   switch (param.vt) {
-    case VT_I8: case VT_UI8: case VT_R8: case VT_DATE: case VT_CY: return 8;
-    default: return 4;
+    case VT_I8:
+    case VT_UI8:
+    case VT_R8:
+    case VT_DATE:
+    case VT_CY:
+      return 8;
+    default:
+      return 4;
   }
 }
 
@@ -127,11 +132,13 @@ const void* Lookup(int, const std::vector<ThunkParam>&, std::string* why) {
 
 const void* ThunkFor(int slot, const std::vector<ThunkParam>& params, std::string* why) {
   if (slot < 0 || slot >= kMaxThunkSlot) {
-    *why = "its vtable slot " + std::to_string(slot) + " is beyond the " + std::to_string(kMaxThunkSlot) + " the sink supports";
+    *why = "its vtable slot " + std::to_string(slot) + " is beyond the " + std::to_string(kMaxThunkSlot) +
+           " the sink supports";
     return nullptr;
   }
   if (params.size() > static_cast<size_t>(kMaxThunkParams)) {
-    *why = "it has " + std::to_string(params.size()) + " parameters; the sink supports up to " + std::to_string(kMaxThunkParams);
+    *why = "it has " + std::to_string(params.size()) + " parameters; the sink supports up to " +
+           std::to_string(kMaxThunkParams);
     return nullptr;
   }
   return Lookup(slot, params, why);

@@ -27,7 +27,7 @@ struct ThunkParam {
   bool byRef;
 };
 
-constexpr int kMaxThunkSlot = 48;     // vtable slots 0..47: a dual's 7 inherited ones leave room for 40 events
+constexpr int kMaxThunkSlot = 48;  // vtable slots 0..47: a dual's 7 inherited ones leave room for 40 events
 constexpr int kMaxThunkParams = 15;
 
 // The entry for `slot`, or nullptr with `why` set when this platform or signature cannot be thunked.

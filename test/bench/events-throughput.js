@@ -4,7 +4,7 @@
 // Baseline, measured in the same run and burst: the rate at which the server's COM calls into the sink
 // complete (the simulator is idle once the last sink call returned). The bridge figure is the rate at
 // which the same events reach JS as records. Prints one JSON object.
-const h = require('../windows/fixtures/bridge/harness');
+const h = require('../support/harness');
 
 async function main() {
   const count = Number(process.argv[2] || 5000);
@@ -27,18 +27,24 @@ async function main() {
   const seconds = (ns) => Number(ns) / 1e9;
   const comSeconds = seconds(comDone - start);
   const jsSeconds = seconds(jsDone - start);
-  process.stdout.write(JSON.stringify({
-    benchmark: 'events-throughput',
-    simulatorBuild: h.sim.simulatorBuild(),
-    node: process.version,
-    events: count,
-    baseline: { what: 'server sink calls completed (COM, out of process)', seconds: comSeconds, eventsPerSecond: count / comSeconds },
-    bridge: { what: 'records delivered to JS', seconds: jsSeconds, eventsPerSecond: count / jsSeconds },
-    jsLagAfterLastCallMs: seconds(jsDone - comDone) * 1000,
-    batches: events.batches.length,
-    largestBatch: Math.max(...events.batches),
-    inOrder: events.records.every((r, i) => r.args[1] === i + 1),
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      benchmark: 'events-throughput',
+      simulatorBuild: h.sim.simulatorBuild(),
+      node: process.version,
+      events: count,
+      baseline: {
+        what: 'server sink calls completed (COM, out of process)',
+        seconds: comSeconds,
+        eventsPerSecond: count / comSeconds,
+      },
+      bridge: { what: 'records delivered to JS', seconds: jsSeconds, eventsPerSecond: count / jsSeconds },
+      jsLagAfterLastCallMs: seconds(jsDone - comDone) * 1000,
+      batches: events.batches.length,
+      largestBatch: Math.max(...events.batches),
+      inOrder: events.records.every((r, i) => r.args[1] === i + 1),
+    }) + '\n',
+  );
 }
 
 main().catch((error) => {

@@ -4,7 +4,7 @@
 // The same burst goes to two streams of the same VM in the same run: one bounded (maxQueue 1000,
 // overflow 'drop-oldest') and one whose maxQueue holds the whole burst, the baseline of what an
 // unbounded queue would keep. Prints one JSON object: heap growth of each, events kept and dropped.
-const h = require('../windows/fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const api = require(h.repoRoot);
 const BOUNDED_QUEUE = 1000;
@@ -30,7 +30,13 @@ async function measure(binding, control, server, count, maxQueue) {
   await h.waitIdle(binding, control);
   await h.waitUntil(() => stream.queued + stream.dropped >= count, 'the burst to reach the stream');
   const held = heapUsed() - before;
-  const result = { maxQueue, kept: stream.queued, dropped: stream.dropped, heapGrowthBytes: held, bytesPerEventReceived: held / count };
+  const result = {
+    maxQueue,
+    kept: stream.queued,
+    dropped: stream.dropped,
+    heapGrowthBytes: held,
+    bytesPerEventReceived: held / count,
+  };
   await stream.return();
   return result;
 }
@@ -46,16 +52,18 @@ async function main() {
   const bounded = await measure(binding, control, server, count, BOUNDED_QUEUE);
   await server.close();
   binding.release(control);
-  process.stdout.write(JSON.stringify({
-    benchmark: 'stalled-consumer-memory',
-    simulatorBuild: h.sim.simulatorBuild(),
-    node: process.version,
-    exactHeap: Boolean(global.gc),
-    events: count,
-    baseline: Object.assign({ what: 'maxQueue holds the whole burst (what an unbounded queue keeps)' }, baseline),
-    bounded: Object.assign({ what: `maxQueue ${BOUNDED_QUEUE}, overflow 'drop-oldest'` }, bounded),
-    boundedToBaselineHeap: bounded.heapGrowthBytes / baseline.heapGrowthBytes,
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      benchmark: 'stalled-consumer-memory',
+      simulatorBuild: h.sim.simulatorBuild(),
+      node: process.version,
+      exactHeap: Boolean(global.gc),
+      events: count,
+      baseline: Object.assign({ what: 'maxQueue holds the whole burst (what an unbounded queue keeps)' }, baseline),
+      bounded: Object.assign({ what: `maxQueue ${BOUNDED_QUEUE}, overflow 'drop-oldest'` }, bounded),
+      boundedToBaselineHeap: bounded.heapGrowthBytes / baseline.heapGrowthBytes,
+    }) + '\n',
+  );
 }
 
 main().catch((error) => {

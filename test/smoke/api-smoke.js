@@ -5,7 +5,7 @@
 // Run: node scripts/wine-node.js --node=oldest test/smoke/api-smoke.js   (Node 12 syntax only)
 const assert = require('assert');
 const harness = require('../support/smoke-harness');
-const h = require('../windows/fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const api = require(h.repoRoot);
 const VMState = api.VMState;
@@ -32,8 +32,15 @@ harness.test('startup() resolves after the task and the typed events show Turnin
   await state.vm.startup();
   const seen = [(await first).value, (await stream.next()).value];
   await stream.return();
-  assert.deepStrictEqual(seen.map(function (e) { return [e.type, e.vm, VMState[e.state]]; }),
-    [['stateChange', state.name, 'TurningOn'], ['stateChange', state.name, 'Running']]);
+  assert.deepStrictEqual(
+    seen.map(function (e) {
+      return [e.type, e.vm, VMState[e.state]];
+    }),
+    [
+      ['stateChange', state.name, 'TurningOn'],
+      ['stateChange', state.name, 'Running'],
+    ],
+  );
   assert.ok(seen[0].time instanceof Date);
   assert.strictEqual(await state.vm.waitForState(VMState.Running, { timeout: 30000 }), VMState.Running);
 });

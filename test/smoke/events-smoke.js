@@ -4,7 +4,7 @@
 // Run: node scripts/wine-node.js --node=oldest test/smoke/events-smoke.js   (Node 12 syntax only)
 const assert = require('assert');
 const harness = require('../support/smoke-harness');
-const h = require('../windows/fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const build = h.sim.simulatorBuild();
 const state = {};
@@ -26,7 +26,9 @@ harness.test('connects to the simulator (' + build + ' build)', async function (
 harness.test('subscribes to the VM and the server and sees a startup in order', async function () {
   const b = state.binding;
   const vmEvents = h.collector();
-  const serverEvents = h.collector(function (r) { return r.args[0] === state.name; });
+  const serverEvents = h.collector(function (r) {
+    return r.args[0] === state.name;
+  });
   const vmSubscription = await b.subscribe(state.vm, vmEvents.options());
   const serverSubscription = await b.subscribe(state.server, serverEvents.options());
   assert.strictEqual(vmSubscription.eventInterface.name, 'IVMVirtualMachineEvents');
@@ -36,9 +38,14 @@ harness.test('subscribes to the VM and the server and sees a startup in order', 
   await vmEvents.waitForCount(2);
   await serverEvents.waitForCount(2);
   const S = h.sim.VMVMState;
-  assert.deepStrictEqual(h.rows(vmEvents.records), [['OnStateChange', S.TurningOn], ['OnStateChange', S.Running]]);
-  assert.deepStrictEqual(h.rows(serverEvents.records),
-    [['OnVMStateChange', state.name, S.TurningOn], ['OnVMStateChange', state.name, S.Running]]);
+  assert.deepStrictEqual(h.rows(vmEvents.records), [
+    ['OnStateChange', S.TurningOn],
+    ['OnStateChange', S.Running],
+  ]);
+  assert.deepStrictEqual(h.rows(serverEvents.records), [
+    ['OnVMStateChange', state.name, S.TurningOn],
+    ['OnVMStateChange', state.name, S.Running],
+  ]);
   await vmSubscription.close();
   await serverSubscription.close();
   assert.strictEqual(vmEvents.ended, null);
@@ -51,7 +58,9 @@ harness.test('turns the VM off and lets go of every object', async function () {
   await b.call(state.vm, 'TurnOff', []);
   await h.waitIdle(b, state.control);
   assert.strictEqual(await b.get(state.vm, 'State'), h.sim.VMVMState.TurnedOff);
-  [state.vm, state.server, state.control].forEach(function (object) { b.release(object); });
+  [state.vm, state.server, state.control].forEach(function (object) {
+    b.release(object);
+  });
 });
 
 harness.run();

@@ -24,35 +24,52 @@ function readProcFile(pid, name) {
 function linuxPidsOf(pattern) {
   const prefix = process.env.WINEPREFIX;
   if (!prefix) throw new Error('WINEPREFIX is not set: run under scripts/wine-node.js');
-  return fs.readdirSync(PROC).filter((name) => /^\d+$/.test(name)).filter((pid) => {
-    const commandLine = readProcFile(pid, 'cmdline');
-    if (!commandLine || !pattern.test(commandLine.join(' '))) return false;
-    const environment = readProcFile(pid, 'environ');
-    return environment !== null && environment.includes(`WINEPREFIX=${prefix}`);
-  }).map(Number);
+  return fs
+    .readdirSync(PROC)
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      const commandLine = readProcFile(pid, 'cmdline');
+      if (!commandLine || !pattern.test(commandLine.join(' '))) return false;
+      const environment = readProcFile(pid, 'environ');
+      return environment !== null && environment.includes(`WINEPREFIX=${prefix}`);
+    })
+    .map(Number);
 }
 
 // start.exe /unix does not wait for the Unix program (nor pass its exit status on), so the process's
 // state in /proc says when the signal took: polled until it shows `wanted`, or throws after a while.
 function signal(name, pid, tookEffect) {
-  spawnSync('start.exe', ['/wait', '/unix', '/bin/kill', `-${name}`, String(pid)], { stdio: 'ignore', windowsHide: true, timeout: 30000 });
+  spawnSync('start.exe', ['/wait', '/unix', '/bin/kill', `-${name}`, String(pid)], {
+    stdio: 'ignore',
+    windowsHide: true,
+    timeout: 30000,
+  });
   const deadline = Date.now() + SIGNAL_TIMEOUT_MS;
   while (!tookEffect(stateOf(pid))) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} did not take SIG${name} within ${SIGNAL_TIMEOUT_MS} ms: its state is ${stateOf(pid)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `process ${pid} did not take SIG${name} within ${SIGNAL_TIMEOUT_MS} ms: its state is ${stateOf(pid)}`,
+      );
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
 }
 
 function stateOf(pid) {
   const status = readProcFile(pid, 'status');
-  const line = status && status.join('').split('\n').find((l) => l.startsWith('State:'));
+  const line =
+    status &&
+    status
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith('State:'));
   return line ? line.slice('State:'.length).trim()[0] : null;
 }
 
 /** Stops the one process matching `pattern`; returns { pid, thaw() }. Throws unless exactly one matches. */
 function freezeProcess(pattern) {
   const pids = linuxPidsOf(pattern);
-  if (pids.length !== 1) throw new Error(`expected one running process matching ${pattern}, found ${pids.length} (${pids.join(', ')})`);
+  if (pids.length !== 1)
+    throw new Error(`expected one running process matching ${pattern}, found ${pids.length} (${pids.join(', ')})`);
   const [pid] = pids;
   signal('STOP', pid, (state) => state === 'T');
   return { pid, thaw: () => thawProcess(pid) };

@@ -11,18 +11,33 @@ const CONTROL_PROGID = 'VirtualServerSimulator.Control';
 // The simulated hosts (README.md, "A second host"): B is the same build under other (invented) CLSIDs and
 // ProgIDs, served by a process of its own.
 const HOST_A = {
-  name: 'A', clsid: '{91E55FE5-6D20-4757-BB0A-F5BC602CC904}', controlClsid: '{CE427E8F-D324-463C-B6A2-00DC88D5964C}',
-  progId: PROGID, controlProgId: CONTROL_PROGID,
+  name: 'A',
+  clsid: '{91E55FE5-6D20-4757-BB0A-F5BC602CC904}',
+  controlClsid: '{CE427E8F-D324-463C-B6A2-00DC88D5964C}',
+  progId: PROGID,
+  controlProgId: CONTROL_PROGID,
 };
 const HOST_B = {
-  name: 'B', clsid: '{137A20F7-A040-41B7-AF5E-676418924B84}', controlClsid: '{E69D996F-023E-4C15-B055-8E2671F4256C}',
-  progId: `${PROGID}.HostB`, controlProgId: `${CONTROL_PROGID}.HostB`,
+  name: 'B',
+  clsid: '{137A20F7-A040-41B7-AF5E-676418924B84}',
+  controlClsid: '{E69D996F-023E-4C15-B055-8E2671F4256C}',
+  progId: `${PROGID}.HostB`,
+  controlProgId: `${CONTROL_PROGID}.HostB`,
 };
 const HOSTS = { A: HOST_A, B: HOST_B };
 const LIBID = '{D7526A6D-CF83-48A4-87FD-4FBE2AEC5D93}';
 const VMVMState = {
-  Invalid: 0, TurnedOff: 1, Saved: 2, TurningOn: 3, Restoring: 4, Running: 5, Paused: 6, Saving: 7,
-  TurningOff: 8, MergingDrives: 9, DeleteMachine: 10,
+  Invalid: 0,
+  TurnedOff: 1,
+  Saved: 2,
+  TurningOn: 3,
+  Restoring: 4,
+  Running: 5,
+  Paused: 6,
+  Saving: 7,
+  TurningOff: 8,
+  MergingDrives: 9,
+  DeleteMachine: 10,
 };
 const HRESULTS = {
   S_OK: '0x00000000',
@@ -71,7 +86,9 @@ function runTool(file, args) {
   const result = spawnSync(file, args, { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, windowsHide: true });
   if (result.error) throw result.error;
   if (result.status !== 0) {
-    throw new Error(`${path.basename(file)} ${args.join(' ')} exited with ${result.status}: ${result.stderr}${result.stdout}`);
+    throw new Error(
+      `${path.basename(file)} ${args.join(' ')} exited with ${result.status}: ${result.stderr}${result.stdout}`,
+    );
   }
   return result.stdout;
 }
@@ -158,7 +175,7 @@ class SimulatorClient {
     this.child = child;
     this.events = [];
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    this.unexpected = [];  // result lines nobody asked for (a protocol bug)
+    this.unexpected = []; // result lines nobody asked for (a protocol bug)
     this._waiters = [];
     this._eventWaiters = new Set();
     this._stderr = '';
@@ -174,7 +191,9 @@ class SimulatorClient {
       }
     });
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => { this._stderr += chunk; });
+    child.stderr.on('data', (chunk) => {
+      this._stderr += chunk;
+    });
     this.exited.then((code) => {
       const error = new Error(`vssim-client exited (${code}) ${this._stderr}`);
       for (const waiter of this._waiters.splice(0)) waiter.reject(error);
@@ -197,9 +216,14 @@ class SimulatorClient {
     const text = fields.join('\t');
     if (/[\r\n]/.test(text)) throw new Error(`a command field cannot hold a line break: ${JSON.stringify(fields)}`);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer to "${text}" within ${TOOL_TIMEOUT_MS} ms`)),
-        TOOL_TIMEOUT_MS);
-      const settle = (fn) => (value) => { clearTimeout(timer); fn(value); };
+      const timer = setTimeout(
+        () => reject(new Error(`no answer to "${text}" within ${TOOL_TIMEOUT_MS} ms`)),
+        TOOL_TIMEOUT_MS,
+      );
+      const settle = (fn) => (value) => {
+        clearTimeout(timer);
+        fn(value);
+      };
       this._waiters.push({ resolve: settle(resolve), reject: settle(reject) });
       this.child.stdin.write(`${text}\n`);
     });
@@ -242,7 +266,9 @@ class SimulatorClient {
 // (VSSIM_PACING_MS, VSSIM_EXIT_DELAY_MS, VSSIM_IDLE_EXIT_MS, VSSIM_SCENARIO, VSSIM_SERVICE).
 async function startClient({ env } = {}) {
   const child = spawn(simulatorPaths('dispatch').client, [], {
-    env: Object.assign({}, process.env, env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true,
+    env: Object.assign({}, process.env, env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
   });
   const client = new SimulatorClient(child);
   const ready = await new Promise((resolve, reject) => {
@@ -255,7 +281,24 @@ async function startClient({ env } = {}) {
 }
 
 module.exports = {
-  BUILDS, PROGID, CONTROL_PROGID, HOST_A, HOST_B, HOSTS, LIBID, VMVMState, HRESULTS,
-  simulatorBuild, simulatorPaths, registerSimulator, unregisterSimulator, killSimulators, simulatorProcesses,
-  waitFor, waitForNoSimulator, clientSuiteHooks, startClient, SimulatorClient,
+  BUILDS,
+  PROGID,
+  CONTROL_PROGID,
+  HOST_A,
+  HOST_B,
+  HOSTS,
+  LIBID,
+  VMVMState,
+  HRESULTS,
+  simulatorBuild,
+  simulatorPaths,
+  registerSimulator,
+  unregisterSimulator,
+  killSimulators,
+  simulatorProcesses,
+  waitFor,
+  waitForNoSimulator,
+  clientSuiteHooks,
+  startClient,
+  SimulatorClient,
 };

@@ -20,7 +20,15 @@ async function run() {
       process.stdout.write('  ok   ' + t.name + '\n');
     } catch (error) {
       failed += 1;
-      process.stdout.write('  FAIL ' + t.name + '\n       ' + String((error && error.stack) || error).split('\n').join('\n       ') + '\n');
+      process.stdout.write(
+        '  FAIL ' +
+          t.name +
+          '\n       ' +
+          String((error && error.stack) || error)
+            .split('\n')
+            .join('\n       ') +
+          '\n',
+      );
     }
   }
   process.stdout.write(passed + ' passed, ' + failed + ' failed\n');

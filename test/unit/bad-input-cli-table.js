@@ -46,14 +46,22 @@ const rows = [
 
   // options
   ...verbs.map((verb) => [`${verb} --nope`, [verb, '--nope'], usage(/^unknown option --nope/)]),
-  ['a misspelt option', ['wait', '--vm', 'a', '--state', '5', '--timout', '5'], usage(/^unknown option --timout \(did you mean --timeout\?\)/)],
+  [
+    'a misspelt option',
+    ['wait', '--vm', 'a', '--state', '5', '--timout', '5'],
+    usage(/^unknown option --timout \(did you mean --timeout\?\)/),
+  ],
   ['a huge option name', ['list', `--${huge}`], usage(/^unknown option --x{20,60}\.\.\. \(100002 characters\)/)],
   ['a bare --', ['list', '--'], usage(/^unknown option -- \(see/)],
   ['a short option', ['list', '-x'], usage(/^unknown option -x: options are long, like --json/)],
   ['a short option before the verb', ['-x', 'list'], usage(/^unknown option -x: options are long/)],
   ['a value given to a flag', ['list', '--json=yes'], usage(/^--json takes no value/)],
   ['an option the verb does not take', ['list', '--vm', 'x'], usage(/^list takes no --vm/)],
-  ...vmVerbs.map((verb) => [`${verb} --state`, [verb, '--vm', 'a', '--state', 'Running'], usage(new RegExp(`^${verb} takes no --state`))]),
+  ...vmVerbs.map((verb) => [
+    `${verb} --state`,
+    [verb, '--vm', 'a', '--state', 'Running'],
+    usage(new RegExp(`^${verb} takes no --state`)),
+  ]),
   ['inspect --timeout', ['inspect', '--timeout', '5'], usage(/^inspect takes no --timeout/)],
   ['list --count', ['list', '--count', '5'], usage(/^list takes no --count/)],
   ['wait --all', ['wait', '--vm', 'a', '--state', '5', '--all'], usage(/^wait takes no --all/)],
@@ -65,8 +73,16 @@ const rows = [
   ["--vm ''", ['start', '--vm', ''], usage(/^--vm needs a non-empty value/)],
   ['--clsid=', ['list', '--clsid='], usage(/^--clsid needs a non-empty value/)],
   ['--host twice', ['list', '--host', 'a', '--host', 'b'], usage(/^--host was given more than once/)],
-  ['--timeout twice', ['wait', '--vm', 'a', '--state', '5', '--timeout', '1', '--timeout', '2'], usage(/^--timeout was given more than once/)],
-  ['--user twice', ['list', '--host', 'h', '--user', USER, '--user', 'other'], usage(/^--user was given more than once/)],
+  [
+    '--timeout twice',
+    ['wait', '--vm', 'a', '--state', '5', '--timeout', '1', '--timeout', '2'],
+    usage(/^--timeout was given more than once/),
+  ],
+  [
+    '--user twice',
+    ['list', '--host', 'h', '--user', USER, '--user', 'other'],
+    usage(/^--user was given more than once/),
+  ],
   ...vmVerbs.map((verb) => [`${verb} without --vm`, [verb], usage(new RegExp(`^${verb} needs exactly one --vm NAME`))]),
   ['start with two VMs', ['start', '--vm', 'a', '--vm', 'b'], usage(/^start needs exactly one --vm NAME/)],
   ['start with a comma list of VMs', ['start', '--vm', 'a,b'], platform],
@@ -75,64 +91,180 @@ const rows = [
   ['wait --state ,', ['wait', '--vm', 'a', '--state', ','], usage(/^wait needs --state/)],
   ['inspect with two VMs', ['inspect', '--vm', 'a', '--vm', 'b'], usage(/^inspect takes at most one --vm/)],
   ['watch --vm with --all', ['watch', '--vm', 'a', '--all'], usage(/^watch takes --vm NAME\.\.\. or --all, not both/)],
-  ['watch the same VM twice', ['watch', '--vm', 'a', '--vm', 'A'], usage(/^--vm "A" was given twice: name each VM once/)],
+  [
+    'watch the same VM twice',
+    ['watch', '--vm', 'a', '--vm', 'A'],
+    usage(/^--vm "A" was given twice: name each VM once/),
+  ],
 
   // wrong numbers
   ...[
-    ['abc', 'abc'], ['-1', '-1'], ['1e3', '1e3'], ['a hex number', '0x10'], ['a trailing dot', '5.'], ['Infinity', 'Infinity'], ['NaN', 'NaN'],
-  ].map(([what, value]) => [`--timeout ${what}`, ['wait', '--vm', 'a', '--state', '5', '--timeout', value], usage(/^--timeout must be a number of seconds, not "/)]),
+    ['abc', 'abc'],
+    ['-1', '-1'],
+    ['1e3', '1e3'],
+    ['a hex number', '0x10'],
+    ['a trailing dot', '5.'],
+    ['Infinity', 'Infinity'],
+    ['NaN', 'NaN'],
+  ].map(([what, value]) => [
+    `--timeout ${what}`,
+    ['wait', '--vm', 'a', '--state', '5', '--timeout', value],
+    usage(/^--timeout must be a number of seconds, not "/),
+  ]),
   ['--duration -1', ['watch', '--duration', '-1'], usage(/^--duration must be a number of seconds, not "-1"/)],
-  ['--duration past the timer limit', ['watch', '--duration', '2147484'], usage(/^--duration must be at most 2147483\.647 seconds/)],
-  ['--timeout of 100,000 digits', ['start', '--vm', 'a', '--timeout', hugeNumber], usage(/^--timeout must be at most 2147483\.647 seconds, not "9{20,60}\.\.\." \(100000 characters\)/)],
-  ['--timeout of 100,000 letters', ['start', '--vm', 'a', '--timeout', huge], usage(/^--timeout must be a number of seconds, not "x{20,60}\.\.\." \(100000 characters\)/)],
-  ...['0', '-3', '1.5', 'ten'].map((value) => [`--count ${value}`, ['watch', '--count', value], usage(/^--count must be a whole number above 0, not "/)]),
-  ['--count past 2^53', ['watch', '--count', '99999999999999999999'], usage(/^--count must be at most 9007199254740991, not "99999999999999999999"/)],
-  ['--count of 100,000 digits', ['watch', '--count', hugeNumber], usage(/^--count must be at most 9007199254740991, not "9{20,60}\.\.\." \(100000 characters\)/)],
+  [
+    '--duration past the timer limit',
+    ['watch', '--duration', '2147484'],
+    usage(/^--duration must be at most 2147483\.647 seconds/),
+  ],
+  [
+    '--timeout of 100,000 digits',
+    ['start', '--vm', 'a', '--timeout', hugeNumber],
+    usage(/^--timeout must be at most 2147483\.647 seconds, not "9{20,60}\.\.\." \(100000 characters\)/),
+  ],
+  [
+    '--timeout of 100,000 letters',
+    ['start', '--vm', 'a', '--timeout', huge],
+    usage(/^--timeout must be a number of seconds, not "x{20,60}\.\.\." \(100000 characters\)/),
+  ],
+  ...['0', '-3', '1.5', 'ten'].map((value) => [
+    `--count ${value}`,
+    ['watch', '--count', value],
+    usage(/^--count must be a whole number above 0, not "/),
+  ]),
+  [
+    '--count past 2^53',
+    ['watch', '--count', '99999999999999999999'],
+    usage(/^--count must be at most 9007199254740991, not "99999999999999999999"/),
+  ],
+  [
+    '--count of 100,000 digits',
+    ['watch', '--count', hugeNumber],
+    usage(/^--count must be at most 9007199254740991, not "9{20,60}\.\.\." \(100000 characters\)/),
+  ],
 
   // states and event types
-  ['--state Bogus', ['wait', '--vm', 'a', '--state', 'Bogus'], usage(/^--state: "Bogus" is not a VM state; use one of Invalid, TurnedOff/)],
+  [
+    '--state Bogus',
+    ['wait', '--vm', 'a', '--state', 'Bogus'],
+    usage(/^--state: "Bogus" is not a VM state; use one of Invalid, TurnedOff/),
+  ],
   ['--state 11', ['wait', '--vm', 'a', '--state', '11'], usage(/^--state: "11" is not a VM state/)],
   ['--state -1', ['wait', '--vm', 'a', '--state', '-1'], usage(/^--state: "-1" is not a VM state/)],
   ['--state 1.5', ['wait', '--vm', 'a', '--state', '1.5'], usage(/^--state: "1\.5" is not a VM state/)],
-  ['--state with a bad name in a list', ['wait', '--vm', 'a', '--state', 'Running,Asleep'], usage(/^--state: "Asleep" is not a VM state/)],
-  ['--state huge', ['wait', '--vm', 'a', '--state', huge], usage(/^--state: "x{20,60}\.\.\." \(100000 characters\) is not a VM state/)],
+  [
+    '--state with a bad name in a list',
+    ['wait', '--vm', 'a', '--state', 'Running,Asleep'],
+    usage(/^--state: "Asleep" is not a VM state/),
+  ],
+  [
+    '--state huge',
+    ['wait', '--vm', 'a', '--state', huge],
+    usage(/^--state: "x{20,60}\.\.\." \(100000 characters\) is not a VM state/),
+  ],
   ['--types Bogus', ['watch', '--types', 'Bogus'], usage(/^--types: "Bogus" is not one of vmStateChange/)],
-  ['--types of the VM stream without --vm', ['watch', '--types', 'stateChange'], usage(/^--types: "stateChange" is not one of vmStateChange/)],
-  ['--types of the server stream with --vm', ['watch', '--vm', 'a', '--types', 'vmStateChange'], usage(/^--types: "vmStateChange" is not one of stateChange/)],
+  [
+    '--types of the VM stream without --vm',
+    ['watch', '--types', 'stateChange'],
+    usage(/^--types: "stateChange" is not one of vmStateChange/),
+  ],
+  [
+    '--types of the server stream with --vm',
+    ['watch', '--vm', 'a', '--types', 'vmStateChange'],
+    usage(/^--types: "vmStateChange" is not one of stateChange/),
+  ],
   ['--types ,', ['watch', '--types', ','], usage(/^--types needs at least one event type/)],
   ['--types huge', ['watch', '--types', huge], usage(/^--types: "x{20,60}\.\.\." \(100000 characters\) is not one of/)],
 
   // connection options: what connect() refuses is a bad command line too
-  ['--clsid not a CLSID', ['list', '--clsid', 'not-a-clsid'], usage(/^--clsid must be a CLSID in braces, like '\{01234567-/)],
+  [
+    '--clsid not a CLSID',
+    ['list', '--clsid', 'not-a-clsid'],
+    usage(/^--clsid must be a CLSID in braces, like '\{01234567-/),
+  ],
   ['--clsid without braces', ['list', '--clsid', clsid.slice(1, -1)], usage(/^--clsid must be a CLSID in braces/)],
   ['--clsid huge', ['list', '--clsid', huge], usage(/^--clsid must be a CLSID in braces/)],
   ['--clsid well formed', ['list', '--clsid', clsid], platform],
   ['--host huge', ['list', '--host', huge], usage(/^--host must be at most 255 characters long/)],
   ['--prog-id huge', ['list', '--prog-id', huge], usage(/^--prog-id must be at most 39 characters long/)],
   ['--user huge', ['list', '--host', 'h', '--user', huge], usage(/^--user must be at most 513 characters long/)],
-  ['--domain huge', ['list', '--host', 'h', '--user', USER, '--domain', huge], usage(/^--domain must be at most 255 characters long/)],
+  [
+    '--domain huge',
+    ['list', '--host', 'h', '--user', USER, '--domain', huge],
+    usage(/^--domain must be at most 255 characters long/),
+  ],
   ['an unreachable host', ['list', '--host', 'unreachable.invalid'], platform],
   ['an unknown VM', ['start', '--vm', 'no-such-vm'], platform],
   ['a huge VM name', ['start', '--vm', huge], platform],
 
   // credentials: the password only from VSEVENTS_PASSWORD
-  ['--password', ['list', '--host', 'h', '--user', USER, '--password', SECRET],
-    usage(/^vsevents takes no password on the command line: put it in the VSEVENTS_PASSWORD environment variable/)],
-  ['--password=', ['list', '--host', 'h', '--user', USER, `--password=${SECRET}`], usage(/^vsevents takes no password on the command line/)],
-  ['--pass', ['list', '--host', 'h', '--user', USER, '--pass', SECRET], usage(/^vsevents takes no password on the command line/)],
-  ['-p', ['list', '--host', 'h', '--user', USER, '-p', SECRET], usage(/^vsevents takes no password on the command line/)],
-  ['a password after --user', ['list', '--host', 'h', '--user', USER, SECRET],
-    usage(/^unexpected argument 6 \(not shown: it may be a password, which goes in the VSEVENTS_PASSWORD environment variable\)/)],
+  [
+    '--password',
+    ['list', '--host', 'h', '--user', USER, '--password', SECRET],
+    usage(/^vsevents takes no password on the command line: put it in the VSEVENTS_PASSWORD environment variable/),
+  ],
+  [
+    '--password=',
+    ['list', '--host', 'h', '--user', USER, `--password=${SECRET}`],
+    usage(/^vsevents takes no password on the command line/),
+  ],
+  [
+    '--pass',
+    ['list', '--host', 'h', '--user', USER, '--pass', SECRET],
+    usage(/^vsevents takes no password on the command line/),
+  ],
+  [
+    '-p',
+    ['list', '--host', 'h', '--user', USER, '-p', SECRET],
+    usage(/^vsevents takes no password on the command line/),
+  ],
+  [
+    'a password after --user',
+    ['list', '--host', 'h', '--user', USER, SECRET],
+    usage(
+      /^unexpected argument 6 \(not shown: it may be a password, which goes in the VSEVENTS_PASSWORD environment variable\)/,
+    ),
+  ],
   ['a password before the verb', ['--user', USER, SECRET, 'list'], usage(/^unexpected argument 3 \(not shown/)],
   ['user:password in --user', ['list', '--host', 'h', '--user', `${DOMAIN}\\${USER}:${SECRET}`], platform],
-  ['--user without --host', ['list', '--user', USER], usage(/^--user is for a remote --host; this host uses your own logon/)],
+  [
+    '--user without --host',
+    ['list', '--user', USER],
+    usage(/^--user is for a remote --host; this host uses your own logon/),
+  ],
   ['--domain without --user', ['list', '--domain', DOMAIN], usage(/^--domain goes with --user/)],
-  ['--user without VSEVENTS_PASSWORD', ['list', '--host', 'h', '--user', USER], usage(/^--user needs the password in the VSEVENTS_PASSWORD environment variable(?!, and)/),
-    { VSEVENTS_PASSWORD: undefined }],
-  ['--user with an empty VSEVENTS_PASSWORD', ['list', '--host', 'h', '--user', USER], usage(/, and it is empty: Windows refuses blank passwords/), { VSEVENTS_PASSWORD: '' }],
-  ['a huge VSEVENTS_PASSWORD', ['list', ...remote], usage(/^VSEVENTS_PASSWORD must be at most 256 characters long/), { VSEVENTS_PASSWORD: `${SECRET}${huge}` }],
-  ...verbs.map((verb) => [`${verb} with credentials`, [verb, ...remote, ...(verb === 'wait' ? ['--vm', 'a', '--state', 'Running'] : vmVerbs.includes(verb) ? ['--vm', 'a'] : [])], platform]),
-  ...verbs.map((verb) => [`${verb} with credentials and a bad option`, [verb, ...remote, '--bogus'], usage(/^unknown option --bogus/)]),
+  [
+    '--user without VSEVENTS_PASSWORD',
+    ['list', '--host', 'h', '--user', USER],
+    usage(/^--user needs the password in the VSEVENTS_PASSWORD environment variable(?!, and)/),
+    { VSEVENTS_PASSWORD: undefined },
+  ],
+  [
+    '--user with an empty VSEVENTS_PASSWORD',
+    ['list', '--host', 'h', '--user', USER],
+    usage(/, and it is empty: Windows refuses blank passwords/),
+    { VSEVENTS_PASSWORD: '' },
+  ],
+  [
+    'a huge VSEVENTS_PASSWORD',
+    ['list', ...remote],
+    usage(/^VSEVENTS_PASSWORD must be at most 256 characters long/),
+    { VSEVENTS_PASSWORD: `${SECRET}${huge}` },
+  ],
+  ...verbs.map((verb) => [
+    `${verb} with credentials`,
+    [
+      verb,
+      ...remote,
+      ...(verb === 'wait' ? ['--vm', 'a', '--state', 'Running'] : vmVerbs.includes(verb) ? ['--vm', 'a'] : []),
+    ],
+    platform,
+  ]),
+  ...verbs.map((verb) => [
+    `${verb} with credentials and a bad option`,
+    [verb, ...remote, '--bogus'],
+    usage(/^unknown option --bogus/),
+  ]),
 ];
 
 function run(argv, envChanges, debug) {
@@ -154,17 +286,25 @@ function problemsOf([what, argv, expected, envChanges]) {
     const label = debug ? `${what} (NODE_DEBUG)` : what;
     const { status, signal, stdout, stderr } = run(argv, envChanges, debug);
     const lines = stderr.split('\n').filter((line) => line !== '' && !(debug && traceLine.test(line)));
-    if (status !== expected.status) problems.push(`${label}: exit ${status}${signal ? ` (${signal})` : ''}, not ${expected.status}: ${stderr.slice(0, 300)}`);
+    if (status !== expected.status)
+      problems.push(
+        `${label}: exit ${status}${signal ? ` (${signal})` : ''}, not ${expected.status}: ${stderr.slice(0, 300)}`,
+      );
     if (stdout !== '') problems.push(`${label}: prints on stdout: ${stdout.slice(0, 300)}`);
-    if (lines.length !== 1) problems.push(`${label}: ${lines.length} lines on stderr, not one: ${stderr.slice(0, 300)}`);
+    if (lines.length !== 1)
+      problems.push(`${label}: ${lines.length} lines on stderr, not one: ${stderr.slice(0, 300)}`);
     const line = lines[0] || '';
     const message = line.replace(/^vsevents: /, '');
     if (message === line) problems.push(`${label}: the line does not start with "vsevents: ": ${line.slice(0, 300)}`);
-    if (!expected.message.test(message)) problems.push(`${label}: "${message.slice(0, 300)}" does not match ${expected.message}`);
-    if (expected.hint && !expected.hint.test(message)) problems.push(`${label}: "${message.slice(0, 300)}" does not end with ${expected.hint}`);
-    if (expected.code && !message.endsWith(` [${expected.code}]`)) problems.push(`${label}: "${message.slice(0, 300)}" does not end with [${expected.code}]`);
+    if (!expected.message.test(message))
+      problems.push(`${label}: "${message.slice(0, 300)}" does not match ${expected.message}`);
+    if (expected.hint && !expected.hint.test(message))
+      problems.push(`${label}: "${message.slice(0, 300)}" does not end with ${expected.hint}`);
+    if (expected.code && !message.endsWith(` [${expected.code}]`))
+      problems.push(`${label}: "${message.slice(0, 300)}" does not end with [${expected.code}]`);
     if (line.length > 400) problems.push(`${label}: a line of ${line.length} characters`);
-    if (/\n\s+at /.test(stderr) || /internal error/.test(stderr)) problems.push(`${label}: a stack trace or an internal error: ${stderr.slice(0, 300)}`);
+    if (/\n\s+at /.test(stderr) || /internal error/.test(stderr))
+      problems.push(`${label}: a stack trace or an internal error: ${stderr.slice(0, 300)}`);
     for (const secret of secrets) {
       if (stdout.includes(secret) || stderr.includes(secret)) problems.push(`${label}: shows ${secret}`);
     }

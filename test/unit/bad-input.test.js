@@ -18,7 +18,9 @@ describe(`bad input (${rows.length} rows)`, () => {
     const script = `require(${JSON.stringify(path.join(__dirname, 'bad-input-table.js'))}).runAll()
       .then((result) => process.stdout.write(JSON.stringify(result)))`;
     const child = spawnSync(process.execPath, ['-e', script], {
-      encoding: 'utf8', env: Object.assign({}, process.env, { NODE_DEBUG: 'virtual-server-events' }), maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+      env: Object.assign({}, process.env, { NODE_DEBUG: 'virtual-server-events' }),
+      maxBuffer: 64 * 1024 * 1024,
     });
     assert.strictEqual(child.status, 0, child.stderr.slice(-2000));
     const result = JSON.parse(child.stdout);

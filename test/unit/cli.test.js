@@ -10,7 +10,10 @@ const { parseArgs, list, seconds, UsageError } = require(path.join(dist, 'cli-ar
 const cli = path.join(dist, 'cli.js');
 
 function vsevents(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: Object.assign({}, process.env, { VSEVENTS_PASSWORD: '' }) });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: Object.assign({}, process.env, { VSEVENTS_PASSWORD: '' }),
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -28,7 +31,10 @@ describe('vsevents arguments', () => {
     assert.strictEqual(seconds(parseArgs(['wait', '--timeout', '1.5']), 'timeout'), 1500);
     assert.throws(() => seconds(parseArgs(['wait', '--timeout', '-1']), 'timeout'), UsageError);
     assert.strictEqual(seconds(parseArgs(['watch', '--duration', '2147483.647']), 'duration'), 2147483647);
-    assert.throws(() => seconds(parseArgs(['watch', '--duration', '2147484']), 'duration'), /at most 2147483.647 seconds/);
+    assert.throws(
+      () => seconds(parseArgs(['watch', '--duration', '2147484']), 'duration'),
+      /at most 2147483.647 seconds/,
+    );
   });
 
   const usageErrors = [
@@ -47,7 +53,10 @@ describe('vsevents arguments', () => {
     [['watch', '--vm', 'a', '--types', 'vmStateChange'], /"vmStateChange" is not one of stateChange/],
     [['list', '--user', 'u'], /--user is for a remote --host/],
     [['list', '--domain', 'd'], /--domain goes with --user/],
-    [['list', '--host', 'h', '--user', 'u'], /--user needs the password in the VSEVENTS_PASSWORD environment variable, and it is empty/],
+    [
+      ['list', '--host', 'h', '--user', 'u'],
+      /--user needs the password in the VSEVENTS_PASSWORD environment variable, and it is empty/,
+    ],
     [['wait', '--vm', 'a', '--state', '5', '--timeout', 'soon'], /--timeout must be a number of seconds/],
     [[], /no command given/],
   ];
@@ -65,7 +74,8 @@ describe('vsevents arguments', () => {
     const { status, stdout } = vsevents('--help');
     assert.strictEqual(status, 0);
     assert.match(stdout, /^Usage: vsevents <command>/);
-    for (const command of ['watch', 'list', 'wait', 'start|stop|save|pause|resume|reset', 'inspect']) assert.ok(stdout.includes(command), command);
+    for (const command of ['watch', 'list', 'wait', 'start|stop|save|pause|resume|reset', 'inspect'])
+      assert.ok(stdout.includes(command), command);
   });
 
   it('--version prints the package version', () => {

@@ -60,7 +60,9 @@ describe('EventStream', () => {
     it("requestShutdown: 'deny' answers isAllowed = false where the interface has that [out] parameter", async () => {
       const { binding, stream, target } = await vmStream({ requestShutdown: 'deny' }, { shutdownAnswer: true });
       await stream.ready();
-      assert.deepStrictEqual(binding.subscriptionsOf(target)[0].options.outAnswers, { OnRequestShutdown: { isAllowed: false } });
+      assert.deepStrictEqual(binding.subscriptionsOf(target)[0].options.outAnswers, {
+        OnRequestShutdown: { isAllowed: false },
+      });
       await stream.return();
     });
 
@@ -170,7 +172,10 @@ describe('EventStream', () => {
       const states = [];
       for (let i = 0; i < 3; i++) states.push((await stream.next()).value.state);
       assert.deepStrictEqual(states, [1, 2, 3]);
-      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_EVENT_QUEUE_OVERFLOW', name: 'VirtualServerError' });
+      const error = await rejectsWith(stream.next(), {
+        code: 'ERR_VS_EVENT_QUEUE_OVERFLOW',
+        name: 'VirtualServerError',
+      });
       assert.match(error.message, /maxQueue|drop-oldest/);
       assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
     });
@@ -180,7 +185,10 @@ describe('EventStream', () => {
       const waiting = [stream.next(), stream.next(), stream.next()];
       await stream.ready();
       binding.emit(target, [1, 2, 3, 4].map(stateChange));
-      assert.deepStrictEqual((await Promise.all(waiting)).map((r) => r.value.state), [1, 2, 3]);
+      assert.deepStrictEqual(
+        (await Promise.all(waiting)).map((r) => r.value.state),
+        [1, 2, 3],
+      );
       assert.strictEqual((await stream.next()).value.state, 4);
       await stream.return();
     });
@@ -202,7 +210,10 @@ describe('EventStream', () => {
       const backlog = 1000000;
       const { binding, stream, target } = await vmStream({ maxQueue: backlog });
       await stream.ready();
-      binding.emit(target, Array.from({ length: backlog }, (_, i) => stateChange(i % 11)));
+      binding.emit(
+        target,
+        Array.from({ length: backlog }, (_, i) => stateChange(i % 11)),
+      );
       assert.strictEqual(stream.queued, backlog);
       for (let i = 0; i < backlog; i++) {
         const { value } = await stream.next();
@@ -215,7 +226,11 @@ describe('EventStream', () => {
     it('types filters before queueing', async () => {
       const { binding, stream, target } = await vmStream({ types: ['configurationChanged'], maxQueue: 1 });
       await stream.ready();
-      binding.emit(target, [stateChange(5), { method: 'OnHeartbeatStopped' }, { method: 'OnConfigurationChanged', args: ['memory', 512] }]);
+      binding.emit(target, [
+        stateChange(5),
+        { method: 'OnHeartbeatStopped' },
+        { method: 'OnConfigurationChanged', args: ['memory', 512] },
+      ]);
       const { value } = await stream.next();
       assert.deepStrictEqual([value.type, value.key, value.value], ['configurationChanged', 'memory', 512]);
       await stream.return();
@@ -298,7 +313,11 @@ describe('EventStream', () => {
       binding.emit(target, [stateChange(5)]);
       binding.end(target, comError('ERR_VS_DISCONNECTED', 'the server is gone', 0x800706ba));
       assert.strictEqual((await stream.next()).value.state, 5);
-      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_DISCONNECTED', name: 'VirtualServerError', hresult: 0x800706ba });
+      const error = await rejectsWith(stream.next(), {
+        code: 'ERR_VS_DISCONNECTED',
+        name: 'VirtualServerError',
+        hresult: 0x800706ba,
+      });
       assert.strictEqual(error.hresultName, 'RPC_S_SERVER_UNAVAILABLE');
       assert.match(error.message, /virtual machine "web01"/);
       assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
@@ -379,16 +398,26 @@ describe('EventStream', () => {
       const records = Promise.all([stream.next(), other.next()]);
       while (lookups.length === 0) await settle();
       for (let i = 0; i < 20; i++) await settle();
-      assert.strictEqual(lookups.length, 1, 'each stream looked the VM up: the later lookup releases the handle the earlier one adopted');
+      assert.strictEqual(
+        lookups.length,
+        1,
+        'each stream looked the VM up: the later lookup releases the handle the earlier one adopted',
+      );
       lookups[0]();
-      assert.deepStrictEqual((await records).map((r) => r.value.type), ['reconnected', 'reconnected']);
+      assert.deepStrictEqual(
+        (await records).map((r) => r.value.type),
+        ['reconnected', 'reconnected'],
+      );
       await Promise.all([stream.return(), other.return()]);
     });
 
     it('keeps trying with backoff and gives up with ERR_VS_DISCONNECTED after maxAttempts', async () => {
-      const { binding, stream, target } = await vmStream({ reconnect: Object.assign({ maxAttempts: 3 }, quickReconnect) });
+      const { binding, stream, target } = await vmStream({
+        reconnect: Object.assign({ maxAttempts: 3 }, quickReconnect),
+      });
       await stream.ready();
-      for (let i = 0; i < 3; i++) binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'server unavailable', 0x800706ba));
+      for (let i = 0; i < 3; i++)
+        binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'server unavailable', 0x800706ba));
       binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
       const error = await rejectsWith(stream.next(), { code: 'ERR_VS_DISCONNECTED' });
       assert.match(error.message, /3 reconnection attempts/);
@@ -396,13 +425,21 @@ describe('EventStream', () => {
     });
 
     it('server streams yield every VM and its state after reconnecting', async () => {
-      const { server, binding } = await fakeConnection({ vms: [{ name: 'a', state: 5 }, { name: 'b', state: 1 }] });
+      const { server, binding } = await fakeConnection({
+        vms: [
+          { name: 'a', state: 5 },
+          { name: 'b', state: 1 },
+        ],
+      });
       const stream = server.events({ reconnect: quickReconnect });
       await stream.ready();
       binding.end('server', comError('ERR_VS_DISCONNECTED', 'gone'));
       const { value } = await stream.next();
       assert.strictEqual(value.type, 'reconnected');
-      assert.deepStrictEqual(value.vms, [{ vm: 'a', state: 5 }, { vm: 'b', state: 1 }]);
+      assert.deepStrictEqual(value.vms, [
+        { vm: 'a', state: 5 },
+        { vm: 'b', state: 1 },
+      ]);
       await stream.return();
     });
 
@@ -428,8 +465,14 @@ describe('EventStream', () => {
       ]);
       const got = [];
       for (let i = 0; i < 4; i++) got.push((await stream.next()).value);
-      assert.deepStrictEqual(got.map((e) => e.type), ['vmStateChange', 'vmHeartbeatStopped', 'eventLogged', 'serviceEvent']);
-      assert.deepStrictEqual([got[0].vm, got[0].state, got[1].vm, got[2].messageId, got[3].messageId], ['web01', 5, 'web01', 1042, 7]);
+      assert.deepStrictEqual(
+        got.map((e) => e.type),
+        ['vmStateChange', 'vmHeartbeatStopped', 'eventLogged', 'serviceEvent'],
+      );
+      assert.deepStrictEqual(
+        [got[0].vm, got[0].state, got[1].vm, got[2].messageId, got[3].messageId],
+        ['web01', 5, 'web01', 1042, 7],
+      );
       await stream.return();
     });
 
@@ -439,7 +482,10 @@ describe('EventStream', () => {
       const pending = [stream.next(), serverStream.next()];
       await Promise.all([stream.ready(), serverStream.ready()]);
       await server.close();
-      assert.deepStrictEqual(await Promise.all(pending), [{ done: true, value: undefined }, { done: true, value: undefined }]);
+      assert.deepStrictEqual(await Promise.all(pending), [
+        { done: true, value: undefined },
+        { done: true, value: undefined },
+      ]);
       assert.strictEqual(binding.subscriptions.size, 0);
     });
   });

@@ -7,7 +7,19 @@ const { VMState, stateName, parseState } = api;
 
 describe('VMState', () => {
   it('has the documented values 0..10', () => {
-    const documented = ['Invalid', 'TurnedOff', 'Saved', 'TurningOn', 'Restoring', 'Running', 'Paused', 'Saving', 'TurningOff', 'MergingDrives', 'DeleteMachine'];
+    const documented = [
+      'Invalid',
+      'TurnedOff',
+      'Saved',
+      'TurningOn',
+      'Restoring',
+      'Running',
+      'Paused',
+      'Saving',
+      'TurningOff',
+      'MergingDrives',
+      'DeleteMachine',
+    ];
     documented.forEach((name, value) => {
       assert.strictEqual(VMState[name], value);
       assert.strictEqual(VMState[value], name);
@@ -29,10 +41,19 @@ describe('VMState', () => {
   });
 
   it('the helpers throw ERR_INVALID_ARG_TYPE for a wrong type (parseState(null) crashed, stateName("Running") answered 5)', () => {
-    assert.throws(() => parseState(null), { code: 'ERR_INVALID_ARG_TYPE', message: /"text" argument must be of type string or number/ });
+    assert.throws(() => parseState(null), {
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: /"text" argument must be of type string or number/,
+    });
     assert.throws(() => parseState({ name: 'Running' }), { code: 'ERR_INVALID_ARG_TYPE' });
-    assert.throws(() => stateName('Running'), { code: 'ERR_INVALID_ARG_TYPE', message: /"state" argument must be of type number/ });
-    assert.throws(() => api.hresultName('E_ACCESSDENIED'), { code: 'ERR_INVALID_ARG_TYPE', message: /"hresult" argument must be of type number/ });
+    assert.throws(() => stateName('Running'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: /"state" argument must be of type number/,
+    });
+    assert.throws(() => api.hresultName('E_ACCESSDENIED'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: /"hresult" argument must be of type number/,
+    });
     assert.strictEqual(api.hresultName(0x80070005), 'E_ACCESSDENIED');
   });
 });

@@ -155,9 +155,16 @@ function vmEventInterface(withShutdownAnswer) {
     iid: '{00000000-0000-0000-0000-00000000000a}',
     kind: withShutdownAnswer ? 'vtable' : 'dispinterface',
     methods: [
-      { name: 'OnStateChange', dispid: 1, vtableSlot: 3, params: [{ name: 'virtualMachineState', vt: 3, type: 'VMVMState', direction: 'in' }] },
       {
-        name: 'OnRequestShutdown', dispid: 2, vtableSlot: 4,
+        name: 'OnStateChange',
+        dispid: 1,
+        vtableSlot: 3,
+        params: [{ name: 'virtualMachineState', vt: 3, type: 'VMVMState', direction: 'in' }],
+      },
+      {
+        name: 'OnRequestShutdown',
+        dispid: 2,
+        vtableSlot: 4,
         params: withShutdownAnswer ? [{ name: 'isAllowed', vt: 11, type: 'VARIANT_BOOL*', direction: 'out' }] : [],
       },
     ],
@@ -167,7 +174,14 @@ const serverEventInterface = {
   name: 'IVMVirtualServerEvents',
   iid: '{00000000-0000-0000-0000-00000000000b}',
   kind: 'vtable',
-  methods: [{ name: 'OnEventLogged', dispid: 3, vtableSlot: 5, params: [{ name: 'logMessageID', vt: 3, type: 'long', direction: 'in' }] }],
+  methods: [
+    {
+      name: 'OnEventLogged',
+      dispid: 3,
+      vtableSlot: 5,
+      params: [{ name: 'logMessageID', vt: 3, type: 'long', direction: 'in' }],
+    },
+  ],
 };
 
 /** A task that completes after `polls` reads of IsComplete with the given result. */
@@ -198,7 +212,8 @@ function fakeVirtualServer({ vms = [{ name: 'web01', state: 1 }], taskFor, shutd
     return new FakeObject('server', {
       props: { Name: 'FAKEHOST', Version: '1.3.1', VirtualMachines: () => collection },
       methods: {
-        FindVirtualMachine: (name) => vmObjects.find((vm) => vm.props.Name.toLowerCase() === String(name).toLowerCase()) || null,
+        FindVirtualMachine: (name) =>
+          vmObjects.find((vm) => vm.props.Name.toLowerCase() === String(name).toLowerCase()) || null,
       },
       eventInterface: serverEventInterface,
     });

@@ -27,9 +27,13 @@ async function rejectsWith(promise, expected) {
   } catch (error) {
     for (const [key, value] of Object.entries(expected)) {
       if (value instanceof RegExp) {
-        if (!value.test(error[key])) throw new Error(`error.${key} ${JSON.stringify(error[key])} does not match ${value}`);
+        if (!value.test(error[key]))
+          throw new Error(`error.${key} ${JSON.stringify(error[key])} does not match ${value}`, { cause: error });
       } else if (error[key] !== value) {
-        throw new Error(`error.${key} is ${JSON.stringify(error[key])}, expected ${JSON.stringify(value)} (${error.stack})`);
+        throw new Error(
+          `error.${key} is ${JSON.stringify(error[key])}, expected ${JSON.stringify(value)} (${error.stack})`,
+          { cause: error },
+        );
       }
     }
     return error;

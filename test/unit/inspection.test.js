@@ -16,7 +16,11 @@ const probe = { intervalMs: 5000, timeoutMs: 5000 };
 
 async function remoteConnection() {
   const binding = fakeVirtualServer();
-  const server = await connectWith(binding, { host: 'vshost01', user: 'svc-monitor', password: secret, domain: 'CONTOSO' }, probe);
+  const server = await connectWith(
+    binding,
+    { host: 'vshost01', user: 'svc-monitor', password: secret, domain: 'CONTOSO' },
+    probe,
+  );
   binding.connectCalls.length = 0; // the fake's own record of what it was given
   const vmObject = await server.findVirtualMachine('web01');
   const stream = vmObject.events({ maxQueue: 10 });
@@ -44,7 +48,11 @@ function printed(object) {
 describe('inspection', () => {
   it('never shows the password, user or domain of a server, a VM or a stream, however deep', async () => {
     const { server, vm: vmObject, stream } = await remoteConnection();
-    for (const [what, object] of [['server', server], ['vm', vmObject], ['stream', stream]]) {
+    for (const [what, object] of [
+      ['server', server],
+      ['vm', vmObject],
+      ['stream', stream],
+    ]) {
       for (const text of printed(object)) {
         for (const hidden of [secret, 'svc-monitor', 'CONTOSO']) {
           assert.ok(!text.includes(hidden), `${what} printed shows ${hidden}: ${text.slice(0, 300)}`);
@@ -62,15 +70,25 @@ describe('inspection', () => {
       oneLine(server),
       "VirtualServer { where: 'host \"vshost01\"', credentials: '<hidden>', closed: false, streams: 1 }",
     );
-    assert.strictEqual(oneLine(vmObject), "VirtualMachine { name: 'web01', where: 'host \"vshost01\"', closed: false }");
+    assert.strictEqual(
+      oneLine(vmObject),
+      "VirtualMachine { name: 'web01', where: 'host \"vshost01\"', closed: false }",
+    );
     assert.strictEqual(
       oneLine(stream),
       "EventStream { source: 'virtual machine \"web01\"', queued: 1, dropped: 0, finished: false, maxQueue: 10, overflow: 'error' }",
     );
-    assert.strictEqual(util.inspect({ nested: { deeper: server } }, { depth: 1 }), '{ nested: { deeper: [VirtualServer] } }');
+    assert.strictEqual(
+      util.inspect({ nested: { deeper: server } }, { depth: 1 }),
+      '{ nested: { deeper: [VirtualServer] } }',
+    );
     await server.close();
     assert.match(oneLine(server), /closed: true, streams: 0 \}$/);
-    assert.doesNotMatch(util.inspect(await connectWith(fakeVirtualServer(), {}, probe)), /credentials/, 'none given, none mentioned');
+    assert.doesNotMatch(
+      util.inspect(await connectWith(fakeVirtualServer(), {}, probe)),
+      /credentials/,
+      'none given, none mentioned',
+    );
   });
 
   it('lets go of the credentials at close()', async function () {
@@ -81,6 +99,7 @@ describe('inspection', () => {
     let options = { host: 'vshost01', user: 'svc', password: secret };
     const server = await connectWith(binding, options, probe);
     const held = new WeakRef(options);
+    // eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point
     options = undefined;
     binding.connectCalls.length = 0; // the fake's own record of what it was given
     const collected = async () => {

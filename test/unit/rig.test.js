@@ -31,12 +31,31 @@ function readNinja(file, buildDir, targetPattern) {
 function evaluateBindingGyp() {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vse-gyp-'));
   const gyp = path.join(path.dirname(require.resolve('node-gyp/package.json')), 'gyp', 'gyp_main.py');
-  const run = spawnSync('python3', [gyp, 'binding.gyp', '-f', 'ninja', '-D', 'OS=win', '-D', 'target_arch=x64',
-    '--depth=.', `--generator-output=${out}`], { cwd: repoRoot, encoding: 'utf8' });
+  const run = spawnSync(
+    'python3',
+    [
+      gyp,
+      'binding.gyp',
+      '-f',
+      'ninja',
+      '-D',
+      'OS=win',
+      '-D',
+      'target_arch=x64',
+      '--depth=.',
+      `--generator-output=${out}`,
+    ],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
   assert.strictEqual(run.status, 0, `gyp failed on binding.gyp: ${run.stderr}`);
   const ninja = path.join(out, 'out', 'Default', 'obj', 'virtual_server_events.ninja');
   const result = readNinja(ninja, path.join(out, 'out', 'Default'), /^build \S+: cxx (\S+)/gm);
-  result.libraries = new Set(fs.readFileSync(ninja, 'utf8').match(/^libs = (.*)$/m)[1].split(' '));
+  result.libraries = new Set(
+    fs
+      .readFileSync(ninja, 'utf8')
+      .match(/^libs = (.*)$/m)[1]
+      .split(' '),
+  );
   fs.rmSync(out, { recursive: true, force: true });
   return result;
 }
@@ -44,7 +63,10 @@ function evaluateBindingGyp() {
 describe('rig: build files', function () {
   it('lists only sources that exist', function () {
     for (const source of gypi.addon_sources) {
-      assert.ok(fs.existsSync(path.join(repoRoot, source)), `native/sources.gypi lists ${source}, which does not exist`);
+      assert.ok(
+        fs.existsSync(path.join(repoRoot, source)),
+        `native/sources.gypi lists ${source}, which does not exist`,
+      );
     }
   });
 
@@ -53,11 +75,23 @@ describe('rig: build files', function () {
     this.timeout(30000);
     const listed = new Set(gypi.addon_sources.map((source) => path.join(repoRoot, source)));
     const gyp = evaluateBindingGyp();
-    const cmake = readNinja(path.join(repoRoot, 'build', 'build.ninja'), path.join(repoRoot, 'build'), /^build CMakeFiles\/virtual_server_events\.dir\/\S+: CXX_COMPILER\S* (\S+)/gm);
+    const cmake = readNinja(
+      path.join(repoRoot, 'build', 'build.ninja'),
+      path.join(repoRoot, 'build'),
+      /^build CMakeFiles\/virtual_server_events\.dir\/\S+: CXX_COMPILER\S* (\S+)/gm,
+    );
     // The MinGW build adds its own delay-load hook; node-gyp adds the MSVC one itself.
     cmake.sources.delete(path.join(repoRoot, 'native', 'mingw', 'delay_load_hook.cc'));
-    assert.deepStrictEqual([...gyp.sources].sort(), [...listed].sort(), 'binding.gyp compiles other sources than native/sources.gypi lists');
-    assert.deepStrictEqual([...cmake.sources].sort(), [...listed].sort(), 'CMakeLists.txt compiles other sources than native/sources.gypi lists');
+    assert.deepStrictEqual(
+      [...gyp.sources].sort(),
+      [...listed].sort(),
+      'binding.gyp compiles other sources than native/sources.gypi lists',
+    );
+    assert.deepStrictEqual(
+      [...cmake.sources].sort(),
+      [...listed].sort(),
+      'CMakeLists.txt compiles other sources than native/sources.gypi lists',
+    );
     for (const define of gypi.addon_defines.concat(`VSE_ADDON_VERSION=${require('../../package.json').version}`)) {
       assert.ok(gyp.defines.has(define), `binding.gyp does not define ${define}`);
       assert.ok(cmake.defines.has(define), `CMakeLists.txt does not define ${define}`);
@@ -77,7 +111,8 @@ describe('rig: the cross-built addon', function () {
     assert.match(dump.stdout, /file format pei-x86-64/);
     assert.match(dump.stdout, /Characteristics [^\n]*\n(?:\t[^\n]*\n)*\tDLL/);
     const imports = [...dump.stdout.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1].toLowerCase());
-    const systemDlls = /^(kernel32|msvcrt|ole32|oleaut32|user32|advapi32|rpcrt4|ws2_32|shell32|api-ms-win-[a-z0-9-]+)\.dll$/;
+    const systemDlls =
+      /^(kernel32|msvcrt|ole32|oleaut32|user32|advapi32|rpcrt4|ws2_32|shell32|api-ms-win-[a-z0-9-]+)\.dll$/;
     for (const dll of imports) assert.match(dll, systemDlls, `the addon imports ${dll}, which is not a system DLL`);
   });
 
@@ -85,7 +120,11 @@ describe('rig: the cross-built addon', function () {
     const bytes = fs.readFileSync(addonPath).toString('latin1');
     assert.ok(bytes.includes('NODE.EXE'), 'no delay-load import of NODE.EXE found');
     const dump = spawnSync('x86_64-w64-mingw32-objdump', ['-p', addonPath], { encoding: 'utf8' });
-    assert.doesNotMatch(dump.stdout, /DLL Name: node\.exe/i, 'node.exe is a regular import: the addon would not load in a renamed host');
+    assert.doesNotMatch(
+      dump.stdout,
+      /DLL Name: node\.exe/i,
+      'node.exe is a regular import: the addon would not load in a renamed host',
+    );
   });
 });
 
@@ -106,22 +145,32 @@ describe('rig: Windows node under Wine', function () {
     assert.strictEqual(wineNode.resolveVersion('main'), roles.main);
     assert.strictEqual(wineNode.resolveVersion(roles.newest), roles.newest);
     assert.strictEqual(wineNode.resolveVersion(roles.newest.split('.')[0]), roles.newest);
-    assert.throws(() => wineNode.resolveVersion('3'), /no pinned Windows node matches "3".*windows-node-versions\.json/);
+    assert.throws(
+      () => wineNode.resolveVersion('3'),
+      /no pinned Windows node matches "3".*windows-node-versions\.json/,
+    );
   });
 
   it('runs Node 24 and later under Wine 10 or later', function () {
     this.timeout(30000);
     for (const version of Object.keys(rig.nodeVersions.integrity).filter((v) => Number(v.split('.')[0]) >= 24)) {
-      assert.ok(wines.wineFor(version).major() >= 10, `Windows node ${version} would run under ${wines.wineFor(version).name()}`);
+      assert.ok(
+        wines.wineFor(version).major() >= 10,
+        `Windows node ${version} would run under ${wines.wineFor(version).name()}`,
+      );
     }
   });
 
   for (const role of ['main', 'newest', 'oldest']) {
     it(`writes to pipes, keeps the exit code and sees the host's paths (Windows node ${role})`, function () {
       this.timeout(60000);
-      const script = 'console.log("out " + process.platform + " " + process.cwd()); console.error("err"); process.exit(7)';
-      const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'wine-node.js'), `--node=${role}`, '-e', script],
-        { cwd: repoRoot, encoding: 'utf8' });
+      const script =
+        'console.log("out " + process.platform + " " + process.cwd()); console.error("err"); process.exit(7)';
+      const run = spawnSync(
+        process.execPath,
+        [path.join(repoRoot, 'scripts', 'wine-node.js'), `--node=${role}`, '-e', script],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
       assert.strictEqual(run.stdout, `out win32 ${wineNode.toWindowsPath(repoRoot)}\n`);
       assert.strictEqual(run.stderr, 'err\n');
       assert.strictEqual(run.status, 7);

@@ -23,7 +23,13 @@ describe('VirtualMachine', () => {
   describe('control methods', () => {
     it('startup() waits until the task reports complete, then lets go of it', async () => {
       const tasks = [];
-      const { vm, binding } = await vmOf({ taskFor: () => { const t = fakeTask({ polls: 3 }); tasks.push(t); return t; } });
+      const { vm, binding } = await vmOf({
+        taskFor: () => {
+          const t = fakeTask({ polls: 3 });
+          tasks.push(t);
+          return t;
+        },
+      });
       await vm.startup();
       assert.strictEqual(tasks.length, 1);
       assert.strictEqual(tasks[0].reads, 4, 'IsComplete read until true');
@@ -46,7 +52,11 @@ describe('VirtualMachine', () => {
 
     it('rejects with the documented error: VM_E_VM_RUNNING for startup of a running machine', async () => {
       const { vm } = await vmOf({ vms: [{ name: 'web01', state: VMState.Running }] });
-      const error = await rejectsWith(vm.startup(), { hresult: 0xa0040500, hresultName: 'VM_E_VM_RUNNING', name: 'VirtualServerError' });
+      const error = await rejectsWith(vm.startup(), {
+        hresult: 0xa0040500,
+        hresultName: 'VM_E_VM_RUNNING',
+        name: 'VirtualServerError',
+      });
       assert.match(error.message, /^starting virtual machine "web01"/);
     });
 
@@ -90,8 +100,14 @@ describe('VirtualMachine', () => {
       assert.throws(() => vm.startup({ timeout: -1 }), { code: 'ERR_OUT_OF_RANGE' });
       assert.throws(() => vm.pause({ signal: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' });
       assert.throws(() => vm.save(1), { code: 'ERR_INVALID_ARG_TYPE' });
-      assert.throws(() => vm.startup({ timout: 1000 }), { code: 'ERR_INVALID_ARG_VALUE', message: /'timout' \(did you mean 'options\.timeout'\?\)/ });
-      assert.throws(() => vm.reset({ force: true }), { code: 'ERR_INVALID_ARG_VALUE', message: /unknown key: 'force'\. Its keys are timeout, signal/ });
+      assert.throws(() => vm.startup({ timout: 1000 }), {
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: /'timout' \(did you mean 'options\.timeout'\?\)/,
+      });
+      assert.throws(() => vm.reset({ force: true }), {
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: /unknown key: 'force'\. Its keys are timeout, signal/,
+      });
     });
   });
 
@@ -118,7 +134,10 @@ describe('VirtualMachine', () => {
       };
       const waiting = vm.waitForState(VMState.Running);
       while (binding.subscriptionsOf(target).length === 0 || !order.includes('read State')) await settle();
-      binding.emit(target, [{ method: 'OnStateChange', args: [VMState.TurningOn] }, { method: 'OnStateChange', args: [VMState.Running] }]);
+      binding.emit(target, [
+        { method: 'OnStateChange', args: [VMState.TurningOn] },
+        { method: 'OnStateChange', args: [VMState.Running] },
+      ]);
       assert.strictEqual(await waiting, VMState.Running);
       assert.deepStrictEqual(order, ['subscribe', 'read State']);
       assert.strictEqual(binding.subscriptionsOf(target).length, 0);
@@ -156,7 +175,10 @@ describe('VirtualMachine', () => {
       assert.throws(() => vm.waitForState(11), { code: 'ERR_INVALID_ARG_VALUE' });
       assert.throws(() => vm.waitForState([]), { code: 'ERR_INVALID_ARG_VALUE' });
       assert.throws(() => vm.waitForState(5, { timeout: 'soon' }), { code: 'ERR_INVALID_ARG_TYPE' });
-      assert.throws(() => vm.waitForState(5, { timeoutMs: 1000 }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.timeout'/ });
+      assert.throws(() => vm.waitForState(5, { timeoutMs: 1000 }), {
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: /did you mean 'options\.timeout'/,
+      });
     });
   });
 
@@ -170,13 +192,17 @@ describe('VirtualMachine', () => {
     }
 
     it('a control method rejects ERR_VS_TIMEOUT at its timeout while its COM call has not returned', async () => {
-      const { vm } = await hungVm(({ target }) => { target.methods.Startup = never; });
+      const { vm } = await hungVm(({ target }) => {
+        target.methods.Startup = never;
+      });
       const error = await rejectsWith(vm.startup({ timeout: 50 }), { code: 'ERR_VS_TIMEOUT' });
       assert.match(error.message, /starting virtual machine "web01" to complete/);
     });
 
     it('a control method rejects AbortError on abort while its COM call has not returned', async () => {
-      const { vm } = await hungVm(({ target }) => { target.methods.TurnOff = never; });
+      const { vm } = await hungVm(({ target }) => {
+        target.methods.TurnOff = never;
+      });
       const controller = new AbortController();
       const stopping = vm.turnOff({ signal: controller.signal });
       await settle();
@@ -192,12 +218,16 @@ describe('VirtualMachine', () => {
     });
 
     it('waitForState rejects at its timeout while subscribing has not returned, and does not wait for the close', async () => {
-      const { vm } = await hungVm(({ binding }) => { binding.subscribe = never; });
+      const { vm } = await hungVm(({ binding }) => {
+        binding.subscribe = never;
+      });
       await rejectsWith(vm.waitForState(VMState.Running, { timeout: 50 }), { code: 'ERR_VS_TIMEOUT' });
     });
 
     it('waitForState rejects at its timeout while reading the state has not returned', async () => {
-      const { vm, binding, target } = await hungVm(({ target }) => { target.props.State = never; });
+      const { vm, binding, target } = await hungVm(({ target }) => {
+        target.props.State = never;
+      });
       await rejectsWith(vm.waitForState(VMState.Running, { timeout: 50 }), { code: 'ERR_VS_TIMEOUT' });
       assert.strictEqual(binding.subscriptionsOf(target).length, 0);
     });
@@ -214,11 +244,16 @@ describe('VirtualMachine', () => {
   it('a stream whose object fires an interface with none of the known event methods rejects ERR_VS_EVENTS_UNAVAILABLE', async () => {
     const { vm, binding, target } = await vmOf();
     target.eventInterface = {
-      name: 'IOtherEvents', iid: '{00000000-0000-0000-0000-0000000000ff}', kind: 'dispinterface',
+      name: 'IOtherEvents',
+      iid: '{00000000-0000-0000-0000-0000000000ff}',
+      kind: 'dispinterface',
       methods: [{ name: 'OnSomethingElse', dispid: 1, vtableSlot: 0, params: [] }],
     };
     const error = await rejectsWith(vm.events().next(), { code: 'ERR_VS_EVENTS_UNAVAILABLE' });
-    assert.match(error.message, /IOtherEvents \{[0-]+ff\}, whose methods \(OnSomethingElse\) include none of the events this package knows \(OnStateChange, /);
+    assert.match(
+      error.message,
+      /IOtherEvents \{[0-]+ff\}, whose methods \(OnSomethingElse\) include none of the events this package knows \(OnStateChange, /,
+    );
     assert.strictEqual(binding.subscriptionsOf(target).length, 0, 'the useless subscription was closed');
   });
 
@@ -239,8 +274,14 @@ describe('VirtualMachine', () => {
     const { vm } = await vmOf();
     assert.throws(() => vm.events({ requestShutdown: 'maybe' }), { code: 'ERR_INVALID_ARG_VALUE' });
     assert.throws(() => vm.events({ types: ['vmStateChange'] }), { code: 'ERR_INVALID_ARG_VALUE' });
-    assert.throws(() => vm.events({ requestShutdwon: 'deny' }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.requestShutdown'/ });
-    assert.throws(() => vm.events({ type: ['reset'] }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.types'/ });
+    assert.throws(() => vm.events({ requestShutdwon: 'deny' }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /did you mean 'options\.requestShutdown'/,
+    });
+    assert.throws(() => vm.events({ type: ['reset'] }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /did you mean 'options\.types'/,
+    });
   });
 
   it('maps every IVMVirtualMachineEvents method by name, with the shutdown answer', async () => {
@@ -259,9 +300,18 @@ describe('VirtualMachine', () => {
     ]);
     const got = [];
     for (let i = 0; i < 7; i++) got.push((await stream.next()).value);
-    assert.deepStrictEqual(got.map((e) => e.type), [
-      'stateChange', 'heartbeatStopped', 'requestShutdown', 'requestShutdown', 'reset', 'tripleFault', 'configurationChanged',
-    ]);
+    assert.deepStrictEqual(
+      got.map((e) => e.type),
+      [
+        'stateChange',
+        'heartbeatStopped',
+        'requestShutdown',
+        'requestShutdown',
+        'reset',
+        'tripleFault',
+        'configurationChanged',
+      ],
+    );
     assert.strictEqual(got[0].time.getTime(), when);
     assert.strictEqual(got[2].allowed, true);
     assert.strictEqual(got[3].allowed, null, 'null when the interface asked nothing');

@@ -37,43 +37,78 @@ describe('connect()', () => {
     [{ progId: 'VirtualServer.Application.WithAVeryLongName' }, 'ERR_INVALID_ARG_VALUE', TypeError],
     [{ host: 'h', credentials: { user: 'u'.repeat(514), password: 'p' } }, 'ERR_INVALID_ARG_VALUE', TypeError],
     [{ host: 'h', credentials: { user: 'u', password: 'p'.repeat(257) } }, 'ERR_INVALID_ARG_VALUE', TypeError],
-    [{ host: 'h', credentials: { user: 'u', password: 'p', domain: 'd'.repeat(256) } }, 'ERR_INVALID_ARG_VALUE', TypeError],
+    [
+      { host: 'h', credentials: { user: 'u', password: 'p', domain: 'd'.repeat(256) } },
+      'ERR_INVALID_ARG_VALUE',
+      TypeError,
+    ],
   ];
   for (const [options, code, type] of badOptions) {
     it(`throws ${code} at the call for ${JSON.stringify(options).replace(/(\w)\1{9,}/g, (run, c) => `${c}x${run.length}`)}`, () => {
-      assert.throws(() => api.connect(options), (error) => error instanceof type && error.code === code);
+      assert.throws(
+        () => api.connect(options),
+        (error) => error instanceof type && error.code === code,
+      );
     });
   }
 
   describe('unknown keys are refused, naming the key and what was meant, never the value', () => {
     const secret = 'Hunter2-secret';
     const cases = [
-      ['user and password beside credentials', { host: 'h', user: 'svc', password: secret }, /'user' \(did you mean 'options\.credentials\.user'\?\), 'password' \(did you mean 'options\.credentials\.password'\?\)/],
-      ['credential (singular)', { host: 'h', credential: { user: 'svc', password: secret } }, /'credential' \(did you mean 'options\.credentials'\?\)/],
-      ['a misspelt credentials key', { host: 'h', credentials: { user: 'svc', password: secret, domian: 'CONTOSO' } }, /'domian' \(did you mean 'options\.credentials\.domain'\?\)/],
-      ['a credentials key unlike any other (not shown)', { host: 'h', credentials: { user: 'svc', password: 'p', [secret]: true } }, /options\.credentials' has an unknown key: 1 not shown/],
+      [
+        'user and password beside credentials',
+        { host: 'h', user: 'svc', password: secret },
+        /'user' \(did you mean 'options\.credentials\.user'\?\), 'password' \(did you mean 'options\.credentials\.password'\?\)/,
+      ],
+      [
+        'credential (singular)',
+        { host: 'h', credential: { user: 'svc', password: secret } },
+        /'credential' \(did you mean 'options\.credentials'\?\)/,
+      ],
+      [
+        'a misspelt credentials key',
+        { host: 'h', credentials: { user: 'svc', password: secret, domian: 'CONTOSO' } },
+        /'domian' \(did you mean 'options\.credentials\.domain'\?\)/,
+      ],
+      [
+        'a credentials key unlike any other (not shown)',
+        { host: 'h', credentials: { user: 'svc', password: 'p', [secret]: true } },
+        /options\.credentials' has an unknown key: 1 not shown/,
+      ],
       ['a transposition', { hots: 'h' }, /'hots' \(did you mean 'options\.host'\?\)/],
       ['another case', { progID: 'VirtualServer.Application' }, /'progID' \(did you mean 'options\.progId'\?\)/],
       ['timeout', { timeout: 1000 }, /'timeout' \(did you mean 'options\.callTimeout'\?\)/],
-      ['a key like none (no suggestion)', { colour: 'blue' }, /unknown key: 'colour'\. Its keys are host, progId, clsid, credentials, probeInterval, probeTimeout, callTimeout$/],
+      [
+        'a key like none (no suggestion)',
+        { colour: 'blue' },
+        /unknown key: 'colour'\. Its keys are host, progId, clsid, credentials, probeInterval, probeTimeout, callTimeout$/,
+      ],
     ];
     for (const [what, options, message] of cases) {
       it(`for ${what}`, () => {
-        assert.throws(() => api.connect(options), (error) => {
-          assert.strictEqual(error.code, 'ERR_INVALID_ARG_VALUE');
-          assert.ok(error instanceof TypeError);
-          assert.match(error.message, message);
-          assert.ok(!error.message.includes(secret) && !util.inspect(error).includes(secret), error.message);
-          return true;
-        });
+        assert.throws(
+          () => api.connect(options),
+          (error) => {
+            assert.strictEqual(error.code, 'ERR_INVALID_ARG_VALUE');
+            assert.ok(error instanceof TypeError);
+            assert.match(error.message, message);
+            assert.ok(!error.message.includes(secret) && !util.inspect(error).includes(secret), error.message);
+            return true;
+          },
+        );
       });
     }
 
     it('takes every documented key', async function () {
       if (process.platform === 'win32') this.skip();
       const options = {
-        host: 'h', progId: 'VirtualServer.Application', clsid: '{01234567-89ab-cdef-0123-456789abcdef}',
-        credentials: { user: 'u', password: 'p', domain: 'd' }, probeInterval: 1000, probeTimeout: 1000, callTimeout: 1000,
+        host: 'h',
+        progId: 'VirtualServer.Application',
+        clsid: '{01234567-89ab-cdef-0123-456789abcdef}',
+        credentials: { user: 'u', password: 'p', domain: 'd' },
+        probeInterval: 1000,
+        probeTimeout: 1000,
+        callTimeout: 1000,
       };
       await rejectsWith(api.connect(options), { code: 'ERR_VS_UNSUPPORTED_PLATFORM' });
     });
@@ -83,24 +118,35 @@ describe('connect()', () => {
     const secret = 'Hunter2-secret';
     const cases = [
       ['a number password', { host: 'h', credentials: { user: 'u', password: 12345678 } }, ['12345678']],
-      ['a Buffer password', { host: 'h', credentials: { user: 'u', password: Buffer.from(secret) } }, [secret, '48 75 6e 74']],
+      [
+        'a Buffer password',
+        { host: 'h', credentials: { user: 'u', password: Buffer.from(secret) } },
+        [secret, '48 75 6e 74'],
+      ],
       ['credentials as one string', { host: 'h', credentials: `CONTOSO\\svc:${secret}` }, [secret, 'CONTOSO']],
       ['credentials as an array', { host: 'h', credentials: ['svc', secret] }, [secret]],
       ['a user of the wrong type', { host: 'h', credentials: { user: [secret], password: 'p' } }, [secret]],
-      ['a domain of the wrong type', { host: 'h', credentials: { user: 'u', password: 'p', domain: { name: secret } } }, [secret]],
+      [
+        'a domain of the wrong type',
+        { host: 'h', credentials: { user: 'u', password: 'p', domain: { name: secret } } },
+        [secret],
+      ],
       ['credentials without a host', { credentials: { user: secret, password: secret } }, [secret]],
     ];
     for (const [what, options, hidden] of cases) {
       it(`for ${what}`, () => {
-        assert.throws(() => api.connect(options), (error) => {
-          assert.match(error.code, /^ERR_INVALID_ARG_/);
-          assert.match(error.message, /options\.credentials/, 'names the argument');
-          for (const text of hidden) {
-            assert.ok(!error.message.includes(text), `the message shows ${text}: ${error.message}`);
-            assert.ok(!util.inspect(error).includes(text), `util.inspect of the error shows ${text}`);
-          }
-          return true;
-        });
+        assert.throws(
+          () => api.connect(options),
+          (error) => {
+            assert.match(error.code, /^ERR_INVALID_ARG_/);
+            assert.match(error.message, /options\.credentials/, 'names the argument');
+            for (const text of hidden) {
+              assert.ok(!error.message.includes(text), `the message shows ${text}: ${error.message}`);
+              assert.ok(!util.inspect(error).includes(text), `util.inspect of the error shows ${text}`);
+            }
+            return true;
+          },
+        );
       });
     }
   });
@@ -108,8 +154,12 @@ describe('connect()', () => {
   it('refuses an empty password at the call, saying why (the addon refused it later, as ERR_VS_COM_ERROR)', () => {
     assert.throws(
       () => api.connect({ host: 'h', credentials: { user: 'u', password: '' } }),
-      (error) => error instanceof TypeError && error.code === 'ERR_INVALID_ARG_VALUE' &&
-        /options\.credentials\.password' must not be empty: Windows refuses blank passwords over the network/.test(error.message) &&
+      (error) =>
+        error instanceof TypeError &&
+        error.code === 'ERR_INVALID_ARG_VALUE' &&
+        /options\.credentials\.password' must not be empty: Windows refuses blank passwords over the network/.test(
+          error.message,
+        ) &&
         /leave out credentials/.test(error.message),
     );
   });
@@ -131,16 +181,30 @@ describe('VirtualServer', () => {
   });
 
   it('passes host, clsid and credentials to the native connect', async () => {
-    const native = { host: 'vshost01', clsid: '{01234567-89ab-cdef-0123-456789abcdef}', user: 'u', password: 'p', domain: 'd' };
+    const native = {
+      host: 'vshost01',
+      clsid: '{01234567-89ab-cdef-0123-456789abcdef}',
+      user: 'u',
+      password: 'p',
+      domain: 'd',
+    };
     const { server, binding } = await fakeConnection(undefined, { native });
     assert.deepStrictEqual(binding.connectCalls, [native]);
     assert.strictEqual(server.where, 'host "vshost01"');
   });
 
   it('lists the virtual machines with their names and lets go of the collection', async () => {
-    const { server, binding } = await fakeConnection({ vms: [{ name: 'web01', state: 5 }, { name: 'db01', state: 1 }] });
+    const { server, binding } = await fakeConnection({
+      vms: [
+        { name: 'web01', state: 5 },
+        { name: 'db01', state: 1 },
+      ],
+    });
     const vms = await server.virtualMachines();
-    assert.deepStrictEqual(vms.map((vm) => vm.name), ['web01', 'db01']);
+    assert.deepStrictEqual(
+      vms.map((vm) => vm.name),
+      ['web01', 'db01'],
+    );
     assert.ok(vms.every((vm) => vm instanceof api.VirtualMachine));
     assert.ok(binding.released.some((o) => o.kind === 'collection'));
   });
@@ -185,21 +249,44 @@ describe('VirtualServer', () => {
 
   it('refuses a reconnection backoff below the documented minimum of 100 ms (0 retried without pause, forever)', async () => {
     const { server } = await fakeConnection();
-    assert.throws(() => server.events({ reconnect: { initialDelay: 0 } }), { code: 'ERR_OUT_OF_RANGE', message: /initialDelay" is out of range\. It must be an integer >= 100 / });
+    assert.throws(() => server.events({ reconnect: { initialDelay: 0 } }), {
+      code: 'ERR_OUT_OF_RANGE',
+      message: /initialDelay" is out of range\. It must be an integer >= 100 /,
+    });
     assert.throws(() => server.events({ reconnect: { initialDelay: 99 } }), { code: 'ERR_OUT_OF_RANGE' });
-    assert.throws(() => server.events({ reconnect: { maxDelay: 50 } }), { code: 'ERR_OUT_OF_RANGE', message: /maxDelay" is out of range\. It must be an integer >= 100 / });
-    assert.throws(
-      () => server.events({ reconnect: { initialDelay: 1000, maxDelay: 500 } }),
-      { code: 'ERR_OUT_OF_RANGE', message: /maxDelay" is out of range\. It must be an integer >= options\.reconnect\.initialDelay \(1000\)/ },
-    );
-    for (const reconnect of [{ initialDelay: 100 }, { initialDelay: 100, maxDelay: 100 }, { maxDelay: 200 }, { initialDelay: 60000 }]) {
+    assert.throws(() => server.events({ reconnect: { maxDelay: 50 } }), {
+      code: 'ERR_OUT_OF_RANGE',
+      message: /maxDelay" is out of range\. It must be an integer >= 100 /,
+    });
+    assert.throws(() => server.events({ reconnect: { initialDelay: 1000, maxDelay: 500 } }), {
+      code: 'ERR_OUT_OF_RANGE',
+      message: /maxDelay" is out of range\. It must be an integer >= options\.reconnect\.initialDelay \(1000\)/,
+    });
+    for (const reconnect of [
+      { initialDelay: 100 },
+      { initialDelay: 100, maxDelay: 100 },
+      { maxDelay: 200 },
+      { initialDelay: 60000 },
+    ]) {
       assert.doesNotThrow(() => server.events({ reconnect }), JSON.stringify(reconnect));
     }
     assert.throws(() => server.events(null), { code: 'ERR_INVALID_ARG_TYPE' });
-    assert.throws(() => server.events({ maxQueu: 5 }), { code: 'ERR_INVALID_ARG_VALUE', message: /'maxQueu' \(did you mean 'options\.maxQueue'\?\)/ });
-    assert.throws(() => server.events({ requestShutdown: 'deny' }), { code: 'ERR_INVALID_ARG_VALUE', message: /unknown key: 'requestShutdown'/ });
-    assert.throws(() => server.events({ initialDelay: 500 }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean 'options\.reconnect\.initialDelay'/ });
-    assert.throws(() => server.events({ reconnect: { maxAttempt: 3 } }), { code: 'ERR_INVALID_ARG_VALUE', message: /'maxAttempt' \(did you mean 'options\.reconnect\.maxAttempts'\?\)/ });
+    assert.throws(() => server.events({ maxQueu: 5 }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /'maxQueu' \(did you mean 'options\.maxQueue'\?\)/,
+    });
+    assert.throws(() => server.events({ requestShutdown: 'deny' }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /unknown key: 'requestShutdown'/,
+    });
+    assert.throws(() => server.events({ initialDelay: 500 }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /did you mean 'options\.reconnect\.initialDelay'/,
+    });
+    assert.throws(() => server.events({ reconnect: { maxAttempt: 3 } }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /'maxAttempt' \(did you mean 'options\.reconnect\.maxAttempts'\?\)/,
+    });
   });
 
   it('keeps code and hresult of a native failure and names the HRESULT', async () => {
@@ -207,7 +294,11 @@ describe('VirtualServer', () => {
     binding.roots[0].props.Name = () => {
       throw comError('ERR_VS_COM_ERROR', 'Access is denied. (0x80070005)', 0x80070005);
     };
-    const error = await rejectsWith(server.name(), { code: 'ERR_VS_COM_ERROR', hresult: 0x80070005, hresultName: 'E_ACCESSDENIED' });
+    const error = await rejectsWith(server.name(), {
+      code: 'ERR_VS_COM_ERROR',
+      hresult: 0x80070005,
+      hresultName: 'E_ACCESSDENIED',
+    });
     assert.match(error.message, /^reading the server name: Access is denied/);
   });
 
@@ -222,7 +313,9 @@ describe('VirtualServer', () => {
     const { connectWith } = require(path.join(dist, 'virtual-server.js'));
     const binding = fakeVirtualServer();
     binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'Class not registered', 0x80040154));
-    const error = await rejectsWith(connectWith(binding, { host: 'vshost01' }, 5000), { hresultName: 'REGDB_E_CLASSNOTREG' });
+    const error = await rejectsWith(connectWith(binding, { host: 'vshost01' }, 5000), {
+      hresultName: 'REGDB_E_CLASSNOTREG',
+    });
     assert.match(error.message, /connecting to Virtual Server on host "vshost01"/);
   });
 
@@ -235,7 +328,11 @@ describe('VirtualServer', () => {
     binding.connect = () => {
       throw refused; // what the addon throws, synchronously, for options it refuses
     };
-    const error = await connectWith(binding, { host: 'vshost01', user: 'u', password: '' }, { intervalMs: 5000, timeoutMs: 5000 }).catch((e) => e);
+    const error = await connectWith(
+      binding,
+      { host: 'vshost01', user: 'u', password: '' },
+      { intervalMs: 5000, timeoutMs: 5000 },
+    ).catch((e) => e);
     assert.strictEqual(error, refused);
   });
 
@@ -267,8 +364,18 @@ describe('VirtualServer', () => {
 
 describe('package entry', () => {
   const names = [
-    'connect', 'VirtualServer', 'VirtualMachine', 'EventStream', 'VMState', 'VMTaskResult', 'VirtualServerError',
-    'AbortError', 'ErrorCodes', 'stateName', 'parseState', 'hresultName',
+    'connect',
+    'VirtualServer',
+    'VirtualMachine',
+    'EventStream',
+    'VMState',
+    'VMTaskResult',
+    'VirtualServerError',
+    'AbortError',
+    'ErrorCodes',
+    'stateName',
+    'parseState',
+    'hresultName',
   ];
 
   it('require() gives every named export', () => {
@@ -297,7 +404,8 @@ describe('NODE_DEBUG=virtual-server-events', () => {
         await server.close();
       })();`;
     const result = spawnSync(process.execPath, ['-e', script], {
-      encoding: 'utf8', env: Object.assign({}, process.env, { NODE_DEBUG: 'virtual-server-events' }),
+      encoding: 'utf8',
+      env: Object.assign({}, process.env, { NODE_DEBUG: 'virtual-server-events' }),
     });
     assert.strictEqual(result.status, 0, result.stderr);
     assert.match(result.stderr, /connecting to Virtual Server on host "vshost01"/);

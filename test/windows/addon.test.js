@@ -28,7 +28,7 @@ describe('addon: loading and late-bound COM calls', function () {
   });
 
   it('round-trips values with put/get/call through IDispatch', async function () {
-    await binding.put(dictionary, 'CompareMode', 1);  // text compare; only settable while empty
+    await binding.put(dictionary, 'CompareMode', 1); // text compare; only settable while empty
     assert.strictEqual(await binding.get(dictionary, 'CompareMode'), 1);
     await binding.call(dictionary, 'Add', ['Key', 'value']);
     assert.strictEqual(await binding.get(dictionary, 'Count'), 1);
@@ -104,7 +104,7 @@ describe('addon: loading and late-bound COM calls', function () {
   it('rejects use of a released object with ERR_VS_RELEASED', async function () {
     const other = await binding.connect({ progId: 'Scripting.Dictionary' });
     binding.release(other);
-    binding.release(other);  // idempotent
+    binding.release(other); // idempotent
     await assert.rejects(binding.get(other, 'Count'), { code: 'ERR_VS_RELEASED' });
     await assert.rejects(binding.call(other, 'Add', ['a', 1]), { code: 'ERR_VS_RELEASED' });
     await assert.rejects(binding.items(other), { code: 'ERR_VS_RELEASED' });

@@ -2,7 +2,7 @@
 // Control methods and waitForState against the documented state sequences
 // (virtual-machine-state-diagram.md), on the simulator build of this run (VSE_SIMULATOR_BUILD).
 const assert = require('assert');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const api = require(h.repoRoot);
 const { VMState } = api;
@@ -57,7 +57,10 @@ describe(`control methods against the simulator (build: ${build})`, function () 
     it(`${method}() from ${S[from]} fires ${expected.map((s) => S[s]).join(', ')} and resolves when complete`, async function () {
       const vm = await newVm(method, from);
       const states = await statesDuring(vm, () => vm[method]({ timeout: 60000 }), expected[expected.length - 1]);
-      assert.deepStrictEqual(states.map((s) => S[s]), expected.map((s) => S[s]));
+      assert.deepStrictEqual(
+        states.map((s) => S[s]),
+        expected.map((s) => S[s]),
+      );
       const after = method === 'save' ? S.Saved : expected[expected.length - 1];
       assert.strictEqual(S[await vm.state()], S[after]);
     });

@@ -3,7 +3,7 @@
 // (VSE_SIMULATOR_BUILD): lookup, typed events of both interfaces, the shutdown answer, queue bounds,
 // filters, abort, several streams, close. Control methods: api-control.test.js. Waits are on conditions.
 const assert = require('assert');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const api = require(h.repoRoot);
 const { VMState } = api;
@@ -56,7 +56,10 @@ describe(`public API against the simulator (build: ${build})`, function () {
   });
 
   it('rejects ERR_VS_VM_NOT_FOUND for an unknown name', async function () {
-    await assert.rejects(server.findVirtualMachine('no such vm here'), { code: 'ERR_VS_VM_NOT_FOUND', name: 'VirtualServerError' });
+    await assert.rejects(server.findVirtualMachine('no such vm here'), {
+      code: 'ERR_VS_VM_NOT_FOUND',
+      name: 'VirtualServerError',
+    });
   });
 
   it('yields every IVMVirtualMachineEvents event, typed, in order', async function () {
@@ -74,15 +77,31 @@ describe(`public API against the simulator (build: ${build})`, function () {
     await fire('FireConfigurationChanged', vm.name, 'flag', true);
     await fire('FireRequestShutdown', vm.name);
     const events = await take(stream, 9);
-    assert.deepStrictEqual(events.map((e) => e.type), [
-      'stateChange', 'heartbeatStopped', 'tripleFault', 'reset',
-      'configurationChanged', 'configurationChanged', 'configurationChanged', 'configurationChanged', 'requestShutdown',
-    ]);
+    assert.deepStrictEqual(
+      events.map((e) => e.type),
+      [
+        'stateChange',
+        'heartbeatStopped',
+        'tripleFault',
+        'reset',
+        'configurationChanged',
+        'configurationChanged',
+        'configurationChanged',
+        'configurationChanged',
+        'requestShutdown',
+      ],
+    );
     assert.ok(events.every((e) => e.vm === vm.name && e.time instanceof Date));
     assert.strictEqual(events[0].state, VMState.Running);
-    assert.deepStrictEqual(events.slice(4, 8).map((e) => [e.key, e.value]), [
-      ['note', 'Grüße, 世界'], ['memory', 512], ['when', when], ['flag', true],
-    ]);
+    assert.deepStrictEqual(
+      events.slice(4, 8).map((e) => [e.key, e.value]),
+      [
+        ['note', 'Grüße, 世界'],
+        ['memory', 512],
+        ['when', when],
+        ['flag', true],
+      ],
+    );
     // Only the vtable build's OnRequestShutdown has the [out] isAllowed; the addon answers allow by default.
     assert.strictEqual(events[8].allowed, build === 'vtable' ? true : null);
     await stream.return();
@@ -97,9 +116,15 @@ describe(`public API against the simulator (build: ${build})`, function () {
     await fire('FireEventLogged', 4711);
     await fire('FireServiceEvent', 815);
     const events = await take(stream, 4);
-    assert.deepStrictEqual(events.map((e) => [e.type, e.vm || e.messageId]), [
-      ['vmStateChange', vm.name], ['vmHeartbeatStopped', vm.name], ['eventLogged', 4711], ['serviceEvent', 815],
-    ]);
+    assert.deepStrictEqual(
+      events.map((e) => [e.type, e.vm || e.messageId]),
+      [
+        ['vmStateChange', vm.name],
+        ['vmHeartbeatStopped', vm.name],
+        ['eventLogged', 4711],
+        ['serviceEvent', 815],
+      ],
+    );
     assert.strictEqual(events[0].state, VMState.Running);
     await stream.return();
   });
@@ -146,7 +171,11 @@ describe(`public API against the simulator (build: ${build})`, function () {
     assert.ok(failure, 'the stream ended with an error');
     assert.strictEqual(failure.code, 'ERR_VS_EVENT_QUEUE_OVERFLOW');
     assert.ok(values.length >= 50 && values.length < 500, `delivered ${values.length}`);
-    assert.deepStrictEqual(values.slice(0, 50), Array.from({ length: 50 }, (_, i) => i + 1), 'in order, from the first');
+    assert.deepStrictEqual(
+      values.slice(0, 50),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+      'in order, from the first',
+    );
     await h.waitUntil(async () => (await fire('AdvisedSinkCount', vm.name)) === 0, 'the sink to be unadvised');
   });
 
@@ -175,7 +204,10 @@ describe(`public API against the simulator (build: ${build})`, function () {
     assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 3);
     await fire('FireBurst', 'OnConfigurationChanged', 20, vm.name);
     for (const stream of streams) {
-      assert.deepStrictEqual((await take(stream, 20)).map((e) => e.value), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepStrictEqual(
+        (await take(stream, 20)).map((e) => e.value),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
     }
     await Promise.all(streams.map((s) => s.return()));
     assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 0, 'return() unadvised every sink');
@@ -274,7 +306,11 @@ describe(`public API against the simulator (build: ${build})`, function () {
     assert.strictEqual(outcome.plain.code, 'ERR_VS_DISCONNECTED', outcome.plain.message);
     assert.ok(outcome.plain.hresult >= 0x80000000, `with the HRESULT: ${outcome.plain.message}`);
     assert.match(outcome.plain.message, /virtual machine "dies-\d+"/);
-    assert.deepStrictEqual([outcome.first.type, outcome.first.vms], ['reconnected', []], 'a fresh server, resynchronised');
+    assert.deepStrictEqual(
+      [outcome.first.type, outcome.first.vms],
+      ['reconnected', []],
+      'a fresh server, resynchronised',
+    );
     assert.deepStrictEqual([outcome.second.type, outcome.second.messageId], ['eventLogged', 77], 'events flow again');
     await h.sim.waitForNoSimulator();
   });

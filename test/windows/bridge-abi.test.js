@@ -7,7 +7,7 @@ const assert = require('assert');
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const CLSID = '{6E0C1B53-8B41-4C43-9A5E-0D7C2B6A1F05}';
 const UNSINKABLE_IID = '{6E0C1B53-8B41-4C43-9A5E-0D7C2B6A1F03}';
@@ -19,7 +19,7 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
   let probe;
 
   before(async function () {
-    if (h.sim.simulatorBuild() !== 'dispatch') this.skip();  // no simulator involved: once is enough
+    if (h.sim.simulatorBuild() !== 'dispatch') this.skip(); // no simulator involved: once is enough
     assert.ok(fs.existsSync(probeDll), `${probeDll} is missing: run npm run build`);
     const key = `HKLM\\Software\\Classes\\CLSID\\${CLSID}\\InprocServer32`;
     execFileSync('reg', ['add', key, '/ve', '/d', probeDll, '/f'], { stdio: 'ignore' });
@@ -36,25 +36,46 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
     const [events, unsinkable] = await binding.describeEvents(probe);
     assert.strictEqual(events.name, 'IAbiProbeEvents');
     assert.strictEqual(events.kind, 'vtable');
-    assert.deepStrictEqual(events.methods.map((m) => [m.name, m.vtableSlot]),
-      [['OnRegisters', 3], ['OnStack', 4], ['OnAnswers', 5]]);
-    assert.deepStrictEqual(events.methods[2].params.map((p) => `${p.direction} ${p.type} ${p.name}`),
-      ['in long question', 'out long* number', 'out BSTR* text', 'inout VARIANT* both', 'out double* real']);
+    assert.deepStrictEqual(
+      events.methods.map((m) => [m.name, m.vtableSlot]),
+      [
+        ['OnRegisters', 3],
+        ['OnStack', 4],
+        ['OnAnswers', 5],
+      ],
+    );
+    assert.deepStrictEqual(
+      events.methods[2].params.map((p) => `${p.direction} ${p.type} ${p.name}`),
+      ['in long question', 'out long* number', 'out BSTR* text', 'inout VARIANT* both', 'out double* real'],
+    );
     assert.strictEqual(unsinkable.iid, UNSINKABLE_IID);
   });
 
   it('reads every argument where the ABI put it, and answers [out] parameters from the policy', async function () {
     const events = h.collector();
-    const subscription = await binding.subscribe(probe, events.options({
-      outAnswers: { OnAnswers: { number: 4242, text: 'answered ☃', both: 'replaced', real: 0.25 } },
-    }));
+    const subscription = await binding.subscribe(
+      probe,
+      events.options({
+        outAnswers: { OnAnswers: { number: 4242, text: 'answered ☃', both: 'replaced', real: 0.25 } },
+      }),
+    );
     const answers = await binding.call(probe, 'FireAll', []);
     await events.waitForCount(3);
     const [registers, stack, asked] = events.records;
     assert.deepStrictEqual(registers.args, [1.5, 2.25, -3.125]);
     assert.deepStrictEqual(stack.args, [
-      -42, 6.02e23, 'stack ☃', 0.5, -9007199254740993n, new Date(Date.UTC(2004, 0, 14, 6, 0, 0)),
-      'variant by value', true, -12, 200, 12345.6789, 1e-300,
+      -42,
+      6.02e23,
+      'stack ☃',
+      0.5,
+      -9007199254740993n,
+      new Date(Date.UTC(2004, 0, 14, 6, 0, 0)),
+      'variant by value',
+      true,
+      -12,
+      200,
+      12345.6789,
+      1e-300,
     ]);
     assert.deepStrictEqual(asked.args, [7, 99], '[in] and [in, out] arguments, in order');
     assert.deepStrictEqual(asked.answered, { number: 4242, text: 'answered ☃', both: 'replaced', real: 0.25 });
@@ -76,12 +97,16 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
     const events = h.collector();
     await assert.rejects(binding.subscribe(probe, events.options({ iid: UNSINKABLE_IID })), (error) => {
       assert.strictEqual(error.code, 'ERR_VS_EVENTS_UNAVAILABLE');
-      assert.match(error.message,
-        /IAbiProbeUnsinkable \{6E0C1B53-8B41-4C43-9A5E-0D7C2B6A1F03\}: its method OnObjectWanted has an \[out\] parameter wanted of type IUnknown\*\*, which the sink cannot answer/);
+      assert.match(
+        error.message,
+        /IAbiProbeUnsinkable \{6E0C1B53-8B41-4C43-9A5E-0D7C2B6A1F03\}: its method OnObjectWanted has an \[out\] parameter wanted of type IUnknown\*\*, which the sink cannot answer/,
+      );
       return true;
     });
-    await assert.rejects(binding.subscribe(probe, events.options({ iid: '{00000000-0000-0000-0000-000000000001}' })),
-      /no connection point for \{00000000-0000-0000-0000-000000000001\}; its source interfaces are: IAbiProbeEvents/);
+    await assert.rejects(
+      binding.subscribe(probe, events.options({ iid: '{00000000-0000-0000-0000-000000000001}' })),
+      /no connection point for \{00000000-0000-0000-0000-000000000001\}; its source interfaces are: IAbiProbeEvents/,
+    );
     assert.strictEqual(events.ended, undefined);
   });
 
@@ -97,7 +122,7 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
     await events.waitForCount(cases.length);
     cases.forEach(([kind, message], index) => {
       let value = events.records[index].args[6];
-      while (Array.isArray(value)) value = value[0];  // deep-array: the levels it could read, then the refusal
+      while (Array.isArray(value)) value = value[0]; // deep-array: the levels it could read, then the refusal
       assert.ok(value instanceof Error, `${kind}: ${JSON.stringify(value)}`);
       assert.strictEqual(value.code, 'ERR_VS_UNSUPPORTED_VARIANT', kind);
       assert.match(value.message, message, kind);

@@ -3,7 +3,7 @@
 // (code ERR_INVALID_ARG_*, naming the argument); released objects reject with ERR_VS_RELEASED; objects
 // without events reject with ERR_VS_EVENTS_UNAVAILABLE. Never a crash. Needs no simulator.
 const assert = require('assert');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 function throwsArg(fn, code, pattern) {
   assert.throws(fn, (error) => {
@@ -24,7 +24,14 @@ function nested(levels) {
 describe('bridge arguments: every native entry point refuses bad input clearly', function () {
   let binding;
   let object;
-  const validSubscribe = () => ({ maxQueue: 10, overflow: 'error', probeIntervalMs: 1000, probeTimeoutMs: 1000, onEvents() {}, onEnd() {} });
+  const validSubscribe = () => ({
+    maxQueue: 10,
+    overflow: 'error',
+    probeIntervalMs: 1000,
+    probeTimeoutMs: 1000,
+    onEvents() {},
+    onEnd() {},
+  });
 
   before(async function () {
     binding = h.loadAddon();
@@ -37,13 +44,28 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
 
   it('connect()', function () {
     throwsArg(() => binding.connect(42), 'ERR_INVALID_ARG_TYPE', /"options" argument must be an object/);
-    throwsArg(() => binding.connect({ progId: 7 }), 'ERR_INVALID_ARG_TYPE', /"options\.progId" argument must be a string/);
+    throwsArg(
+      () => binding.connect({ progId: 7 }),
+      'ERR_INVALID_ARG_TYPE',
+      /"options\.progId" argument must be a string/,
+    );
     throwsArg(() => binding.connect({ progId: '' }), 'ERR_INVALID_ARG_VALUE', /"options\.progId".*non-empty/);
-    throwsArg(() => binding.connect({ clsid: 'not-a-clsid' }), 'ERR_INVALID_ARG_VALUE', /"options\.clsid".*\{xxxxxxxx-/);
+    throwsArg(
+      () => binding.connect({ clsid: 'not-a-clsid' }),
+      'ERR_INVALID_ARG_VALUE',
+      /"options\.clsid".*\{xxxxxxxx-/,
+    );
     throwsArg(() => binding.connect({ host: 'h', user: 'u' }), 'ERR_INVALID_ARG_VALUE', /both user and password/);
     throwsArg(() => binding.connect({ user: 'u', password: 'secret-pw' }), 'ERR_INVALID_ARG_VALUE', /given a host/);
-    assert.throws(() => binding.connect({ user: 'u', password: 'secret-pw' }), (e) => !e.message.includes('secret-pw'));
-    throwsArg(() => binding.connect({ callTimeoutMs: '1s' }), 'ERR_INVALID_ARG_TYPE', /"options\.callTimeoutMs" argument must be a number/);
+    assert.throws(
+      () => binding.connect({ user: 'u', password: 'secret-pw' }),
+      (e) => !e.message.includes('secret-pw'),
+    );
+    throwsArg(
+      () => binding.connect({ callTimeoutMs: '1s' }),
+      'ERR_INVALID_ARG_TYPE',
+      /"options\.callTimeoutMs" argument must be a number/,
+    );
     throwsArg(() => binding.connect({ callTimeoutMs: 0 }), 'ERR_OUT_OF_RANGE', /"options\.callTimeoutMs"/);
   });
 
@@ -86,17 +108,37 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
   it('get(), put() and call() check names, argument lists and values', function () {
     throwsArg(() => binding.get(object, 5), 'ERR_INVALID_ARG_TYPE', /"name" argument must be a string/);
     throwsArg(() => binding.get(object, ''), 'ERR_INVALID_ARG_VALUE', /"name" argument must be a non-empty string/);
-    throwsArg(() => binding.get(object, 'Item', 'key'), 'ERR_INVALID_ARG_TYPE', /"args" argument must be an array or undefined/);
+    throwsArg(
+      () => binding.get(object, 'Item', 'key'),
+      'ERR_INVALID_ARG_TYPE',
+      /"args" argument must be an array or undefined/,
+    );
     throwsArg(() => binding.call(object, 'Add'), 'ERR_INVALID_ARG_TYPE', /"args" argument must be an array/);
-    throwsArg(() => binding.call(object, 'Add', ['k', Symbol('s')]), 'ERR_INVALID_ARG_TYPE', /"args\[1\]" argument must be a VARIANT-compatible value/);
+    throwsArg(
+      () => binding.call(object, 'Add', ['k', Symbol('s')]),
+      'ERR_INVALID_ARG_TYPE',
+      /"args\[1\]" argument must be a VARIANT-compatible value/,
+    );
     throwsArg(() => binding.call(object, 'Add', ['k', { plain: true }]), 'ERR_INVALID_ARG_TYPE', /"args\[1\]"/);
-    throwsArg(() => binding.call(object, 'Add', ['k', [1, [2, () => 3]]]), 'ERR_INVALID_ARG_TYPE', /"args\[1\]\[1\]\[1\]"/);
+    throwsArg(
+      () => binding.call(object, 'Add', ['k', [1, [2, () => 3]]]),
+      'ERR_INVALID_ARG_TYPE',
+      /"args\[1\]\[1\]\[1\]"/,
+    );
     throwsArg(() => binding.call(object, 'Add', ['k', 2n ** 70n]), 'ERR_OUT_OF_RANGE', /"args\[1\]".*64-bit/);
     throwsArg(() => binding.put(object, 'CompareMode', () => 1), 'ERR_INVALID_ARG_TYPE', /"value" argument/);
     const cyclic = [1];
     cyclic.push(cyclic);
-    throwsArg(() => binding.call(object, 'Add', ['k', cyclic]), 'ERR_INVALID_ARG_VALUE', /"args\[1\](\[1\]){32}".*within 32 levels of nested arrays/);
-    throwsArg(() => binding.call(object, 'Add', ['k', nested(33)]), 'ERR_INVALID_ARG_VALUE', /within 32 levels of nested arrays/);
+    throwsArg(
+      () => binding.call(object, 'Add', ['k', cyclic]),
+      'ERR_INVALID_ARG_VALUE',
+      /"args\[1\](\[1\]){32}".*within 32 levels of nested arrays/,
+    );
+    throwsArg(
+      () => binding.call(object, 'Add', ['k', nested(33)]),
+      'ERR_INVALID_ARG_VALUE',
+      /within 32 levels of nested arrays/,
+    );
   });
 
   it('subscribe() checks every option', function () {
@@ -104,20 +146,60 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
       [undefined, 'ERR_INVALID_ARG_TYPE', /"options" argument must be an object/],
       [Object.assign(validSubscribe(), { maxQueue: 0 }), 'ERR_OUT_OF_RANGE', /"options\.maxQueue".*>= 1/],
       [Object.assign(validSubscribe(), { maxQueue: 1.5 }), 'ERR_OUT_OF_RANGE', /"options\.maxQueue"/],
-      [Object.assign(validSubscribe(), { maxQueue: '10' }), 'ERR_INVALID_ARG_TYPE', /"options\.maxQueue" argument must be a number/],
-      [Object.assign(validSubscribe(), { overflow: 'ignore' }), 'ERR_INVALID_ARG_VALUE', /"options\.overflow".*'error' or 'drop-oldest'/],
+      [
+        Object.assign(validSubscribe(), { maxQueue: '10' }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.maxQueue" argument must be a number/,
+      ],
+      [
+        Object.assign(validSubscribe(), { overflow: 'ignore' }),
+        'ERR_INVALID_ARG_VALUE',
+        /"options\.overflow".*'error' or 'drop-oldest'/,
+      ],
       [Object.assign(validSubscribe(), { probeIntervalMs: -1 }), 'ERR_OUT_OF_RANGE', /"options\.probeIntervalMs"/],
-      [Object.assign(validSubscribe(), { probeIntervalMs: Infinity }), 'ERR_OUT_OF_RANGE', /"options\.probeIntervalMs"/],
-      [Object.assign(validSubscribe(), { probeTimeoutMs: undefined }), 'ERR_INVALID_ARG_TYPE', /"options\.probeTimeoutMs" argument must be a number/],
+      [
+        Object.assign(validSubscribe(), { probeIntervalMs: Infinity }),
+        'ERR_OUT_OF_RANGE',
+        /"options\.probeIntervalMs"/,
+      ],
+      [
+        Object.assign(validSubscribe(), { probeTimeoutMs: undefined }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.probeTimeoutMs" argument must be a number/,
+      ],
       [Object.assign(validSubscribe(), { probeTimeoutMs: 5 }), 'ERR_OUT_OF_RANGE', /"options\.probeTimeoutMs"/],
-      [Object.assign(validSubscribe(), { onEvents: undefined }), 'ERR_INVALID_ARG_TYPE', /"options\.onEvents" argument must be a function/],
-      [Object.assign(validSubscribe(), { onEnd: 'x' }), 'ERR_INVALID_ARG_TYPE', /"options\.onEnd" argument must be a function/],
-      [Object.assign(validSubscribe(), { iid: 42 }), 'ERR_INVALID_ARG_TYPE', /"options\.iid" argument must be a string/],
+      [
+        Object.assign(validSubscribe(), { onEvents: undefined }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.onEvents" argument must be a function/,
+      ],
+      [
+        Object.assign(validSubscribe(), { onEnd: 'x' }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.onEnd" argument must be a function/,
+      ],
+      [
+        Object.assign(validSubscribe(), { iid: 42 }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.iid" argument must be a string/,
+      ],
       [Object.assign(validSubscribe(), { iid: '{nope}' }), 'ERR_INVALID_ARG_VALUE', /"options\.iid".*IID/],
       [Object.assign(validSubscribe(), { outAnswers: 5 }), 'ERR_INVALID_ARG_TYPE', /"options\.outAnswers"/],
-      [Object.assign(validSubscribe(), { outAnswers: { OnX: 5 } }), 'ERR_INVALID_ARG_TYPE', /"options\.outAnswers\.OnX"/],
-      [Object.assign(validSubscribe(), { outAnswers: { OnX: { a: {} } } }), 'ERR_INVALID_ARG_TYPE', /"options\.outAnswers\.OnX\.a"/],
-      [Object.assign(validSubscribe(), { outAnswers: { OnX: { a: [true] } } }), 'ERR_INVALID_ARG_TYPE', /"options\.outAnswers\.OnX\.a"/],
+      [
+        Object.assign(validSubscribe(), { outAnswers: { OnX: 5 } }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.outAnswers\.OnX"/,
+      ],
+      [
+        Object.assign(validSubscribe(), { outAnswers: { OnX: { a: {} } } }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.outAnswers\.OnX\.a"/,
+      ],
+      [
+        Object.assign(validSubscribe(), { outAnswers: { OnX: { a: [true] } } }),
+        'ERR_INVALID_ARG_TYPE',
+        /"options\.outAnswers\.OnX\.a"/,
+      ],
     ];
     for (const [options, code, pattern] of cases) throwsArg(() => binding.subscribe(object, options), code, pattern);
   });
@@ -136,10 +218,17 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     const released = await binding.connect({ progId: 'Scripting.Dictionary' });
     binding.release(released);
     for (const promise of [
-      binding.get(released, 'Count'), binding.put(released, 'CompareMode', 1), binding.call(released, 'Add', ['a', 1]),
-      binding.items(released), binding.describeEvents(released), binding.subscribe(released, validSubscribe()),
+      binding.get(released, 'Count'),
+      binding.put(released, 'CompareMode', 1),
+      binding.call(released, 'Add', ['a', 1]),
+      binding.items(released),
+      binding.describeEvents(released),
+      binding.subscribe(released, validSubscribe()),
     ]) {
-      await assert.rejects(promise, (error) => error.code === 'ERR_VS_RELEASED' && /released with release\(\)/.test(error.message));
+      await assert.rejects(
+        promise,
+        (error) => error.code === 'ERR_VS_RELEASED' && /released with release\(\)/.test(error.message),
+      );
     }
     await assert.rejects(binding.call(object, 'Add', ['k', released]), { code: 'ERR_VS_RELEASED' });
     throwsArg(() => binding.subscribe(released, { maxQueue: 0 }), 'ERR_OUT_OF_RANGE', /maxQueue/);

@@ -3,7 +3,7 @@
 // every event of both interfaces with its arguments and order, non-ASCII text, every VARIANT type,
 // two subscriptions on one object, subscribing and closing while events fire, [out] answers, batching.
 const assert = require('assert');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const { VMVMState } = h.sim;
 const build = h.sim.simulatorBuild();
@@ -25,7 +25,7 @@ describe(`bridge events (simulator build: ${build})`, function () {
     return binding.call(control, verb, args);
   }
 
-  it('turns a Virtual Server failure into its HRESULT, its VM_E_* name and the server\'s own words', async function () {
+  it("turns a Virtual Server failure into its HRESULT, its VM_E_* name and the server's own words", async function () {
     const { vm } = await newVm('failing', VMVMState.Running);
     await assert.rejects(binding.call(vm, 'Startup', []), (error) => {
       assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
@@ -48,15 +48,23 @@ describe(`bridge events (simulator build: ${build})`, function () {
       assert.match(events.iid, /^\{[0-9A-F-]{36}\}$/);
       const slots = events.methods.map((m) => m.vtableSlot);
       if (kind === 'vtable') {
-        assert.ok(slots.every((s) => s >= 3), `vtable slots after IUnknown's: ${slots}`);
+        assert.ok(
+          slots.every((s) => s >= 3),
+          `vtable slots after IUnknown's: ${slots}`,
+        );
         assert.strictEqual(new Set(slots).size, slots.length, 'one slot a method');
       } else {
-        assert.ok(slots.every((s) => s === -1), 'a pure dispinterface has no vtable slots');
+        assert.ok(
+          slots.every((s) => s === -1),
+          'a pure dispinterface has no vtable slots',
+        );
         assert.strictEqual(new Set(events.methods.map((m) => m.dispid)).size, events.methods.length);
       }
     }
-    const signature = (events) => Object.fromEntries(events.methods.map((m) =>
-      [m.name, m.params.map((p) => `${p.direction} ${p.type} ${p.name}`)]));
+    const signature = (events) =>
+      Object.fromEntries(
+        events.methods.map((m) => [m.name, m.params.map((p) => `${p.direction} ${p.type} ${p.name}`)]),
+      );
     assert.deepStrictEqual(signature(serverEvents), {
       OnVMStateChange: ['in BSTR virtualMachineConfig', 'in VMVMState virtualMachineState'],
       OnHeartbeatStopped: ['in BSTR virtualMachineConfig'],
@@ -85,7 +93,7 @@ describe(`bridge events (simulator build: ${build})`, function () {
     await fire('FireTripleFault', name);
     await fire('FireReset', name);
     await fire('FireConfigurationChanged', name, 'Memory', 512);
-    await fire('FireRequestShutdown', name);  // the VM is not running: nothing follows it
+    await fire('FireRequestShutdown', name); // the VM is not running: nothing follows it
     await h.waitIdle(binding, control);
     await events.waitForCount(6);
     assert.deepStrictEqual(h.rows(events.records), [
@@ -97,8 +105,10 @@ describe(`bridge events (simulator build: ${build})`, function () {
       ['OnRequestShutdown'],
     ]);
     const times = events.records.map((r) => r.time);
-    assert.ok(times.every((t, i) => t >= before - 1000 && t <= Date.now() && (i === 0 || t >= times[i - 1])),
-      `arrival times in order and in the test's window: ${times}`);
+    assert.ok(
+      times.every((t, i) => t >= before - 1000 && t <= Date.now() && (i === 0 || t >= times[i - 1])),
+      `arrival times in order and in the test's window: ${times}`,
+    );
     await subscription.close();
     assert.strictEqual(events.ended, null);
     binding.release(vm);
@@ -148,8 +158,14 @@ describe(`bridge events (simulator build: ${build})`, function () {
     }
     await vmEvents.waitForCount(expected.length);
     await serverEvents.waitForCount(expected.length);
-    assert.deepStrictEqual(h.rows(vmEvents.records), expected.map((s) => ['OnStateChange', s]));
-    assert.deepStrictEqual(h.rows(serverEvents.records), expected.map((s) => ['OnVMStateChange', name, s]));
+    assert.deepStrictEqual(
+      h.rows(vmEvents.records),
+      expected.map((s) => ['OnStateChange', s]),
+    );
+    assert.deepStrictEqual(
+      h.rows(serverEvents.records),
+      expected.map((s) => ['OnVMStateChange', name, s]),
+    );
     await vmSubscription.close();
     await serverSubscription.close();
     binding.release(vm);
@@ -182,15 +198,32 @@ describe(`bridge events (simulator build: ${build})`, function () {
     const events = h.collector();
     const subscription = await binding.subscribe(vm, events.options());
     const samples = [
-      42, -7, 2 ** 31, -2.5, 0.1, 'text', '', true, false,
-      new Date(Date.UTC(2005, 11, 31, 23, 59, 58, 500)), new Date(Date.UTC(1899, 11, 29, 6, 0, 0)),
-      undefined, null, 2n ** 40n, -(2n ** 40n), [1, 'a', [true, null]], [],
-      JSON.parse(`${'['.repeat(32)}"deepest"${']'.repeat(32)}`),  // as deep as arrays may nest, both ways
+      42,
+      -7,
+      2 ** 31,
+      -2.5,
+      0.1,
+      'text',
+      '',
+      true,
+      false,
+      new Date(Date.UTC(2005, 11, 31, 23, 59, 58, 500)),
+      new Date(Date.UTC(1899, 11, 29, 6, 0, 0)),
+      undefined,
+      null,
+      2n ** 40n,
+      -(2n ** 40n),
+      [1, 'a', [true, null]],
+      [],
+      JSON.parse(`${'['.repeat(32)}"deepest"${']'.repeat(32)}`), // as deep as arrays may nest, both ways
     ];
     for (const sample of samples) await fire('FireConfigurationChanged', name, 'k', sample);
     await h.waitIdle(binding, control);
     await events.waitForCount(samples.length);
-    assert.deepStrictEqual(events.records.map((r) => r.args[1]), samples);
+    assert.deepStrictEqual(
+      events.records.map((r) => r.args[1]),
+      samples,
+    );
     await subscription.close();
     binding.release(vm);
   });
@@ -202,7 +235,8 @@ describe(`bridge events (simulator build: ${build})`, function () {
     const a = await binding.subscribe(vm, first.options());
     const b = await binding.subscribe(vm, second.options());
     assert.strictEqual(await fire('AdvisedSinkCount', name), 2);
-    for (const state of [VMVMState.Running, VMVMState.Paused, VMVMState.Running]) await fire('FireStateChange', name, state);
+    for (const state of [VMVMState.Running, VMVMState.Paused, VMVMState.Running])
+      await fire('FireStateChange', name, state);
     await h.waitIdle(binding, control);
     await first.waitForCount(3);
     await second.waitForCount(3);
@@ -213,11 +247,14 @@ describe(`bridge events (simulator build: ${build})`, function () {
     await fire('FireTripleFault', name);
     await h.waitIdle(binding, control);
     await second.waitForCount(5);
-    assert.deepStrictEqual(h.rows(first.records), [['OnStateChange', 5], ['OnStateChange', 6], ['OnStateChange', 5]]);
-    assert.deepStrictEqual(h.rows(second.records),
-      [...h.rows(first.records), ['OnReset'], ['OnTripleFault']]);
+    assert.deepStrictEqual(h.rows(first.records), [
+      ['OnStateChange', 5],
+      ['OnStateChange', 6],
+      ['OnStateChange', 5],
+    ]);
+    assert.deepStrictEqual(h.rows(second.records), [...h.rows(first.records), ['OnReset'], ['OnTripleFault']]);
     await b.close();
-    await b.close();  // idempotent
+    await b.close(); // idempotent
     assert.strictEqual(await fire('AdvisedSinkCount', name), 0);
     binding.release(vm);
   });
@@ -232,7 +269,10 @@ describe(`bridge events (simulator build: ${build})`, function () {
     while (steady.records.length < count * 0.8 && churned.length < 40) {
       const events = h.collector();
       const subscription = await binding.subscribe(vm, events.options());
-      await h.waitUntil(() => events.records.length > 0 || steady.records.length >= count * 0.8, 'a churned subscription to see events');
+      await h.waitUntil(
+        () => events.records.length > 0 || steady.records.length >= count * 0.8,
+        'a churned subscription to see events',
+      );
       await subscription.close();
       churned.push(events);
     }
@@ -240,11 +280,16 @@ describe(`bridge events (simulator build: ${build})`, function () {
     await steady.waitForCount(count);
     await steadySubscription.close();
     const values = (c) => c.records.map((r) => r.args[1]);
-    assert.deepStrictEqual(values(steady), Array.from({ length: count }, (_, i) => i + 1));
+    assert.deepStrictEqual(
+      values(steady),
+      Array.from({ length: count }, (_, i) => i + 1),
+    );
     assert.ok(churned.length > 0, 'at least one subscription opened and closed during the burst');
     for (const events of churned) {
       const seen = values(events);
-      seen.forEach((v, i) => assert.ok(i === 0 || v === seen[i - 1] + 1, `a churned subscription saw a gap or reorder: ${seen}`));
+      seen.forEach((v, i) =>
+        assert.ok(i === 0 || v === seen[i - 1] + 1, `a churned subscription saw a gap or reorder: ${seen}`),
+      );
       assert.strictEqual(events.ended, null);
     }
     assert.strictEqual(await fire('AdvisedSinkCount', name), 0, 'every sink was unadvised');
@@ -262,33 +307,43 @@ describe(`bridge events (simulator build: ${build})`, function () {
     await h.waitIdle(binding, control);
     await events.waitForCount(count);
     assert.ok(Math.max(...events.batches) > 1, `batches of ${events.batches.slice(0, 20)}...`);
-    assert.strictEqual(events.batches.reduce((a, b) => a + b, 0), count);
+    assert.strictEqual(
+      events.batches.reduce((a, b) => a + b, 0),
+      count,
+    );
     await subscription.close();
     binding.release(vm);
   });
 
   if (build === 'vtable') {
-    it('answers OnRequestShutdown\'s [out] isAllowed from the policy: allow by default', async function () {
+    it("answers OnRequestShutdown's [out] isAllowed from the policy: allow by default", async function () {
       const { name, vm } = await newVm('shutdown-allow', VMVMState.Running);
       const events = h.collector();
       const subscription = await binding.subscribe(vm, events.options());
       await fire('FireRequestShutdown', name);
       await h.waitIdle(binding, control);
       await events.waitForCount(4);
-      assert.deepStrictEqual(events.records[0], Object.assign({}, events.records[0],
-        { method: 'OnRequestShutdown', args: [], answered: { isAllowed: true } }));
+      assert.deepStrictEqual(
+        events.records[0],
+        Object.assign({}, events.records[0], { method: 'OnRequestShutdown', args: [], answered: { isAllowed: true } }),
+      );
       assert.strictEqual(await fire('ShutdownOutcome', name), 'proceeded');
-      assert.deepStrictEqual(h.rows(events.records.slice(1)),
-        [['OnStateChange', 8], ['OnStateChange', 10], ['OnStateChange', 1]]);
+      assert.deepStrictEqual(h.rows(events.records.slice(1)), [
+        ['OnStateChange', 8],
+        ['OnStateChange', 10],
+        ['OnStateChange', 1],
+      ]);
       await subscription.close();
       binding.release(vm);
     });
 
-    it('answers OnRequestShutdown\'s [out] isAllowed from the policy: refuse when told to', async function () {
+    it("answers OnRequestShutdown's [out] isAllowed from the policy: refuse when told to", async function () {
       const { name, vm } = await newVm('shutdown-refuse', VMVMState.Running);
       const events = h.collector();
-      const subscription = await binding.subscribe(vm,
-        events.options({ outAnswers: { OnRequestShutdown: { isAllowed: false } } }));
+      const subscription = await binding.subscribe(
+        vm,
+        events.options({ outAnswers: { OnRequestShutdown: { isAllowed: false } } }),
+      );
       await fire('FireRequestShutdown', name);
       await h.waitIdle(binding, control);
       await events.waitForCount(1);
@@ -302,12 +357,17 @@ describe(`bridge events (simulator build: ${build})`, function () {
     it('refuses answers for an [out] parameter the dispinterface does not have', async function () {
       const { vm } = await newVm('shutdown-dispatch', VMVMState.Running);
       const events = h.collector();
-      await assert.rejects(binding.subscribe(vm, events.options({ outAnswers: { OnRequestShutdown: { isAllowed: false } } })),
+      await assert.rejects(
+        binding.subscribe(vm, events.options({ outAnswers: { OnRequestShutdown: { isAllowed: false } } })),
         (error) => {
           assert.strictEqual(error.code, 'ERR_INVALID_ARG_VALUE');
-          assert.match(error.message, /isAllowed, which is not an \[out\] parameter of IVMVirtualMachineEvents\.OnRequestShutdown/);
+          assert.match(
+            error.message,
+            /isAllowed, which is not an \[out\] parameter of IVMVirtualMachineEvents\.OnRequestShutdown/,
+          );
           return true;
-        });
+        },
+      );
       assert.strictEqual(events.ended, undefined, 'a subscription that never started never ends');
       binding.release(vm);
     });

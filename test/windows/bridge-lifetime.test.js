@@ -6,7 +6,7 @@ const { Worker } = require('worker_threads');
 const path = require('path');
 const v8 = require('v8');
 const vm = require('vm');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const build = h.sim.simulatorBuild();
 
@@ -40,7 +40,7 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
     assert.ok(events.records.length <= 5, `${events.records.length} events came before the end`);
     await h.waitUntil(async () => (await sinkCount(name)) === 0, 'the overflowed sink to be unadvised');
     await h.waitIdle(binding, control);
-    await subscription.close();  // after the end: resolves at once
+    await subscription.close(); // after the end: resolves at once
     binding.release(vmObject);
   });
 
@@ -64,7 +64,7 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
   it('unadvises a subscription whose handle was garbage-collected', async function () {
     const { name, vmObject } = await newVm('gc');
     const events = h.collector();
-    await binding.subscribe(vmObject, events.options());  // the handle is dropped at once
+    await binding.subscribe(vmObject, events.options()); // the handle is dropped at once
     assert.strictEqual(await sinkCount(name), 1);
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc');
@@ -88,8 +88,12 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
           if (message.vm) name = message.vm;
           // Round 0 terminates at the first events, round 1 once subscribed (the burst just asked for),
           // round 2 while subscribe() is still in flight.
-          if ((round === 0 && message.firstEvents) || (round === 1 && message.subscribed) ||
-              (round === 2 && message.subscribing)) resolve();
+          if (
+            (round === 0 && message.firstEvents) ||
+            (round === 1 && message.subscribed) ||
+            (round === 2 && message.subscribing)
+          )
+            resolve();
         });
       });
       await worker.terminate();
@@ -113,7 +117,11 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
       assert.strictEqual(child.stderr, '', 'nothing on stderr');
       assert.strictEqual(child.status, 0, `exit status ${child.status} (${child.signal})`);
       const name = child.messages.find((m) => m.vm).vm;
-      if (mode !== 'natural') assert.ok(child.messages.some((m) => m.firstBatch > 0), 'it had events before exiting');
+      if (mode !== 'natural')
+        assert.ok(
+          child.messages.some((m) => m.firstBatch > 0),
+          'it had events before exiting',
+        );
       await h.waitIdle(binding, control);
       await h.waitUntil(async () => (await sinkCount(name)) === 0, "the dead client's sink to go");
     });
@@ -133,8 +141,10 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
     assert.ok(result.eventsBefore >= 10, 'events flowed before the crash');
     assert.ok(result.inOrder, 'and in order');
     assert.strictEqual(result.end.code, 'ERR_VS_DISCONNECTED', result.end.message);
-    assert.ok([0x800706ba, 0x80010108, 0x80010007, 0x800706be, 0x800706bf].includes(result.end.hresult),
-      `an RPC HRESULT: 0x${result.end.hresult.toString(16)}`);
+    assert.ok(
+      [0x800706ba, 0x80010108, 0x80010007, 0x800706be, 0x800706bf].includes(result.end.hresult),
+      `an RPC HRESULT: 0x${result.end.hresult.toString(16)}`,
+    );
     assert.match(result.end.message, /probing the server .* failed: 0x[0-9A-F]{8}/);
     assert.ok(result.msAfterCrash < 2 * probeIntervalMs + 3000, `ended ${result.msAfterCrash} ms after the crash`);
     await h.sim.waitForNoSimulator();

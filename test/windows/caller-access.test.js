@@ -6,7 +6,7 @@
 // suite, which all run with it.)
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 // Runs `body` (the source of an async function given the binding) in a new Windows node process with
 // VSE_EVENT_CALLERS set as given; returns what it printed as JSON.
@@ -27,27 +27,38 @@ describe('caller access: who may call into the event sinks', function () {
   this.timeout(120000);
 
   before(function () {
-    if (h.sim.simulatorBuild() !== 'dispatch') this.skip();  // no simulator involved: once is enough
+    if (h.sim.simulatorBuild() !== 'dispatch') this.skip(); // no simulator involved: once is enough
   });
 
-  it('admits this process\'s user and the service identities, and nobody else, by default', function () {
+  it("admits this process's user and the service identities, and nobody else, by default", function () {
     const { sddl } = inFreshProcess(undefined, 'async (binding) => ({ sddl: binding.callerAccess() })');
     assert.match(sddl, /^O:(S-1-5-[0-9-]+)G:\1D:\(A;;0x7;;;\1\)\(A;;0x7;;;SY\)\(A;;0x7;;;NS\)\(A;;0x7;;;LS\)$/);
   });
 
   it('adds the SIDs and accounts VSE_EVENT_CALLERS lists', function () {
-    const { sddl } = inFreshProcess(' S-1-5-21-1004336348-1177238915-682003330-1001 ,NT AUTHORITY\\NETWORK SERVICE',
-      'async (binding) => ({ sddl: binding.callerAccess() })');
-    assert.match(sddl, /\(A;;0x7;;;LS\)\(A;;0x7;;;S-1-5-21-1004336348-1177238915-682003330-1001\)\(A;;0x7;;;S-1-5-20\)$/);
+    const { sddl } = inFreshProcess(
+      ' S-1-5-21-1004336348-1177238915-682003330-1001 ,NT AUTHORITY\\NETWORK SERVICE',
+      'async (binding) => ({ sddl: binding.callerAccess() })',
+    );
+    assert.match(
+      sddl,
+      /\(A;;0x7;;;LS\)\(A;;0x7;;;S-1-5-21-1004336348-1177238915-682003330-1001\)\(A;;0x7;;;S-1-5-20\)$/,
+    );
   });
 
   it('refuses an entry it cannot resolve, at connect() and at every later try, naming the entry', function () {
-    const outcome = inFreshProcess('S-1-5-18,NOSUCHDOMAIN\\nobody', `async (binding, attempt) => ({
-      connect: attempt(() => binding.connect({})), again: attempt(() => binding.callerAccess()) })`);
+    const outcome = inFreshProcess(
+      'S-1-5-18,NOSUCHDOMAIN\\nobody',
+      `async (binding, attempt) => ({
+      connect: attempt(() => binding.connect({})), again: attempt(() => binding.callerAccess()) })`,
+    );
     for (const answer of [outcome.connect, outcome.again]) {
       assert.strictEqual(answer.code, 'ERR_INVALID_ARG_VALUE', JSON.stringify(answer));
       assert.strictEqual(answer.name, 'TypeError');
-      assert.match(answer.message, /VSE_EVENT_CALLERS names 'NOSUCHDOMAIN\\nobody', which is neither a SID nor an account this machine knows/);
+      assert.match(
+        answer.message,
+        /VSE_EVENT_CALLERS names 'NOSUCHDOMAIN\\nobody', which is neither a SID nor an account this machine knows/,
+      );
     }
   });
 });

@@ -6,12 +6,12 @@
 // and the process exits by itself. A child process does the freezing and the calls, because under
 // Wine 8.0 a process that held proxies of a server that was then killed cannot activate it again.
 const assert = require('assert');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 const { linuxPidsOf, thawProcess } = require('../support/process-freeze');
 
 const build = h.sim.simulatorBuild();
 const connectOptions = { probeInterval: 500, probeTimeout: 1000, callTimeout: 3000 };
-const waits = { waitTimeout: 600, abortAfter: 300 };  // both before a probe can find the host unresponsive
+const waits = { waitTimeout: 600, abortAfter: 300 }; // both before a probe can find the host unresponsive
 // What the figures may exceed their deadline by: these machines are shared and slow (Wine, 2 cores).
 const SLACK_MS = 2500;
 
@@ -26,14 +26,18 @@ describe(`a hung host (build: ${build})`, function () {
   let frozenPid;
 
   before(async function () {
-    h.sim.registerSimulator(build);  // this process never holds a proxy of the server it freezes
-    const child = await h.runChild('hung-host.js', [JSON.stringify(connectOptions), JSON.stringify(waits)], { timeoutMs: 60000 });
+    h.sim.registerSimulator(build); // this process never holds a proxy of the server it freezes
+    const child = await h.runChild('hung-host.js', [JSON.stringify(connectOptions), JSON.stringify(waits)], {
+      timeoutMs: 60000,
+    });
     const exitedAt = Date.now();
     assert.strictEqual(child.status, 0, `the child failed: ${child.stderr}${child.stdout}`);
     result = child.messages[0];
     frozenPid = result.linuxPid;
     result.exitLagMs = exitedAt - result.doneAt;
-    process.stdout.write(`      figures: ${JSON.stringify({ build, connectOptions, waits, settled: result.settled, lateCall: result.lateCall, quietLateCall: result.quietLateCall, closeMs: result.closeMs, exitLagMs: result.exitLagMs }, (k, v) => (k === 'message' ? undefined : v))}\n`);
+    process.stdout.write(
+      `      figures: ${JSON.stringify({ build, connectOptions, waits, settled: result.settled, lateCall: result.lateCall, quietLateCall: result.quietLateCall, closeMs: result.closeMs, exitLagMs: result.exitLagMs }, (k, v) => (k === 'message' ? undefined : v))}\n`,
+    );
   });
 
   after(function () {
@@ -43,7 +47,10 @@ describe(`a hung host (build: ${build})`, function () {
   it('waitForState rejects ERR_VS_TIMEOUT at its timeout', function () {
     const { waitForState } = result.settled;
     assert.strictEqual(waitForState.code, 'ERR_VS_TIMEOUT', waitForState.message);
-    assert.ok(waitForState.ms >= waits.waitTimeout - 50 && waitForState.ms < waits.waitTimeout + SLACK_MS, `settled after ${waitForState.ms} ms`);
+    assert.ok(
+      waitForState.ms >= waits.waitTimeout - 50 && waitForState.ms < waits.waitTimeout + SLACK_MS,
+      `settled after ${waitForState.ms} ms`,
+    );
   });
 
   it('a control call without a timeout of its own is ended by callTimeout or by the probe that found the host unresponsive', function () {
@@ -64,7 +71,10 @@ describe(`a hung host (build: ${build})`, function () {
       assert.strictEqual(stream.code, 'ERR_VS_DISCONNECTED', `${key}: ${stream.message}`);
       assert.strictEqual(stream.cause, 'ERR_VS_UNRESPONSIVE', `${key}: ${stream.message}`);
       assert.match(stream.message, /stopped answering/);
-      assert.ok(stream.ms < connectOptions.probeInterval + connectOptions.probeTimeout + SLACK_MS, `${key} ended after ${stream.ms} ms`);
+      assert.ok(
+        stream.ms < connectOptions.probeInterval + connectOptions.probeTimeout + SLACK_MS,
+        `${key} ended after ${stream.ms} ms`,
+      );
     }
   });
 
@@ -72,7 +82,10 @@ describe(`a hung host (build: ${build})`, function () {
     const { quietCall } = result.settled;
     assert.strictEqual(quietCall.code, 'ERR_VS_TIMEOUT', quietCall.message);
     assert.match(quietCall.message, /did not answer within the call timeout of 3000 ms/);
-    assert.ok(quietCall.ms >= connectOptions.callTimeout - 50 && quietCall.ms < connectOptions.callTimeout + SLACK_MS, `settled after ${quietCall.ms} ms`);
+    assert.ok(
+      quietCall.ms >= connectOptions.callTimeout - 50 && quietCall.ms < connectOptions.callTimeout + SLACK_MS,
+      `settled after ${quietCall.ms} ms`,
+    );
     assert.strictEqual(result.quietLateCall.code, 'ERR_VS_UNRESPONSIVE', result.quietLateCall.message);
     assert.match(result.quietLateCall.message, /did not return from a call even after it was cancelled/);
   });
@@ -86,7 +99,10 @@ describe(`a hung host (build: ${build})`, function () {
   });
 
   it('the process exits by itself while the host is still frozen', function () {
-    assert.ok(linuxPidsOf(/vssim-/i).includes(frozenPid), 'the simulator was still there (frozen) when the child exited');
+    assert.ok(
+      linuxPidsOf(/vssim-/i).includes(frozenPid),
+      'the simulator was still there (frozen) when the child exited',
+    );
     assert.ok(result.exitLagMs < 5000, `the child exited ${result.exitLagMs} ms after it was done`);
   });
 });
@@ -101,7 +117,9 @@ describe(`a hung host that answers again (build: ${build})`, function () {
 
   it('a stream with reconnect rides out the hang: it yields reconnected once the host answers, then events again', async function () {
     h.sim.registerSimulator(build);
-    const child = await h.runChild('hung-host-reconnect.js', [JSON.stringify(connectOptions), String(frozenMs)], { timeoutMs: 60000 });
+    const child = await h.runChild('hung-host-reconnect.js', [JSON.stringify(connectOptions), String(frozenMs)], {
+      timeoutMs: 60000,
+    });
     assert.strictEqual(child.status, 0, `the child failed: ${child.stderr}${child.stdout}`);
     const { first, firstMs, second } = child.messages[0];
     process.stdout.write(`      figures: ${JSON.stringify({ build, frozenMs, reconnectedAfterMs: firstMs })}\n`);
@@ -119,10 +137,14 @@ describe(`one hung host among two (build: ${build})`, function () {
 
   before(async function () {
     h.sim.registerSimulator(build, { hosts: ['A', 'B'] });
-    const child = await h.runChild('hung-host-isolation.js', [JSON.stringify(connectOptions), String(samples)], { timeoutMs: 120000 });
+    const child = await h.runChild('hung-host-isolation.js', [JSON.stringify(connectOptions), String(samples)], {
+      timeoutMs: 120000,
+    });
     assert.strictEqual(child.status, 0, `the child failed: ${child.stderr}${child.stdout}`);
     result = child.messages[0];
-    process.stdout.write(`      figures (ms, host B): ${JSON.stringify({ build, samples, before: result.before, whileHostAHangs: result.whileHanging, afterHostALost: result.afterLoss, hostAEnded: result.aEnded })}\n`);
+    process.stdout.write(
+      `      figures (ms, host B): ${JSON.stringify({ build, samples, before: result.before, whileHostAHangs: result.whileHanging, afterHostALost: result.afterLoss, hostAEnded: result.aEnded })}\n`,
+    );
   });
 
   after(function () {
@@ -136,19 +158,25 @@ describe(`one hung host among two (build: ${build})`, function () {
     assert.ok(['ERR_VS_TIMEOUT', 'ERR_VS_UNRESPONSIVE'].includes(result.hungCall), result.hungCall);
   });
 
-  it('host B\'s calls, events and new streams keep their latency while host A hangs and after it is lost', function () {
-    assert.ok(result.whileHangingMs < connectOptions.probeInterval + connectOptions.probeTimeout + 5000, 'measured while host A hung');
+  it("host B's calls, events and new streams keep their latency while host A hangs and after it is lost", function () {
+    assert.ok(
+      result.whileHangingMs < connectOptions.probeInterval + connectOptions.probeTimeout + 5000,
+      'measured while host A hung',
+    );
     for (const phase of ['whileHanging', 'afterLoss']) {
       for (const kind of ['calls', 'events', 'opens']) {
         const { median, max } = result[phase][kind];
         // Nothing of host B waits for host A: no figure comes near host A's call deadline.
         assert.ok(max < connectOptions.callTimeout / 2, `${phase} ${kind}: max ${max} ms`);
-        assert.ok(median < result.before[kind].median + 250, `${phase} ${kind}: median ${median} ms, before ${result.before[kind].median} ms`);
+        assert.ok(
+          median < result.before[kind].median + 250,
+          `${phase} ${kind}: median ${median} ms, before ${result.before[kind].median} ms`,
+        );
       }
     }
   });
 
-  it('host B\'s stream stays open: its probes keep answering while host A is frozen', function () {
+  it("host B's stream stays open: its probes keep answering while host A is frozen", function () {
     assert.ok(result.bStreamOpen);
   });
 });

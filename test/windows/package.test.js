@@ -7,7 +7,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const h = require('./fixtures/bridge/harness');
+const h = require('../support/harness');
 
 const build = h.sim.simulatorBuild();
 const NPM_TIMEOUT_MS = 300000;
@@ -20,15 +20,22 @@ function fromLinuxPath(linuxPath) {
 /** npm's own CLI script: the one running this test (`npm test` and `npm run` pass it as npm_execpath). */
 function npmCli() {
   const cli = process.env.npm_execpath && fromLinuxPath(process.env.npm_execpath);
-  assert.ok(cli && /npm-cli\.js$/.test(cli) && fs.existsSync(cli),
-    `npm_execpath (${process.env.npm_execpath}) does not name npm-cli.js: run this test through npm (npm test, or npm run wine -- ...)`);
+  assert.ok(
+    cli && /npm-cli\.js$/.test(cli) && fs.existsSync(cli),
+    `npm_execpath (${process.env.npm_execpath}) does not name npm-cli.js: run this test through npm (npm test, or npm run wine -- ...)`,
+  );
   return cli;
 }
 
 /** A Windows user has node on PATH, which the package's install script (`node scripts/install.js`) relies on. */
 function withNodeOnPath(extra) {
   const key = Object.keys(process.env).find((name) => name.toUpperCase() === 'PATH') || 'PATH';
-  return Object.assign({}, process.env, { [key]: `${path.dirname(process.execPath)};${process.env[key] || ''}` }, extra);
+  return Object.assign(
+    {},
+    process.env,
+    { [key]: `${path.dirname(process.execPath)};${process.env[key] || ''}` },
+    extra,
+  );
 }
 
 /**
@@ -36,9 +43,17 @@ function withNodeOnPath(extra) {
  * comes from the tarballs the test hands it, never from whatever an earlier npm run left in a cache.
  */
 function npm(cli, cache, args, cwd) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd, encoding: 'utf8', timeout: NPM_TIMEOUT_MS, windowsHide: true, env: withNodeOnPath({ npm_config_cache: cache }),
-  });
+  const result = spawnSync(
+    process.execPath,
+    [cli, ...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'],
+    {
+      cwd,
+      encoding: 'utf8',
+      timeout: NPM_TIMEOUT_MS,
+      windowsHide: true,
+      env: withNodeOnPath({ npm_config_cache: cache }),
+    },
+  );
   assert.strictEqual(result.status, 0, `npm ${args.join(' ')}: ${result.error || ''}${result.stderr}${result.stdout}`);
   return result.stdout;
 }
@@ -63,7 +78,13 @@ function packAll(cli, cache, workDir) {
 }
 
 function node(args, cwd) {
-  return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60000, windowsHide: true, env: withNodeOnPath() });
+  return spawnSync(process.execPath, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60000,
+    windowsHide: true,
+    env: withNodeOnPath(),
+  });
 }
 
 describe('the packed package on Windows x64', function () {
@@ -85,7 +106,10 @@ describe('the packed package on Windows x64', function () {
     packed = info;
     const consumer = path.join(workDir, 'consumer');
     fs.mkdirSync(consumer);
-    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    fs.writeFileSync(
+      path.join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+    );
     // The dependency tarballs go in beside the package, so that its dependency ranges resolve to them
     // and npm needs no registry metadata, which no cache of a fresh machine holds.
     npm(cli, cache, ['install', path.join(workDir, packed.filename), ...dependencies], consumer);
@@ -101,20 +125,38 @@ describe('the packed package on Windows x64', function () {
 
   it('ships dist with types, the CLI, the prebuilt addon, README and LICENSE, and no tests or simulator', function () {
     const files = packed.files.map((f) => f.path.replace(/\\/g, '/'));
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/events.d.ts',
-      'prebuilds/win32-x64/virtual-server-events.napi.node']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli.js',
+      'dist/events.d.ts',
+      'prebuilds/win32-x64/virtual-server-events.napi.node',
+    ]) {
       assert.ok(files.includes(file), `${file} is in the package`);
     }
-    assert.deepStrictEqual(files.filter((f) => /^(test|build|lib)\//.test(f) || /\.exe$/i.test(f)), [], 'no tests, build output, sources of lib or executables');
+    assert.deepStrictEqual(
+      files.filter((f) => /^(test|build|lib)\//.test(f) || /\.exe$/i.test(f)),
+      [],
+      'no tests, build output, sources of lib or executables',
+    );
   });
 
   it('installs without building: no build/ folder, the prebuilt addon is what loads', function () {
     assert.ok(!fs.existsSync(path.join(installed.root, 'build')), 'nothing was compiled at install');
-    const result = node(['-e', `
+    const result = node(
+      [
+        '-e',
+        `
       const api = require('virtual-server-events');
       const binding = api.loadBinding();
       console.log(JSON.stringify({ addonVersion: binding.addonVersion, napiVersion: binding.napiVersion, exports: Object.keys(api).sort() }));
-    `], installed.consumer);
+    `,
+      ],
+      installed.consumer,
+    );
     assert.strictEqual(result.status, 0, result.stderr);
     const loaded = JSON.parse(result.stdout);
     assert.ok(loaded.napiVersion >= 5);
@@ -122,23 +164,39 @@ describe('the packed package on Windows x64', function () {
   });
 
   it('import() of the installed package gives the named exports', function () {
-    const result = node(['--input-type=module', '-e', "import { connect, VMState } from 'virtual-server-events'; console.log(typeof connect, VMState.Running);"], installed.consumer);
+    const result = node(
+      [
+        '--input-type=module',
+        '-e',
+        "import { connect, VMState } from 'virtual-server-events'; console.log(typeof connect, VMState.Running);",
+      ],
+      installed.consumer,
+    );
     assert.strictEqual(result.status, 0, result.stderr);
     assert.strictEqual(result.stdout.trim(), 'function 5');
   });
 
   it('talks to Virtual Server from the installed package, through the API and the vsevents CLI', async function () {
     const name = await h.defineVm(binding, control, 'pkg', h.sim.VMVMState.Saved);
-    const api = node(['-e', `
+    const api = node(
+      [
+        '-e',
+        `
       require('virtual-server-events').connect().then(async (server) => {
         const vm = await server.findVirtualMachine(${JSON.stringify(name)});
         console.log(await vm.state());
         await server.close();
       }).catch((error) => { console.error(error); process.exitCode = 1; });
-    `], installed.consumer);
+    `,
+      ],
+      installed.consumer,
+    );
     assert.strictEqual(api.status, 0, api.stderr);
     assert.strictEqual(api.stdout.trim(), String(h.sim.VMVMState.Saved));
-    assert.ok(fs.existsSync(path.join(installed.consumer, 'node_modules', '.bin', 'vsevents.cmd')), 'npm made the vsevents command');
+    assert.ok(
+      fs.existsSync(path.join(installed.consumer, 'node_modules', '.bin', 'vsevents.cmd')),
+      'npm made the vsevents command',
+    );
     const list = node([path.join(installed.root, 'dist', 'cli.js'), 'list', '--json'], installed.consumer);
     assert.strictEqual(list.status, 0, list.stderr);
     assert.ok(JSON.parse(list.stdout).some((row) => row.name === name && row.stateName === 'Saved'));

@@ -45,9 +45,15 @@ describe(`simulator lifetime and hosts (${build} build)`, function () {
 
   function report(mode, { results, pids, elapsed }) {
     const succeeded = results.filter((hr) => hr === H.S_OK).length;
-    console.log(`      ${mode}: ${succeeded}/${results.length} activations in ${elapsed} ms, ` +
-      `${new Set(pids).size} server process(es) (${build} build)`);
-    assert.deepStrictEqual(results, results.map(() => H.S_OK), 'every activation succeeds');
+    console.log(
+      `      ${mode}: ${succeeded}/${results.length} activations in ${elapsed} ms, ` +
+        `${new Set(pids).size} server process(es) (${build} build)`,
+    );
+    assert.deepStrictEqual(
+      results,
+      results.map(() => H.S_OK),
+      'every activation succeeds',
+    );
   }
 
   it(`default lifetime: ${ACTIVATIONS} activations in turn all succeed, and the server exits after the last`, async function () {
@@ -65,7 +71,11 @@ describe(`simulator lifetime and hosts (${build} build)`, function () {
     });
     report('service mode', run);
     assert.strictEqual(new Set(run.pids).size, 1, 'one server process served every client');
-    assert.deepStrictEqual(sim.simulatorProcesses().map((p) => p.pid), [run.pids[0]], 'it outlives its clients');
+    assert.deepStrictEqual(
+      sim.simulatorProcesses().map((p) => p.pid),
+      [run.pids[0]],
+      'it outlives its clients',
+    );
     client = await sim.startClient();
     ok(await client.command('create', 'vs', sim.PROGID));
     ok(await client.call('vs', 'method', 'FindVirtualMachine', 'web', 's:Web Server'));
@@ -80,7 +90,9 @@ describe(`simulator lifetime and hosts (${build} build)`, function () {
     const exited = new Promise((resolve) => service.on('exit', (code) => resolve(code)));
     let output = '';
     service.stdout.setEncoding('utf8');
-    service.stdout.on('data', (chunk) => { output += chunk; });
+    service.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
     await sim.waitFor(() => output.includes('serving host A as a service'), 30000, 'the service to register');
     for (let index = 0; index < 3; index += 1) {
       client = await sim.startClient();
@@ -108,19 +120,27 @@ describe(`simulator lifetime and hosts (${build} build)`, function () {
       for (const host of [sim.HOST_A, sim.HOST_B]) {
         const created = ok(await client.command('create', `vs${host.name}`, host.progId));
         assert.strictEqual(created.clsid, host.clsid);
-        assert.strictEqual(ok(await client.command('create', `ctl${host.name}`, host.controlProgId)).clsid, host.controlClsid);
+        assert.strictEqual(
+          ok(await client.command('create', `ctl${host.name}`, host.controlProgId)).clsid,
+          host.controlClsid,
+        );
         assert.strictEqual(ok(await client.call(`ctl${host.name}`, 'get', 'Build')).result.value, build);
         pids[host.name] = ok(await client.call(`ctl${host.name}`, 'get', 'ProcessId')).result.value;
       }
       assert.notStrictEqual(pids.A, pids.B, 'two processes');
       const processes = sim.simulatorProcesses().map(({ pid, host }) => ({ pid, host }));
-      assert.deepStrictEqual(processes.sort((a, b) => a.host.localeCompare(b.host)),
-        [{ pid: pids.A, host: 'A' }, { pid: pids.B, host: 'B' }]);
+      assert.deepStrictEqual(
+        processes.sort((a, b) => a.host.localeCompare(b.host)),
+        [
+          { pid: pids.A, host: 'A' },
+          { pid: pids.B, host: 'B' },
+        ],
+      );
       ok(await client.call('ctlB', 'method', 'DefineVirtualMachine', '-', 's:Only On B', `i:${S.TurnedOff}`));
       const onB = ok(await client.call('vsB', 'method', 'FindVirtualMachine', 'vm', 's:Only On B'));
       assert.deepStrictEqual(onB.result, { vt: 9, value: 'object' });
       const onA = ok(await client.call('vsA', 'method', 'FindVirtualMachine', 'none', 's:Only On B'));
-      assert.deepStrictEqual(onA.result, { vt: 9, value: null }, 'host A does not know host B\'s VM');
+      assert.deepStrictEqual(onA.result, { vt: 9, value: null }, "host A does not know host B's VM");
       assert.deepStrictEqual(sim.killSimulators().sort(), [pids.A, pids.B].sort(), 'killSimulators ends both hosts');
     });
   });

@@ -11,8 +11,14 @@ const VM_EVENTS_IID = {
   dispatch: '{81EFE609-2132-4901-8150-17278794DEDC}',
   vtable: '{313B7BC3-3C9A-4501-B3A7-373987963A0F}',
 };
-const VM_EVENT_NAMES = ['OnConfigurationChanged', 'OnHeartbeatStopped', 'OnRequestShutdown', 'OnReset',
-  'OnStateChange', 'OnTripleFault'];
+const VM_EVENT_NAMES = [
+  'OnConfigurationChanged',
+  'OnHeartbeatStopped',
+  'OnRequestShutdown',
+  'OnReset',
+  'OnStateChange',
+  'OnTripleFault',
+];
 // RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED (Wine, for the call that crashed), RPC_E_DISCONNECTED, RPC_E_SERVER_DIED.
 const RPC_FAILURES = [H.RPC_S_SERVER_UNAVAILABLE, '0x800706BE', H.RPC_E_DISCONNECTED, '0x80010007'];
 
@@ -37,7 +43,9 @@ describe(`simulated Virtual Server (${build} build)`, function () {
 
   // Each test waits for the server to exit: a short exit delay keeps that quick.
   async function connect(env) {
-    client = await sim.startClient({ env: Object.assign({ VSSIM_PACING_MS: PACING_MS, VSSIM_EXIT_DELAY_MS: '250' }, env) });
+    client = await sim.startClient({
+      env: Object.assign({ VSSIM_PACING_MS: PACING_MS, VSSIM_EXIT_DELAY_MS: '250' }, env),
+    });
     ok(await client.command('create', 'ctl', sim.CONTROL_PROGID));
     ok(await client.command('create', 'vs', sim.PROGID));
     return client;
@@ -152,7 +160,7 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       assert.strictEqual(point.interface, 'IVMVirtualMachineEvents');
       assert.strictEqual(point.kind, build === 'dispatch' ? 'dispinterface' : 'interface');
       assert.deepStrictEqual([...point.methods].sort(), VM_EVENT_NAMES);
-      assert.notDeepStrictEqual(point.methods, VM_EVENT_NAMES, 'not the docs\' alphabetical order');
+      assert.notDeepStrictEqual(point.methods, VM_EVENT_NAMES, "not the docs' alphabetical order");
     });
   });
 
@@ -162,15 +170,20 @@ describe(`simulated Virtual Server (${build} build)`, function () {
     async function expectSequence(method, states, finalState) {
       const since = client.events.length;
       const called = ok(await client.call('vm', 'method', method, 'task'));
-      const seen = await client.waitForEvents((e) => e.event === 'OnStateChange' || e.event === 'OnVMStateChange',
-        { count: states.length * 2, since });
+      const seen = await client.waitForEvents((e) => e.event === 'OnStateChange' || e.event === 'OnVMStateChange', {
+        count: states.length * 2,
+        since,
+      });
       const expected = [];
       for (const s of states) {
         expected.push({ label: 'vm', event: 'OnStateChange', args: [s] });
         expected.push({ label: 'server', event: 'OnVMStateChange', args: ['Seq', s] });
       }
-      assert.deepStrictEqual(seen.map((e) => ({ label: e.label, event: e.event, args: argValues(e) })), expected,
-        `${method} fires ${states.join(', ')}`);
+      assert.deepStrictEqual(
+        seen.map((e) => ({ label: e.label, event: e.event, args: argValues(e) })),
+        expected,
+        `${method} fires ${states.join(', ')}`,
+      );
       if (called.result.vt === 9) {
         ok(await client.call('task', 'method', 'WaitForCompletion', '-', 'i:30000'));
         assert.strictEqual(ok(await client.call('task', 'get', 'IsComplete')).result.value, true);
@@ -222,16 +235,19 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       ok(await client.call('ctl', 'method', 'FireStateChange', '-', 's:Inj', `i:${S.MergingDrives}`));
       await waitForIdle();
       const seen = await client.waitForEvents(() => true, { count: 8, since });
-      assert.deepStrictEqual(seen.map((e) => [e.label, e.event, argValues(e)]), [
-        ['vm', 'OnHeartbeatStopped', []],
-        ['server', 'OnHeartbeatStopped', ['Inj']],
-        ['vm', 'OnTripleFault', []],
-        ['vm', 'OnReset', []],
-        ['server', 'OnEventLogged', [4242]],
-        ['server', 'OnServiceEvent', [77]],
-        ['vm', 'OnStateChange', [S.MergingDrives]],
-        ['server', 'OnVMStateChange', ['Inj', S.MergingDrives]],
-      ]);
+      assert.deepStrictEqual(
+        seen.map((e) => [e.label, e.event, argValues(e)]),
+        [
+          ['vm', 'OnHeartbeatStopped', []],
+          ['server', 'OnHeartbeatStopped', ['Inj']],
+          ['vm', 'OnTripleFault', []],
+          ['vm', 'OnReset', []],
+          ['server', 'OnEventLogged', [4242]],
+          ['server', 'OnServiceEvent', [77]],
+          ['vm', 'OnStateChange', [S.MergingDrives]],
+          ['server', 'OnVMStateChange', ['Inj', S.MergingDrives]],
+        ],
+      );
       assert.strictEqual(await state('vm'), S.MergingDrives);
     });
 
@@ -251,10 +267,14 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       for (const [index, [field]] of values.entries()) {
         ok(await client.call('ctl', 'method', 'FireConfigurationChanged', '-', 's:Inj', `s:key/${index}`, field));
       }
-      const seen = await client.waitForEvents((e) => e.event === 'OnConfigurationChanged',
-        { count: values.length, since });
-      assert.deepStrictEqual(seen.map((e) => e.args),
-        values.map(([, expected], index) => [{ vt: 8, value: `key/${index}` }, expected]));
+      const seen = await client.waitForEvents((e) => e.event === 'OnConfigurationChanged', {
+        count: values.length,
+        since,
+      });
+      assert.deepStrictEqual(
+        seen.map((e) => e.args),
+        values.map(([, expected], index) => [{ vt: 8, value: `key/${index}` }, expected]),
+      );
     });
 
     it('honours OnRequestShutdown as the build allows', async function () {
@@ -263,21 +283,36 @@ describe(`simulated Virtual Server (${build} build)`, function () {
         assert.strictEqual((await client.command('answer-shutdown', 'false')).allowed, false);
         ok(await client.call('ctl', 'method', 'FireRequestShutdown', '-', 's:Inj'));
         await waitForIdle();
-        assert.strictEqual(ok(await client.call('ctl', 'method', 'ShutdownOutcome', '-', 's:Inj')).result.value, 'refused');
+        assert.strictEqual(
+          ok(await client.call('ctl', 'method', 'ShutdownOutcome', '-', 's:Inj')).result.value,
+          'refused',
+        );
         assert.strictEqual(await state('vm'), S.Running, 'a refused shutdown leaves the VM on');
         assert.strictEqual((await client.command('answer-shutdown', 'true')).allowed, true);
       }
       ok(await client.call('ctl', 'method', 'FireRequestShutdown', '-', 's:Inj'));
       await waitForIdle();
-      assert.strictEqual(ok(await client.call('ctl', 'method', 'ShutdownOutcome', '-', 's:Inj')).result.value, 'proceeded');
+      assert.strictEqual(
+        ok(await client.call('ctl', 'method', 'ShutdownOutcome', '-', 's:Inj')).result.value,
+        'proceeded',
+      );
       assert.strictEqual(await state('vm'), S.TurnedOff);
       const requests = client.events.slice(since).filter((e) => e.event === 'OnRequestShutdown');
-      assert.deepStrictEqual(requests.map((e) => e.answered), build === 'vtable' ? [false, true] : [undefined]);
-      const states = client.events.slice(since).filter((e) => e.event === 'OnStateChange').map((e) => e.args[0].value);
+      assert.deepStrictEqual(
+        requests.map((e) => e.answered),
+        build === 'vtable' ? [false, true] : [undefined],
+      );
+      const states = client.events
+        .slice(since)
+        .filter((e) => e.event === 'OnStateChange')
+        .map((e) => e.args[0].value);
       assert.deepStrictEqual(states, [S.TurningOff, S.DeleteMachine, S.TurnedOff]);
       ok(await client.call('ctl', 'method', 'FireRequestShutdown', '-', 's:Inj'));
       await waitForIdle();
-      assert.strictEqual(ok(await client.call('ctl', 'method', 'ShutdownOutcome', '-', 's:Inj')).result.value, 'ignored');
+      assert.strictEqual(
+        ok(await client.call('ctl', 'method', 'ShutdownOutcome', '-', 's:Inj')).result.value,
+        'ignored',
+      );
     });
 
     it('fires a burst of events back to back, in order', async function () {
@@ -287,10 +322,16 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       ok(await client.call('ctl', 'method', 'FireBurst', '-', 's:OnEventLogged', `i:${count}`, 's:'));
       const seen = await client.waitForEvents((e) => e.event === 'OnEventLogged', { count, since, timeoutMs: 50000 });
       const elapsed = Date.now() - started;
-      assert.deepStrictEqual(seen.map((e) => e.args[0].value), Array.from({ length: count }, (_, i) => i + 1));
+      assert.deepStrictEqual(
+        seen.map((e) => e.args[0].value),
+        Array.from({ length: count }, (_, i) => i + 1),
+      );
       ok(await client.call('ctl', 'method', 'FireBurst', '-', 's:OnConfigurationChanged', 'i:100', 's:Inj'));
       const changes = await client.waitForEvents((e) => e.event === 'OnConfigurationChanged', { count: 100, since });
-      assert.deepStrictEqual(changes.map((e) => e.args[1].value), Array.from({ length: 100 }, (_, i) => i + 1));
+      assert.deepStrictEqual(
+        changes.map((e) => e.args[1].value),
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
       console.log(`      ${count} out-of-process events in ${elapsed} ms (${build} build)`);
     });
 
@@ -306,12 +347,15 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       assert.strictEqual(client.events.length, since, 'no event was delivered while held');
       assert.strictEqual((await client.command('hold-events', 'false')).held, false);
       const seen = await client.waitForEvents(() => true, { count: 4, since });
-      assert.deepStrictEqual(seen.map((e) => [e.event, argValues(e)]), [
-        ['OnEventLogged', [1]],
-        ['OnStateChange', [S.Paused]],
-        ['OnVMStateChange', ['Inj', S.Paused]],
-        ['OnEventLogged', [2]],
-      ]);
+      assert.deepStrictEqual(
+        seen.map((e) => [e.event, argValues(e)]),
+        [
+          ['OnEventLogged', [1]],
+          ['OnStateChange', [S.Paused]],
+          ['OnVMStateChange', ['Inj', S.Paused]],
+          ['OnEventLogged', [2]],
+        ],
+      );
     });
 
     it('counts the sinks advised on each connection point', async function () {
@@ -338,7 +382,7 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       }
       failsWith(await client.call('vm', 'method', 'Resume'), H.E_FAIL);
       ok(await client.call('vm', 'method', 'Startup', 'task'));
-      failsWith(await client.call('vm', 'method', 'Startup'), H.VM_E_VM_RUNNING);  // busy or running
+      failsWith(await client.call('vm', 'method', 'Startup'), H.VM_E_VM_RUNNING); // busy or running
       ok(await client.call('task', 'method', 'WaitForCompletion', '-', 'i:30000'));
       failsWith(await client.call('vm', 'method', 'Startup'), H.VM_E_VM_RUNNING);
       failsWith(await client.call('vm', 'method', 'Resume'), H.E_FAIL);
@@ -347,8 +391,10 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       failsWith(await client.call('vm', 'method', 'Pause'), H.E_FAIL);
       failsWith(await client.call('vm', 'method', 'Reset'), H.VM_E_VM_PAUSED);
       failsWith(await client.call('task', 'method', 'Cancel'), H.E_FAIL);
-      failsWith(await client.call('ctl', 'method', 'DefineVirtualMachine', '-', 's:ERR', 'i:1'),
-        H.VM_E_CONFIG_DUPLICATE_NAME);
+      failsWith(
+        await client.call('ctl', 'method', 'DefineVirtualMachine', '-', 's:ERR', 'i:1'),
+        H.VM_E_CONFIG_DUPLICATE_NAME,
+      );
       failsWith(await client.call('ctl', 'method', 'DefineVirtualMachine', '-', 's:', 'i:1'), H.VM_E_CONFIG_NO_NAME);
       failsWith(await client.call('ctl', 'method', 'DefineVirtualMachine', '-', 's:Other', 'i:3'), H.E_INVALIDARG);
       failsWith(await client.call('ctl', 'method', 'FireBurst', '-', 's:OnNothing', 'i:1', 's:Err'), H.E_INVALIDARG);
@@ -356,7 +402,7 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       failsWith(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:-1'), H.E_INVALIDARG);
       ok(await client.call('vm', 'method', 'Resume'));
       await waitForIdle();
-      ok(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:2500'));  // busy for 5 s
+      ok(await client.call('ctl', 'put', 'PacingMilliseconds', '-', 'i:2500')); // busy for 5 s
       ok(await client.call('vm', 'method', 'TurnOff', 'slowTask'));
       // Busy: Startup finds the VM on, every other call finds it not running.
       failsWith(await client.call('vm', 'method', 'Startup'), H.VM_E_VM_RUNNING);
@@ -408,12 +454,12 @@ describe(`simulated Virtual Server (${build} build)`, function () {
         ok(await doomed.command('create', 'vs', sim.PROGID));
         ok({ hr: ok(await doomed.command('advise', 'vs', 'doomed')).points[0].adviseHr });
       } finally {
-        doomed.child.kill();  // TerminateProcess: nothing is unadvised or released
+        doomed.child.kill(); // TerminateProcess: nothing is unadvised or released
       }
       await doomed.exited;
       await connect();
       const sinks = async () => ok(await client.call('ctl', 'method', 'AdvisedSinkCount', '-', 's:')).result.value;
-      assert.strictEqual(await sinks(), 1, 'the dead client\'s sink is still advised');
+      assert.strictEqual(await sinks(), 1, "the dead client's sink is still advised");
       await advise('vs', 'mine');
       assert.strictEqual(await sinks(), 2);
       ok(await client.call('ctl', 'method', 'FireEventLogged', '-', 'i:5'));
@@ -439,8 +485,10 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       await connect({ VSSIM_PACING_MS: '10' });
       await advise('vs', 'server');
       ok(await client.call('ctl', 'method', 'StartScenario'));
-      await client.waitForEvents((e) => e.event === 'OnVMStateChange' && e.args[1].value === S.Running,
-        { count: 6, timeoutMs: 50000 });
+      await client.waitForEvents((e) => e.event === 'OnVMStateChange' && e.args[1].value === S.Running, {
+        count: 6,
+        timeoutMs: 50000,
+      });
       ok(await client.call('ctl', 'method', 'StopScenario'));
       await waitForIdle();
       const names = new Set(client.events.filter((e) => e.event === 'OnVMStateChange').map((e) => e.args[0].value));

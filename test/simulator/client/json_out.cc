@@ -46,25 +46,63 @@ std::string JsonVariant(const VARIANT& value) {
   std::string json;
   switch (V_VT(v)) {
     case VT_EMPTY:
-    case VT_NULL: json = "null"; break;
-    case VT_BOOL: json = V_BOOL(v) ? "true" : "false"; break;
-    case VT_I1: json = Number(V_I1(v)); break;
-    case VT_I2: json = Number(V_I2(v)); break;
-    case VT_I4: json = Number(V_I4(v)); break;
-    case VT_INT: json = Number(V_INT(v)); break;
-    case VT_I8: json = Number(static_cast<double>(V_I8(v))); break;
-    case VT_UI1: json = Number(V_UI1(v)); break;
-    case VT_UI2: json = Number(V_UI2(v)); break;
-    case VT_UI4: json = Number(V_UI4(v)); break;
-    case VT_UINT: json = Number(V_UINT(v)); break;
-    case VT_UI8: json = Number(static_cast<double>(V_UI8(v))); break;
-    case VT_R4: json = Number(V_R4(v)); break;
-    case VT_R8: json = Number(V_R8(v)); break;
-    case VT_DATE: json = Number(V_DATE(v)); break;
-    case VT_ERROR: json = JsonHresult(V_ERROR(v)); break;
-    case VT_BSTR: json = JsonString(V_BSTR(v) ? std::wstring(V_BSTR(v), SysStringLen(V_BSTR(v))) : std::wstring()); break;
-    case VT_DISPATCH: json = V_DISPATCH(v) ? "\"object\"" : "null"; break;
-    case VT_UNKNOWN: json = V_UNKNOWN(v) ? "\"object\"" : "null"; break;
+    case VT_NULL:
+      json = "null";
+      break;
+    case VT_BOOL:
+      json = V_BOOL(v) ? "true" : "false";
+      break;
+    case VT_I1:
+      json = Number(V_I1(v));
+      break;
+    case VT_I2:
+      json = Number(V_I2(v));
+      break;
+    case VT_I4:
+      json = Number(V_I4(v));
+      break;
+    case VT_INT:
+      json = Number(V_INT(v));
+      break;
+    case VT_I8:
+      json = Number(static_cast<double>(V_I8(v)));
+      break;
+    case VT_UI1:
+      json = Number(V_UI1(v));
+      break;
+    case VT_UI2:
+      json = Number(V_UI2(v));
+      break;
+    case VT_UI4:
+      json = Number(V_UI4(v));
+      break;
+    case VT_UINT:
+      json = Number(V_UINT(v));
+      break;
+    case VT_UI8:
+      json = Number(static_cast<double>(V_UI8(v)));
+      break;
+    case VT_R4:
+      json = Number(V_R4(v));
+      break;
+    case VT_R8:
+      json = Number(V_R8(v));
+      break;
+    case VT_DATE:
+      json = Number(V_DATE(v));
+      break;
+    case VT_ERROR:
+      json = JsonHresult(V_ERROR(v));
+      break;
+    case VT_BSTR:
+      json = JsonString(V_BSTR(v) ? std::wstring(V_BSTR(v), SysStringLen(V_BSTR(v))) : std::wstring());
+      break;
+    case VT_DISPATCH:
+      json = V_DISPATCH(v) ? "\"object\"" : "null";
+      break;
+    case VT_UNKNOWN:
+      json = V_UNKNOWN(v) ? "\"object\"" : "null";
+      break;
     default: {
       VARIANT text;
       VariantInit(&text);

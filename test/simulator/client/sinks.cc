@@ -95,7 +95,8 @@ class VirtualMachineVtableSink : public SinkBase<IVMVirtualMachineEvents> {
   STDMETHODIMP OnRequestShutdown(VARIANT_BOOL* isAllowed) override {
     const bool allow = g_allowShutdown;
     if (isAllowed != nullptr) *isAllowed = allow ? VARIANT_TRUE : VARIANT_FALSE;
-    EmitEvent(label_, L"interface", L"OnRequestShutdown", {}, std::string(",\"answered\":") + (allow ? "true" : "false"));
+    EmitEvent(label_, L"interface", L"OnRequestShutdown", {},
+              std::string(",\"answered\":") + (allow ? "true" : "false"));
     return S_OK;
   }
   STDMETHODIMP OnHeartbeatStopped() override { return Emit(L"OnHeartbeatStopped", {}); }
@@ -130,7 +131,10 @@ class VirtualServerVtableSink : public SinkBase<IVMVirtualServerEvents> {
 void SetShutdownAnswer(bool allowed) { g_allowShutdown = allowed; }
 
 void HoldEvents(bool hold) {
-  if (hold) ResetEvent(g_released); else SetEvent(g_released);
+  if (hold)
+    ResetEvent(g_released);
+  else
+    SetEvent(g_released);
 }
 
 IUnknown* NewEventSink(REFIID iid, ITypeInfo* info, const std::wstring& label, std::wstring* error) {

@@ -88,16 +88,20 @@ void Call(const std::vector<std::wstring>& f) {
   IDispatch* object = Handle(f[0], f[1]);
   if (object == nullptr) return;
   WORD flags = 0;
-  if (f[2] == L"method") flags = DISPATCH_METHOD;
-  else if (f[2] == L"get") flags = DISPATCH_PROPERTYGET;
-  else if (f[2] == L"put") flags = DISPATCH_PROPERTYPUT;
-  else return Fail(f[0], L"the call kind must be method, get or put, not \"" + f[2] + L"\"");
+  if (f[2] == L"method")
+    flags = DISPATCH_METHOD;
+  else if (f[2] == L"get")
+    flags = DISPATCH_PROPERTYGET;
+  else if (f[2] == L"put")
+    flags = DISPATCH_PROPERTYPUT;
+  else
+    return Fail(f[0], L"the call kind must be method, get or put, not \"" + f[2] + L"\"");
   DISPID id = DISPID_UNKNOWN;
   LPOLESTR name = const_cast<LPOLESTR>(f[3].c_str());
   HRESULT hr = object->GetIDsOfNames(IID_NULL, &name, 1, LOCALE_USER_DEFAULT, &id);
   if (FAILED(hr)) {
-    EmitLine("{\"cmd\":\"call\",\"member\":" + JsonString(f[3]) + ",\"stage\":\"GetIDsOfNames\",\"hr\":" +
-             JsonHresult(hr) + "}");
+    EmitLine("{\"cmd\":\"call\",\"member\":" + JsonString(f[3]) +
+             ",\"stage\":\"GetIDsOfNames\",\"hr\":" + JsonHresult(hr) + "}");
     return;
   }
   std::vector<VARIANT> args(f.size() - 5);
@@ -120,7 +124,8 @@ void Call(const std::vector<std::wstring>& f) {
   std::string line = "{\"cmd\":\"call\",\"member\":" + JsonString(f[3]) + ",\"hr\":" + JsonHresult(hr);
   if (hr == DISP_E_EXCEPTION) {
     if (exception.pfnDeferredFillIn != nullptr) exception.pfnDeferredFillIn(&exception);
-    line += ",\"scode\":" + JsonHresult(exception.scode) + ",\"description\":" + JsonString(Bstr(exception.bstrDescription));
+    line += ",\"scode\":" + JsonHresult(exception.scode) +
+            ",\"description\":" + JsonString(Bstr(exception.bstrDescription));
     SysFreeString(exception.bstrSource);
     SysFreeString(exception.bstrHelpFile);
   }
@@ -179,8 +184,8 @@ void DescribeTypeLib(const std::vector<std::wstring>& f) {
   BSTR name = nullptr;
   library->GetDocumentation(-1, &name, nullptr, nullptr, nullptr);
   std::string line = "{\"cmd\":\"typelib\",\"hr\":" + JsonHresult(S_OK) + ",\"libid\":" + JsonGuid(attr->guid) +
-                     ",\"version\":\"" + std::to_string(attr->wMajorVerNum) + "." +
-                     std::to_string(attr->wMinorVerNum) + "\",\"name\":" + JsonString(Bstr(name)) + ",\"types\":[";
+                     ",\"version\":\"" + std::to_string(attr->wMajorVerNum) + "." + std::to_string(attr->wMinorVerNum) +
+                     "\",\"name\":" + JsonString(Bstr(name)) + ",\"types\":[";
   library->ReleaseTLibAttr(attr);
   static const char* const kinds[] = {"enum", "record", "module", "interface", "dispatch", "coclass", "alias", "union"};
   for (UINT i = 0; i < library->GetTypeInfoCount(); ++i) {
@@ -242,7 +247,8 @@ void Advise(const std::vector<std::wstring>& f) {
       info->GetDocumentation(MEMBERID_NIL, &name, nullptr, nullptr, nullptr);
       info->GetTypeAttr(&attr);
       entry += ",\"interface\":" + JsonString(Bstr(name)) + ",\"kind\":\"" +
-               (attr->typekind == TKIND_DISPATCH ? "dispinterface" : "interface") + "\",\"methods\":" + MethodNames(info);
+               (attr->typekind == TKIND_DISPATCH ? "dispinterface" : "interface") +
+               "\",\"methods\":" + MethodNames(info);
       info->ReleaseTypeAttr(attr);
       sink = NewEventSink(iid, info, f[2], &error);
       info->Release();
@@ -303,13 +309,20 @@ void ReleaseEverything() {
 bool Execute(const std::vector<std::wstring>& f) {
   const std::wstring& command = f[0];
   if (command == L"quit") return false;
-  if (command == L"create") Create(f);
-  else if (command == L"call") Call(f);
-  else if (command == L"enum") Enumerate(f);
-  else if (command == L"typelib") DescribeTypeLib(f);
-  else if (command == L"advise") Advise(f);
-  else if (command == L"unadvise" && f.size() == 2) Unadvise(f[1], true);
-  else if (command == L"release") Release(f);
+  if (command == L"create")
+    Create(f);
+  else if (command == L"call")
+    Call(f);
+  else if (command == L"enum")
+    Enumerate(f);
+  else if (command == L"typelib")
+    DescribeTypeLib(f);
+  else if (command == L"advise")
+    Advise(f);
+  else if (command == L"unadvise" && f.size() == 2)
+    Unadvise(f[1], true);
+  else if (command == L"release")
+    Release(f);
   else if (command == L"answer-shutdown" && f.size() == 2 && (f[1] == L"true" || f[1] == L"false")) {
     SetShutdownAnswer(f[1] == L"true");
     EmitLine("{\"cmd\":\"answer-shutdown\",\"allowed\":" + std::string(f[1] == L"true" ? "true" : "false") + "}");
@@ -330,7 +343,8 @@ int main(int argc, char** argv) {
   if (argc == 2 && std::string(argv[1]) == "--processes") return ListSimulatorProcesses();
   if (argc == 2 && std::string(argv[1]) == "--kill") return KillSimulatorProcesses();
   if (argc != 1) {
-    std::fprintf(stderr, "usage: vssim-client.exe [--processes | --kill]; commands on stdin (test/simulator/README.md)\n");
+    std::fprintf(stderr,
+                 "usage: vssim-client.exe [--processes | --kill]; commands on stdin (test/simulator/README.md)\n");
     return 2;
   }
   // MTA, as the Virtual Server docs require of clients: events arrive on RPC threads, no message pump.

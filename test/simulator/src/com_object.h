@@ -43,7 +43,9 @@ class ComObject : public Interfaces... {
 
  private:
   template <class First, class...>
-  struct FirstOfImpl { using type = First; };
+  struct FirstOfImpl {
+    using type = First;
+  };
   template <class... T>
   using FirstOf = typename FirstOfImpl<T...>::type;
 

@@ -27,8 +27,8 @@ class DispatchObject : public ComObject<Dual, ISupportErrorInfo, Extra...> {
     info->Release();
     return hr;
   }
-  STDMETHODIMP Invoke(DISPID id, REFIID, LCID, WORD flags, DISPPARAMS* params, VARIANT* result,
-                      EXCEPINFO* exception, UINT* argError) override {
+  STDMETHODIMP Invoke(DISPID id, REFIID, LCID, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* exception,
+                      UINT* argError) override {
     NoteActivity();
     ITypeInfo* info = EmbeddedTypeInfo(__uuidof(Dual));
     if (info == nullptr) return TYPE_E_ELEMENTNOTFOUND;
@@ -40,7 +40,5 @@ class DispatchObject : public ComObject<Dual, ISupportErrorInfo, Extra...> {
   STDMETHODIMP InterfaceSupportsErrorInfo(REFIID) override { return S_OK; }
 
  protected:
-  void* FindAlias(REFIID iid) override {
-    return iid == IID_IDispatch ? static_cast<Dual*>(this) : nullptr;
-  }
+  void* FindAlias(REFIID iid) override { return iid == IID_IDispatch ? static_cast<Dual*>(this) : nullptr; }
 };

@@ -48,8 +48,8 @@ void DeliverByName(SinkList& sinks, const wchar_t* name, std::initializer_list<V
   for (size_t i = 0; i < reversed.size() / 2; ++i) std::swap(reversed[i], reversed[reversed.size() - 1 - i]);
   DISPPARAMS params = {reversed.empty() ? nullptr : reversed.data(), nullptr, static_cast<UINT>(reversed.size()), 0};
   Deliver(sinks, [&](IUnknown* sink) {
-    return static_cast<IDispatch*>(sink)->Invoke(id, IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &params,
-                                                 nullptr, nullptr, nullptr);
+    return static_cast<IDispatch*>(sink)->Invoke(id, IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &params, nullptr,
+                                                 nullptr, nullptr);
   });
 }
 #endif
@@ -66,9 +66,15 @@ IVMVirtualServerEvents* ServerSink(IUnknown* sink) { return static_cast<IVMVirtu
 void DeliverStateChange(SinkList& s, long state) {
   Deliver(s, [&](IUnknown* k) { return VmSink(k)->OnStateChange(static_cast<VMVMState>(state)); });
 }
-void DeliverHeartbeatStopped(SinkList& s) { Deliver(s, [](IUnknown* k) { return VmSink(k)->OnHeartbeatStopped(); }); }
-void DeliverTripleFault(SinkList& s) { Deliver(s, [](IUnknown* k) { return VmSink(k)->OnTripleFault(); }); }
-void DeliverReset(SinkList& s) { Deliver(s, [](IUnknown* k) { return VmSink(k)->OnReset(); }); }
+void DeliverHeartbeatStopped(SinkList& s) {
+  Deliver(s, [](IUnknown* k) { return VmSink(k)->OnHeartbeatStopped(); });
+}
+void DeliverTripleFault(SinkList& s) {
+  Deliver(s, [](IUnknown* k) { return VmSink(k)->OnTripleFault(); });
+}
+void DeliverReset(SinkList& s) {
+  Deliver(s, [](IUnknown* k) { return VmSink(k)->OnReset(); });
+}
 bool DeliverRequestShutdown(SinkList& s) {
   bool allowed = true;
   Deliver(s, [&](IUnknown* k) {
@@ -88,8 +94,12 @@ void DeliverVMStateChange(SinkList& s, BSTR vmName, long state) {
 void DeliverServerHeartbeatStopped(SinkList& s, BSTR vmName) {
   Deliver(s, [&](IUnknown* k) { return ServerSink(k)->OnHeartbeatStopped(vmName); });
 }
-void DeliverEventLogged(SinkList& s, long id) { Deliver(s, [&](IUnknown* k) { return ServerSink(k)->OnEventLogged(id); }); }
-void DeliverServiceEvent(SinkList& s, long id) { Deliver(s, [&](IUnknown* k) { return ServerSink(k)->OnServiceEvent(id); }); }
+void DeliverEventLogged(SinkList& s, long id) {
+  Deliver(s, [&](IUnknown* k) { return ServerSink(k)->OnEventLogged(id); });
+}
+void DeliverServiceEvent(SinkList& s, long id) {
+  Deliver(s, [&](IUnknown* k) { return ServerSink(k)->OnServiceEvent(id); });
+}
 
 #else
 
@@ -107,7 +117,9 @@ void DeliverConfigurationChanged(SinkList& s, BSTR key, const VARIANT& data) {
 void DeliverVMStateChange(SinkList& s, BSTR vmName, long state) {
   DeliverByName(s, L"OnVMStateChange", {Text(vmName), Long(state)});
 }
-void DeliverServerHeartbeatStopped(SinkList& s, BSTR vmName) { DeliverByName(s, L"OnHeartbeatStopped", {Text(vmName)}); }
+void DeliverServerHeartbeatStopped(SinkList& s, BSTR vmName) {
+  DeliverByName(s, L"OnHeartbeatStopped", {Text(vmName)});
+}
 void DeliverEventLogged(SinkList& s, long id) { DeliverByName(s, L"OnEventLogged", {Long(id)}); }
 void DeliverServiceEvent(SinkList& s, long id) { DeliverByName(s, L"OnServiceEvent", {Long(id)}); }
 

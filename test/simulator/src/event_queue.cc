@@ -19,8 +19,7 @@ void EventQueue::Schedule(DWORD delayMs, std::function<void()> job) {
 
 bool EventQueue::WaitForIdle(DWORD timeoutMs) {
   std::unique_lock<std::mutex> lock(mutex_);
-  return changed_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                           [this] { return jobs_.empty() && !running_; });
+  return changed_.wait_for(lock, std::chrono::milliseconds(timeoutMs), [this] { return jobs_.empty() && !running_; });
 }
 
 void EventQueue::Run() {

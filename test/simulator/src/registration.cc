@@ -17,8 +17,8 @@ std::wstring GuidText(REFGUID guid) {
 
 HRESULT SetValue(const std::wstring& subkey, const wchar_t* name, const std::wstring& value, std::wstring* error) {
   HKEY key = nullptr;
-  LSTATUS status = RegCreateKeyExW(HKEY_LOCAL_MACHINE, (kClassesRoot + subkey).c_str(), 0, nullptr, 0,
-                                   KEY_WRITE, nullptr, &key, nullptr);
+  LSTATUS status = RegCreateKeyExW(HKEY_LOCAL_MACHINE, (kClassesRoot + subkey).c_str(), 0, nullptr, 0, KEY_WRITE,
+                                   nullptr, &key, nullptr);
   if (status == ERROR_SUCCESS) {
     status = RegSetValueExW(key, name, 0, REG_SZ, reinterpret_cast<const BYTE*>(value.c_str()),
                             static_cast<DWORD>((value.size() + 1) * sizeof(wchar_t)));
@@ -87,7 +87,8 @@ HRESULT RegisterServer(const Host& host, std::wstring* error) {
   // Host A's server runs as registered; another host's gets /host:<name>, which COM passes before -Embedding.
   std::wstring server = std::wstring(L"\"") + ExePath() + L"\"";
   if (&host != &kHosts[0]) server += std::wstring(L" /host:") + host.name;
-  hr = RegisterClass(host.serverClsid, host.progId, L"VMVirtualServer (simulated Virtual Server 2005 R2)", server, error);
+  hr = RegisterClass(host.serverClsid, host.progId, L"VMVirtualServer (simulated Virtual Server 2005 R2)", server,
+                     error);
   if (SUCCEEDED(hr)) {
     hr = RegisterClass(host.controlClsid, host.controlProgId, L"Simulated Virtual Server control (tests only)", server,
                        error);

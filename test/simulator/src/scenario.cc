@@ -61,7 +61,10 @@ void Act(Actor& actor) {
   if (state == vmVMState_TurnedOff || state == vmVMState_Saved) {
     world.Startup(actor.vm, nullptr);
   } else if (state == vmVMState_Paused) {
-    if (roll < 80) world.Resume(actor.vm); else world.TurnOff(actor.vm, nullptr);
+    if (roll < 80)
+      world.Resume(actor.vm);
+    else
+      world.TurnOff(actor.vm, nullptr);
   } else if (state == vmVMState_Running) {
     if (roll < 40) {
       std::wstring key;

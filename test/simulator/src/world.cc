@@ -26,7 +26,8 @@ bool OneOf(long state, const std::vector<long>& states) {
 
 // A BSTR owned for the duration of one event job.
 struct OwnedBstr {
-  explicit OwnedBstr(const std::wstring& text) : value(SysAllocStringLen(text.data(), static_cast<UINT>(text.size()))) {}
+  explicit OwnedBstr(const std::wstring& text)
+      : value(SysAllocStringLen(text.data(), static_cast<UINT>(text.size()))) {}
   ~OwnedBstr() { SysFreeString(value); }
   OwnedBstr(const OwnedBstr&) = delete;
   OwnedBstr& operator=(const OwnedBstr&) = delete;
@@ -56,7 +57,9 @@ long EnvNumber(const wchar_t* name, long fallback) {
 }
 
 TaskProgress::TaskProgress(std::wstring text, size_t stepCount)
-    : id(NewGuidText()), description(std::move(text)), steps(stepCount),
+    : id(NewGuidText()),
+      description(std::move(text)),
+      steps(stepCount),
       completed(CreateEventW(nullptr, TRUE, FALSE, nullptr)) {}
 
 TaskProgress::~TaskProgress() { CloseHandle(completed); }
@@ -90,14 +93,16 @@ HRESULT World::Define(const std::wstring& name, long initialState) {
   if (!OneOf(initialState, {vmVMState_TurnedOff, vmVMState_Saved, vmVMState_Running, vmVMState_Paused})) {
     return ReportError(E_INVALIDARG, IID_IVMSimulatorControl,
                        L"DefineVirtualMachine's initialState must be TurnedOff (1), Saved (2), Running (5) or "
-                       L"Paused (6), got " + std::to_wstring(initialState));
+                       L"Paused (6), got " +
+                           std::to_wstring(initialState));
   }
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& vm : vms_) {
     if (SameName(vm->name, name)) {
       return ReportError(VM_E_CONFIG_DUPLICATE_NAME, IID_IVMSimulatorControl,
-                         L"A virtual machine named \"" + vm->name + L"\" already exists (names are case-insensitive): "
-                         L"pick another name or RemoveVirtualMachine it first");
+                         L"A virtual machine named \"" + vm->name +
+                             L"\" already exists (names are case-insensitive): "
+                             L"pick another name or RemoveVirtualMachine it first");
     }
   }
   auto vm = std::make_shared<VirtualMachineRecord>();
@@ -155,18 +160,20 @@ HRESULT World::ReadState(const VmPtr& vm, REFIID iid, long* state) {
 }
 
 HRESULT World::StartSequence(const VmPtr& vm, const std::vector<long>& allowedFrom, HRESULT refusal,
-                             const std::wstring& refusalText, const std::wstring& description,
-                             std::vector<long> states, long finalState, TaskPtr* task) {
+                             const std::wstring& refusalText, const std::wstring& description, std::vector<long> states,
+                             long finalState, TaskPtr* task) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (vm->removed) {
-      return ReportError(VM_E_VM_UNKNOWN, IID_IVMVirtualMachine, L"The virtual machine \"" + vm->name + L"\" was removed");
+      return ReportError(VM_E_VM_UNKNOWN, IID_IVMVirtualMachine,
+                         L"The virtual machine \"" + vm->name + L"\" was removed");
     }
     if (vm->busy) {
       // Startup (the only call allowed from TurnedOff) finds the VM on; every other call finds it not running.
       const HRESULT busy = OneOf(vmVMState_TurnedOff, allowedFrom) ? VM_E_VM_RUNNING : VM_E_VM_NOT_RUNNING;
-      return ReportError(busy, IID_IVMVirtualMachine, L"The virtual machine \"" + vm->name +
-                         L"\" is changing state: wait for the current task or its last OnStateChange");
+      return ReportError(busy, IID_IVMVirtualMachine,
+                         L"The virtual machine \"" + vm->name +
+                             L"\" is changing state: wait for the current task or its last OnStateChange");
     }
     if (!OneOf(vm->state, allowedFrom)) {
       return ReportError(refusal, IID_IVMVirtualMachine, L"The virtual machine \"" + vm->name + L"\" " + refusalText);
@@ -211,8 +218,8 @@ HRESULT World::Startup(const VmPtr& vm, TaskPtr* task) {
   if (FAILED(hr)) return hr;
   std::vector<long> states = {vmVMState_TurningOn, vmVMState_Running};
   if (state == vmVMState_Saved) states = {vmVMState_TurningOn, vmVMState_Restoring, vmVMState_Running};
-  return StartSequence(vm, {vmVMState_TurnedOff, vmVMState_Saved}, VM_E_VM_RUNNING, L"is already running",
-                       L"Starting", std::move(states), vmVMState_Running, task);
+  return StartSequence(vm, {vmVMState_TurnedOff, vmVMState_Saved}, VM_E_VM_RUNNING, L"is already running", L"Starting",
+                       std::move(states), vmVMState_Running, task);
 }
 
 HRESULT World::TurnOff(const VmPtr& vm, TaskPtr* task) {
@@ -223,8 +230,7 @@ HRESULT World::TurnOff(const VmPtr& vm, TaskPtr* task) {
 
 HRESULT World::Save(const VmPtr& vm, TaskPtr* task) {
   // ivmvirtualmachine-save.md: State reads Saved once the save completed, after the TurnedOff event.
-  return StartSequence(vm, {vmVMState_Running, vmVMState_Paused}, VM_E_VM_NOT_RUNNING, L"is not running",
-                       L"Saving",
+  return StartSequence(vm, {vmVMState_Running, vmVMState_Paused}, VM_E_VM_NOT_RUNNING, L"is not running", L"Saving",
                        {vmVMState_Saving, vmVMState_TurningOff, vmVMState_DeleteMachine, vmVMState_TurnedOff},
                        vmVMState_Saved, task);
 }
@@ -325,14 +331,15 @@ void World::FireServiceEvent(long id) {
 
 HRESULT World::FireBurst(const std::wstring& eventName, long count, const VmPtr& vm) {
   static const wchar_t* const serverOnly[] = {L"OnEventLogged", L"OnServiceEvent"};
-  static const wchar_t* const perVm[] = {L"OnConfigurationChanged", L"OnHeartbeatStopped", L"OnTripleFault",
-                                         L"OnReset", L"OnStateChange"};
+  static const wchar_t* const perVm[] = {L"OnConfigurationChanged", L"OnHeartbeatStopped", L"OnTripleFault", L"OnReset",
+                                         L"OnStateChange"};
   const bool isServerOnly = eventName == serverOnly[0] || eventName == serverOnly[1];
   const bool isPerVm = std::find(std::begin(perVm), std::end(perVm), eventName) != std::end(perVm);
   if (!isServerOnly && !isPerVm) {
     return ReportError(E_INVALIDARG, IID_IVMSimulatorControl,
-                       L"FireBurst cannot fire \"" + eventName + L"\": use OnEventLogged, OnServiceEvent, "
-                       L"OnConfigurationChanged, OnHeartbeatStopped, OnTripleFault, OnReset or OnStateChange");
+                       L"FireBurst cannot fire \"" + eventName +
+                           L"\": use OnEventLogged, OnServiceEvent, "
+                           L"OnConfigurationChanged, OnHeartbeatStopped, OnTripleFault, OnReset or OnStateChange");
   }
   if (count < 0) {
     return ReportError(E_INVALIDARG, IID_IVMSimulatorControl, L"FireBurst's count must be 0 or more");

@@ -84,8 +84,8 @@ class World {
   // Validates `allowedFrom` under the lock, marks the VM busy and queues `states`; the VM ends in
   // `finalState`. `refusal` is the HRESULT for every other state, `refusalText` its description.
   HRESULT StartSequence(const VmPtr& vm, const std::vector<long>& allowedFrom, HRESULT refusal,
-                        const std::wstring& refusalText, const std::wstring& description,
-                        std::vector<long> states, long finalState, TaskPtr* task);
+                        const std::wstring& refusalText, const std::wstring& description, std::vector<long> states,
+                        long finalState, TaskPtr* task);
   void QueueSequence(const VmPtr& vm, std::vector<long> states, long finalState, const TaskPtr& task);
   void FireState(const VmPtr& vm, long state);
   HRESULT Unknown(const std::wstring& name, REFIID iid);
