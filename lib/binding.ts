@@ -1,6 +1,9 @@
 // Loads the native addon and declares its raw API: the one contract between native/src (generic COM)
 // and the TypeScript layer (Virtual Server meaning). Nothing here knows about virtual machines.
+import * as fs from 'fs';
 import * as path from 'path';
+import { ErrorCode, ErrorCodes } from './error-codes';
+import { KnownHresult, knownHresults } from './hresults';
 
 /** An opaque handle to a COM object (an IDispatch) of one connection, called on that connection's COM thread. */
 export interface NativeObject {
@@ -141,14 +144,16 @@ export interface NativeBinding {
    * ERR_INVALID_ARG_VALUE there and here.
    */
   callerAccess(): string;
+  /** Hands the addon lib/hresults.ts's table, which names HRESULTs in its messages and errors (loadBinding does). */
+  useKnownHresults(table: readonly KnownHresult[]): void;
 }
 
 /** Thrown when the addon cannot be had on this host; lib turns it into ERR_VS_UNSUPPORTED_PLATFORM or a build hint. */
 export class BindingUnavailableError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   constructor(
     message: string,
-    code: string,
+    code: ErrorCode,
     readonly cause?: unknown,
   ) {
     super(message);
@@ -159,28 +164,61 @@ export class BindingUnavailableError extends Error {
 
 let loaded: NativeBinding | undefined;
 
+/** Names an addon binary to load instead of the one the package ships or builds (tests, custom builds). */
+export const ADDON_PATH_VARIABLE = 'VSE_ADDON_PATH';
+
+// The binary to load: VSE_ADDON_PATH's, else the one node-gyp-build picks (build/Release, then prebuilds/).
+function addonFile(packageRoot: string): string {
+  const override = process.env[ADDON_PATH_VARIABLE];
+  if (override) {
+    const file = path.resolve(override);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      throw new BindingUnavailableError(
+        `${ADDON_PATH_VARIABLE} names ${file}, which is not a file: point it at a virtual_server_events.node, ` +
+          'or unset it to load the addon the package ships',
+        ErrorCodes.ADDON_NOT_FOUND,
+      );
+    }
+    return file;
+  }
+  // Required here, not imported: importing the package must work where no binary is (Linux, macOS).
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+  try {
+    return nodeGypBuild.resolve(packageRoot);
+  } catch (error) {
+    throw new BindingUnavailableError(
+      `no native addon for win32-${process.arch} in ${packageRoot} (${(error as Error).message}). ` +
+        'Reinstall the package (npm install virtual-server-events) so that it ships or builds the addon ' +
+        `(a build needs Visual Studio Build Tools with the C++ workload), or set ${ADDON_PATH_VARIABLE} to a built one.`,
+      ErrorCodes.ADDON_NOT_FOUND,
+      error,
+    );
+  }
+}
+
 /** The addon, loaded on first use (never at import, so that importing works on every platform). */
 export function loadBinding(): NativeBinding {
   if (loaded) return loaded;
   if (process.platform !== 'win32') {
     throw new BindingUnavailableError(
       `virtual-server-events talks to Virtual Server through COM, which exists only on Windows; this is ${process.platform}`,
-      'ERR_VS_UNSUPPORTED_PLATFORM',
+      ErrorCodes.UNSUPPORTED_PLATFORM,
     );
   }
-  const packageRoot = path.join(__dirname, '..');
+  const file = addonFile(path.join(__dirname, '..'));
+  const addon = { exports: {} as NativeBinding };
   try {
-    // Loaded here, not imported: importing the package must work where no binary is (Linux, macOS).
-    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
-    loaded = nodeGypBuild(packageRoot);
+    process.dlopen(addon, file);
   } catch (error) {
     throw new BindingUnavailableError(
-      `the native addon for win32-${process.arch} could not be loaded from ${packageRoot}: ${(error as Error).message}. ` +
-        'Reinstall the package (npm install virtual-server-events) so that it ships or builds the addon ' +
-        '(a build needs Visual Studio Build Tools with the C++ workload).',
-      'ERR_VS_ADDON_NOT_FOUND',
+      `the native addon ${file} was found but Windows would not load it: ${(error as Error).message}. ` +
+        '"The specified module could not be found" means a DLL it needs is missing; "is not a valid Win32 ' +
+        `application" a binary of another architecture than this ${process.arch} Node. Reinstall the package.`,
+      ErrorCodes.ADDON_LOAD_FAILED,
       error,
     );
   }
+  addon.exports.useKnownHresults(knownHresults);
+  loaded = addon.exports;
   return loaded;
 }

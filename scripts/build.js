@@ -35,10 +35,7 @@ function buildNative() {
     // The prebuildify layout that node-gyp-build loads from an installed package (build/ is not shipped).
     const prebuildDir = path.join(rig.repoRoot, 'prebuilds', 'win32-x64');
     fs.mkdirSync(prebuildDir, { recursive: true });
-    fs.copyFileSync(
-      path.join(rig.repoRoot, 'build', 'Release', 'virtual_server_events.node'),
-      path.join(prebuildDir, 'virtual-server-events.napi.node'),
-    );
+    fs.copyFileSync(rig.addonBuildPath, path.join(prebuildDir, 'virtual-server-events.napi.node'));
   } else if (process.platform === 'win32') {
     run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild']);
   } else {

@@ -10,11 +10,12 @@ const fs = require('fs');
 const path = require('path');
 const rig = require('./rig-paths');
 const { runChecked } = require('./run-checked');
-const { resolveVersion, spawnWindowsNode, toWindowsPath } = require('./wine-node');
+const { resolveVersion, spawnWindowsNode } = require('./wine-node');
+const { toWindowsPath } = rig;
 const { wineFor } = require('./wines');
 
 const DEFAULT_SECONDS = 60;
-const BUILDS = ['dispatch', 'vtable'];
+const BUILDS = rig.simulatorBuilds;
 
 function fail(message) {
   process.stderr.write(`demo: ${message}\n`);
@@ -35,10 +36,10 @@ function parseOptions(argv) {
   return options;
 }
 
-const simulatorDir = path.join(rig.repoRoot, 'build', 'simulator');
+const { simulatorDir } = rig;
 const outputs = (build) => [
   path.join(rig.repoRoot, 'dist', 'cli.js'),
-  path.join(rig.repoRoot, 'build', 'Release', 'virtual_server_events.node'),
+  rig.addonBuildPath,
   path.join(simulatorDir, `vssim-${build}.exe`),
   path.join(simulatorDir, 'vssim-client.exe'),
 ];

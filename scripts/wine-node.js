@@ -9,6 +9,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const rig = require('./rig-paths');
+const { toWindowsPath } = rig;
 const { wineFor } = require('./wines');
 
 // A role of windows-node-versions.json, a pinned version, or a major ('26': the pinned build of that line).
@@ -23,11 +24,6 @@ function resolveVersion(selector) {
     );
   }
   return version;
-}
-
-// Windows node sees the Linux root as drive Z: (under either Wine).
-function toWindowsPath(unixPath) {
-  return 'Z:' + path.resolve(unixPath).replace(/\//g, '\\');
 }
 
 // How to run Windows node `selector` with `nodeArgs`: { version, wine, command, args }; spawn it with
@@ -74,4 +70,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { spawnWindowsNode, windowsNodeCommand, toWindowsPath, resolveVersion };
+module.exports = { spawnWindowsNode, windowsNodeCommand, resolveVersion };

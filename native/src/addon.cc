@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "addon_state.h"
@@ -16,6 +17,7 @@
 #include "dispatch.h"
 #include "event_schema.h"
 #include "event_schema_js.h"
+#include "hresult.h"
 #include "subscription_handle.h"
 #include "text.h"
 #include "value_js.h"
@@ -30,7 +32,7 @@ namespace {
 AddonState& StateOf(const Napi::CallbackInfo& info) { return *static_cast<AddonState*>(info.Data()); }
 
 // The object behind a target argument; a released one becomes a rejected Promise (see RejectReleased).
-std::shared_ptr<ComObject> Target(AddonState& state, const Napi::Value& value, const char* what) {
+std::shared_ptr<ComObject> HandedOutObject(AddonState& state, const Napi::Value& value, const char* what) {
   std::shared_ptr<ComObject> object = ObjectHandle::From(state, value, what);
   if (!object) throw ReleasedObjectUsed{what};
   return object;
@@ -89,6 +91,29 @@ Napi::Value CallerAccessOf(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), CallerAccess::Process().Sddl());
 }
 
+// useKnownHresults(table): lib/hresults.ts's [hresult, name, message?] rows, which name HRESULTs in messages.
+Napi::Value UseKnownHresultsOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) ThrowInvalidType(env, "table", "an array of [hresult, name, message?] rows");
+  Napi::Array rows = info[0].As<Napi::Array>();
+  KnownHresults table;
+  for (uint32_t i = 0; i < rows.Length(); ++i) {
+    Napi::Value row = rows.Get(i);
+    std::string what = "table[" + std::to_string(i) + "]";
+    if (!row.IsArray()) ThrowInvalidType(env, what, "an array [hresult, name, message?]");
+    Napi::Array cells = row.As<Napi::Array>();
+    Napi::Value hresult = cells.Get(0u), name = cells.Get(1u), message = cells.Get(2u);
+    if (!hresult.IsNumber() || !name.IsString() || !(message.IsUndefined() || message.IsString())) {
+      ThrowInvalidType(env, what, "[number, string, string?]");
+    }
+    KnownHresult& known = table[static_cast<unsigned long>(hresult.As<Napi::Number>().Int64Value() & 0xFFFFFFFF)];
+    known.name = name.As<Napi::String>().Utf8Value();
+    if (message.IsString()) known.message = message.As<Napi::String>().Utf8Value();
+  }
+  UseKnownHresults(std::move(table));
+  return env.Undefined();
+}
+
 Napi::Value Connect(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   ConnectOptions options = ReadConnectOptions(info[0]);
@@ -96,7 +121,7 @@ Napi::Value Connect(const Napi::CallbackInfo& info) {
   std::shared_ptr<HostConnection> host = OpenConnection(options);
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
   return RunOnConnection(info.Env(), *host, [weakState, options, host]() -> JsResult {
-    std::shared_ptr<ComObject> object = vse::Connect(options, host);
+    std::shared_ptr<ComObject> object = ActivateRoot(options, host);
     return [weakState, object](Napi::Env env) -> Napi::Value {
       std::shared_ptr<AddonState> state = weakState.lock();
       return state ? ObjectHandle::New(*state, object) : env.Undefined();
@@ -106,7 +131,7 @@ Napi::Value Connect(const Napi::CallbackInfo& info) {
 
 Napi::Value Get(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
+  std::shared_ptr<ComObject> target = HandedOutObject(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], true));
   return RunOnConnection(info.Env(), *target->host, [weakState = state.weak_from_this(), target, name, args] {
@@ -116,7 +141,7 @@ Napi::Value Get(const Napi::CallbackInfo& info) {
 
 Napi::Value Put(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
+  std::shared_ptr<ComObject> target = HandedOutObject(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto value = std::make_shared<Value>(ValueFromJs(state, info[2], "value"));
   return RunOnConnection(info.Env(), *target->host, [target, name, value]() -> JsResult {
@@ -127,7 +152,7 @@ Napi::Value Put(const Napi::CallbackInfo& info) {
 
 Napi::Value Call(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
+  std::shared_ptr<ComObject> target = HandedOutObject(state, info[0], "target");
   std::wstring name = MemberName(info[1]);
   auto args = std::make_shared<std::vector<Value>>(Arguments(state, info[2], false));
   return RunOnConnection(info.Env(), *target->host, [weakState = state.weak_from_this(), target, name, args] {
@@ -137,7 +162,7 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
 
 Napi::Value Items(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> collection = Target(state, info[0], "collection");
+  std::shared_ptr<ComObject> collection = HandedOutObject(state, info[0], "collection");
   return RunOnConnection(info.Env(), *collection->host, [weakState = state.weak_from_this(), collection] {
     Value list;
     list.kind = Value::Kind::Array;
@@ -155,7 +180,7 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
 
 Napi::Value DescribeEventsOf(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  std::shared_ptr<ComObject> target = Target(state, info[0], "target");
+  std::shared_ptr<ComObject> target = HandedOutObject(state, info[0], "target");
   return RunOnConnection(info.Env(), *target->host, [target]() -> JsResult {
     auto interfaces = std::make_shared<std::vector<EventInterface>>(DescribeEvents(*target));
     return [interfaces](Napi::Env env) -> Napi::Value {
@@ -240,6 +265,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"describeEvents", RejectReleased<DescribeEventsOf>},
       {"subscribe", RejectReleased<Subscribe>},
       {"callerAccess", CallerAccessOf},
+      {"useKnownHresults", UseKnownHresultsOf},
   };
   for (const auto& entry : functions) {
     exports.Set(entry.name, Napi::Function::New(env, entry.function, entry.name, state));

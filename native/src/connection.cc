@@ -23,7 +23,7 @@ void ReadString(const Napi::Object& options, const char* name, std::wstring* tar
   if (target->empty()) ThrowInvalidValue(options.Env(), std::string("options.") + name, "a non-empty string");
 }
 
-std::string Target(const ConnectOptions& options) {
+std::string ServerDescription(const ConnectOptions& options) {
   std::string what = options.clsid.empty() ? Utf8FromWide(options.progId) : "CLSID " + Utf8FromWide(options.clsid);
   return what + (options.host.empty() ? " on this host" : " on host " + Utf8FromWide(options.host));
 }
@@ -71,15 +71,15 @@ std::shared_ptr<HostConnection> OpenConnection(ConnectOptions& options) {
                       ? std::make_shared<ProxySecurity>(options.user, options.domain, options.password)
                       : std::make_shared<ProxySecurity>();
   for (std::wstring* secret : {&options.user, &options.domain, &options.password}) Wipe(*secret);
-  return HostConnection::Create(std::move(security), options.callTimeout, Target(options));
+  return HostConnection::Create(std::move(security), options.callTimeout, ServerDescription(options));
 }
 
-std::shared_ptr<ComObject> Connect(const ConnectOptions& options, const std::shared_ptr<HostConnection>& host) {
+std::shared_ptr<ComObject> ActivateRoot(const ConnectOptions& options, const std::shared_ptr<HostConnection>& host) {
   CLSID clsid;
   HRESULT hr = options.clsid.empty() ? CLSIDFromProgID(options.progId.c_str(), &clsid)
                                      : CLSIDFromString(options.clsid.c_str(), &clsid);
   if (FAILED(hr)) {
-    ComError error = ErrorFromHresult(hr, "finding the class of " + Target(options));
+    ComError error = ErrorFromHresult(hr, "finding the class of " + ServerDescription(options));
     error.message +=
         ". Is the server (Virtual Server 2005 R2) installed and registered here? For a remote host "
         "whose ProgID is not registered locally, pass its clsid.";
@@ -107,7 +107,7 @@ std::shared_ptr<ComObject> Connect(const ConnectOptions& options, const std::sha
     if (SUCCEEDED(hr)) *object->dispatch.out() = static_cast<IDispatch*>(query.pItf);
   }
   if (FAILED(hr)) {
-    ComError error = ErrorFromHresult(hr, "connecting to " + Target(options));
+    ComError error = ErrorFromHresult(hr, "connecting to " + ServerDescription(options));
     if (hr == REGDB_E_CLASSNOTREG) error.message += ". The class is not registered: is the server installed?";
     throw ComFailure(error);
   }

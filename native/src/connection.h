@@ -38,6 +38,6 @@ std::shared_ptr<HostConnection> OpenConnection(ConnectOptions& options);
 
 // The connection's worker: the root object, its proxy secured. Throws ComFailure with a message that
 // says what to do.
-std::shared_ptr<ComObject> Connect(const ConnectOptions& options, const std::shared_ptr<HostConnection>& host);
+std::shared_ptr<ComObject> ActivateRoot(const ConnectOptions& options, const std::shared_ptr<HostConnection>& host);
 
 }  // namespace vse

@@ -5,6 +5,7 @@
 
 #include "arg_errors.h"
 #include "com_object.h"
+#include "hresult.h"
 
 namespace vse {
 namespace {
@@ -73,7 +74,7 @@ Napi::Value ValueToJs(Napi::Env env, AddonState& state, Value&& value) {
     case Value::Kind::Unsupported: {
       Napi::Error error =
           Napi::Error::New(env, "The addon cannot convert " + Napi::String::New(env, value.text).Utf8Value());
-      error.Set("code", Napi::String::New(env, "ERR_VS_UNSUPPORTED_VARIANT"));
+      error.Set("code", Napi::String::New(env, error_code::kUnsupportedVariant));
       return error.Value();
     }
   }

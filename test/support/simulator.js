@@ -5,7 +5,7 @@ const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const BUILDS = ['dispatch', 'vtable'];
+const { simulatorBuilds: BUILDS, simulatorDir } = require('../../scripts/rig-paths');
 const PROGID = 'VirtualServer.Application';
 const CONTROL_PROGID = 'VirtualServerSimulator.Control';
 // The simulated hosts (README.md, "A second host"): B is the same build under other (invented) CLSIDs and
@@ -73,8 +73,11 @@ function simulatorBuild() {
 function simulatorPaths(build) {
   requireWindows();
   if (!BUILDS.includes(build)) throw new Error(`unknown simulator build "${build}": use ${BUILDS.join(' or ')}`);
-  const dir = path.resolve(__dirname, '..', '..', 'build', 'simulator');
-  const paths = { dir, exe: path.join(dir, `vssim-${build}.exe`), client: path.join(dir, 'vssim-client.exe') };
+  const paths = {
+    dir: simulatorDir,
+    exe: path.join(simulatorDir, `vssim-${build}.exe`),
+    client: path.join(simulatorDir, 'vssim-client.exe'),
+  };
   for (const file of [paths.exe, paths.client]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first`);
   }

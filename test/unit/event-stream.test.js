@@ -333,8 +333,8 @@ describe('EventStream', () => {
 
     it('a failed subscribe rejects the next() with a VirtualServerError saying what was done', async () => {
       const { binding, stream } = await vmStream();
-      binding.subscribeFailures.push(comError('ERR_VS_NO_EVENTS', 'no connection point', 0x80040200));
-      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_NO_EVENTS', hresult: 0x80040200 });
+      binding.subscribeFailures.push(comError('ERR_VS_EVENTS_UNAVAILABLE', 'no connection point', 0x80040200));
+      const error = await rejectsWith(stream.next(), { code: 'ERR_VS_EVENTS_UNAVAILABLE', hresult: 0x80040200 });
       assert.match(error.message, /subscribing to the events of virtual machine "web01"/);
       assert.deepStrictEqual(await stream.next(), { done: true, value: undefined });
     });

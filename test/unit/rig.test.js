@@ -10,7 +10,7 @@ const path = require('path');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const gypi = JSON.parse(fs.readFileSync(path.join(repoRoot, 'native', 'sources.gypi'), 'utf8')).variables;
-const addonPath = path.join(repoRoot, 'build', 'Release', 'virtual_server_events.node');
+const { addonBuildPath: addonPath } = require('../../scripts/rig-paths');
 const onLinuxRig = process.platform === 'linux';
 
 // What a build compiles, read from a ninja file it generated (paths relative to its build folder): the C++ sources of one target and the
@@ -171,7 +171,7 @@ describe('rig: Windows node under Wine', function () {
         [path.join(repoRoot, 'scripts', 'wine-node.js'), `--node=${role}`, '-e', script],
         { cwd: repoRoot, encoding: 'utf8' },
       );
-      assert.strictEqual(run.stdout, `out win32 ${wineNode.toWindowsPath(repoRoot)}\n`);
+      assert.strictEqual(run.stdout, `out win32 ${require('../../scripts/rig-paths').toWindowsPath(repoRoot)}\n`);
       assert.strictEqual(run.stderr, 'err\n');
       assert.strictEqual(run.status, 7);
     });

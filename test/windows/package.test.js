@@ -8,13 +8,14 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const h = require('../support/harness');
+const { toWindowsPath } = require('../../scripts/rig-paths');
 
 const build = h.sim.simulatorBuild();
 const NPM_TIMEOUT_MS = 300000;
 
-// Windows node sees the Linux root as drive Z:.
+// npm_execpath is a Linux path when Linux node started the run (scripts/test.js under Wine).
 function fromLinuxPath(linuxPath) {
-  return linuxPath.startsWith('/') ? 'Z:' + linuxPath.replace(/\//g, '\\') : linuxPath;
+  return linuxPath.startsWith('/') ? toWindowsPath(linuxPath) : linuxPath;
 }
 
 /** npm's own CLI script: the one running this test (`npm test` and `npm run` pass it as npm_execpath). */

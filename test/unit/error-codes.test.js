@@ -1,0 +1,77 @@
+'use strict';
+// lib/error-codes.ts is the one list of error codes: README's table documents exactly these, the addon's
+// C++ raises no other, and every code docs/API.md or lib/ names is one of them.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { api } = require('./helpers');
+
+const repoRoot = path.join(__dirname, '..', '..');
+const listed = new Set(Object.values(api.ErrorCodes));
+const codePattern = /ERR_VS_[A-Z_]+/g;
+
+function read(relative) {
+  return fs.readFileSync(path.join(repoRoot, relative), 'utf8');
+}
+
+function filesUnder(dir, suffix) {
+  return fs
+    .readdirSync(path.join(repoRoot, dir))
+    .filter((name) => name.endsWith(suffix))
+    .map((name) => path.join(dir, name));
+}
+
+// The codes a text names, with where: [{ code, file, line }].
+function codesIn(relative) {
+  return read(relative)
+    .split('\n')
+    .flatMap((text, index) =>
+      (text.match(codePattern) || []).map((code) => ({ code, file: relative, line: index + 1 })),
+    )
+    .filter(({ code }) => code !== 'ERR_VS_'); // a prefix spelt out in prose
+}
+
+function unlisted(found) {
+  return found.filter(({ code }) => !listed.has(code)).map(({ code, file, line }) => `${file}:${line} ${code}`);
+}
+
+describe('error codes: one list (lib/error-codes.ts)', () => {
+  it("README's Error codes table lists exactly the codes of ErrorCodes", () => {
+    const readme = read('README.md');
+    const section = readme.slice(
+      readme.indexOf('## Error codes'),
+      readme.indexOf('\n## ', readme.indexOf('## Error codes') + 1),
+    );
+    const tableRows = section.split('\n').filter((line) => /^\|\s*`ERR_VS_/.test(line));
+    const documented = new Set(tableRows.flatMap((row) => row.split('|')[1].match(codePattern)));
+    assert.deepStrictEqual([...documented].sort(), [...listed].sort());
+  });
+
+  it('the addon raises no code that is not listed (native/src)', () => {
+    const found = filesUnder('native/src', '.cc').concat(filesUnder('native/src', '.h')).flatMap(codesIn);
+    assert.ok(found.length > 0, 'native/src names no ERR_VS_ code: the pattern is wrong');
+    assert.deepStrictEqual(unlisted(found), []);
+  });
+
+  it('lib/, docs/API.md and the tests name no code that is not listed', () => {
+    const files = filesUnder('lib', '.ts').concat(
+      ['docs/API.md'],
+      filesUnder('test/unit', '.js'),
+      filesUnder('test/windows', '.js'),
+    );
+    assert.deepStrictEqual(unlisted(files.flatMap(codesIn)), []);
+  });
+
+  it('every code is spelt ERR_VS_<its key>, and no two keys share one', () => {
+    for (const [key, code] of Object.entries(api.ErrorCodes)) assert.strictEqual(code, `ERR_VS_${key}`);
+    assert.strictEqual(listed.size, Object.keys(api.ErrorCodes).length);
+  });
+
+  it('hresultName() knows every HRESULT of the table the addon is handed, and VirtualServerError uses it', () => {
+    const { knownHresults } = require(path.join(repoRoot, 'dist', 'hresults.js'));
+    assert.ok(knownHresults.length >= 100);
+    for (const [hresult, name] of knownHresults) assert.strictEqual(api.hresultName(hresult), name);
+    const error = new api.VirtualServerError(api.ErrorCodes.COM_ERROR, 'x', { hresult: 0xa0040500 });
+    assert.strictEqual(error.hresultName, 'VM_E_VM_RUNNING');
+  });
+});
