@@ -77,6 +77,8 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   /** The error the stream ended with, kept after next() delivered it. */
   private endError?: Error;
   private referenced = false;
+  /** Set by detachFromLoop(): the reader keeps the process alive itself. */
+  private detached = false;
   /** Events of a new subscription that arrive before its 'reconnected' record is queued. */
   private held?: E[];
   private reconnectTimer?: ReturnType<typeof setTimeout>;
@@ -398,9 +400,18 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
     return Promise.resolve(done);
   }
 
+  /**
+   * @internal For a stream read by another iterator (watch() in lib/farm.ts), which always has a next()
+   * waiting and keeps the process alive itself while its own reader waits: this stream never does.
+   */
+  detachFromLoop(): void {
+    this.detached = true;
+    this.updateRef();
+  }
+
   /** Keeps the process alive exactly while someone awaits an event of this stream. */
   private updateRef(): void {
-    const wanted = this.pending.length > 0 && !this.ending;
+    const wanted = this.pending.length > 0 && !this.ending && !this.detached;
     if (!this.subscription || wanted === this.referenced) return;
     this.referenced = wanted;
     if (wanted) this.subscription.ref();

@@ -2,6 +2,8 @@
 // can detect them in the CommonJS output and `import { connect } from 'virtual-server-events'` works.
 export { connect, VirtualServer } from './virtual-server';
 export type { ConnectOptions, Credentials, VirtualServerEventOf } from './virtual-server';
+export { watch, FarmStream } from './farm';
+export type { WatchTarget, HostEvent, HostEventOf, HostDisconnectedEvent, HostState } from './farm';
 export { VirtualMachine } from './virtual-machine';
 export type { VirtualMachineEventsOptions, VirtualMachineEventOf, WaitOptions } from './virtual-machine';
 export { EventStream } from './event-stream';

@@ -106,26 +106,27 @@ const credentialKeys: OptionKeys = {
 function parseCredentials(
   value: unknown,
   host: string | undefined,
+  name: string,
 ): Pick<NativeConnectOptions, 'user' | 'password' | 'domain'> {
   if (value === undefined) return {};
-  const given = optionsObject<Credentials>('options.credentials', value, credentialKeys);
+  const given = optionsObject<Credentials>(`${name}.credentials`, value, credentialKeys);
   if (host === undefined) {
     throw invalidArgValue(
-      'options.credentials',
+      `${name}.credentials`,
       value,
       'needs options.host: credentials are for a remote host; this host uses your own logon',
     );
   }
-  const user = requiredString('options.credentials.user', given.user, { maxLength: MAX_LENGTH.user });
-  const password = optionalString('options.credentials.password', given.password, {
+  const user = requiredString(`${name}.credentials.user`, given.user, { maxLength: MAX_LENGTH.user });
+  const password = optionalString(`${name}.credentials.password`, given.password, {
     nonEmpty: false,
     maxLength: MAX_LENGTH.password,
   });
-  if (password === undefined) throw invalidArgType('options.credentials.password', 'of type string', password);
+  if (password === undefined) throw invalidArgType(`${name}.credentials.password`, 'of type string', password);
   // Refused here, with the reason; the addon refuses it too, but only as a backstop, without one.
   if (password === '') {
     throw invalidArgValue(
-      'options.credentials.password',
+      `${name}.credentials.password`,
       password,
       'must not be empty: Windows refuses blank passwords over the network unless a security policy allows them, which it does not by default. ' +
         "Give the account's password, or leave out credentials to connect as your own logon",
@@ -134,18 +135,28 @@ function parseCredentials(
   return {
     user,
     password,
-    domain: optionalString('options.credentials.domain', given.domain, { maxLength: MAX_LENGTH.domain }),
+    domain: optionalString(`${name}.credentials.domain`, given.domain, { maxLength: MAX_LENGTH.domain }),
   };
 }
 
-function parseConnectOptions(options: unknown): { native: NativeConnectOptions; probe: ProbeTiming } {
-  const given = optionsObject<ConnectOptions>('options', options, connectOptionKeys);
-  const host = optionalString('options.host', given.host, { maxLength: MAX_LENGTH.host });
-  const progId = optionalString('options.progId', given.progId, { maxLength: MAX_LENGTH.progId });
-  const clsid = optionalString('options.clsid', given.clsid);
+/**
+ * Checks connect() options; `name` is what messages call them (a watch() target: 'targets[1]'), and
+ * `ownKeys` are keys the caller takes besides them (and checks itself).
+ */
+export function parseConnectOptions(
+  options: unknown,
+  name = 'options',
+  ownKeys: readonly string[] = [],
+): { native: NativeConnectOptions; probe: ProbeTiming } {
+  const keys =
+    ownKeys.length === 0 ? connectOptionKeys : { ...connectOptionKeys, known: [...connectOptionNames, ...ownKeys] };
+  const given = optionsObject<ConnectOptions>(name, options, keys);
+  const host = optionalString(`${name}.host`, given.host, { maxLength: MAX_LENGTH.host });
+  const progId = optionalString(`${name}.progId`, given.progId, { maxLength: MAX_LENGTH.progId });
+  const clsid = optionalString(`${name}.clsid`, given.clsid);
   if (clsid !== undefined && !CLSID_PATTERN.test(clsid)) {
     throw invalidArgValue(
-      'options.clsid',
+      `${name}.clsid`,
       clsid,
       "must be a CLSID in braces, like '{01234567-89ab-cdef-0123-456789abcdef}'",
     );
@@ -153,16 +164,16 @@ function parseConnectOptions(options: unknown): { native: NativeConnectOptions; 
   const callTimeoutMs =
     given.callTimeout === undefined
       ? undefined
-      : optionalInteger('options.callTimeout', given.callTimeout, 1, MAX_TIMER_MS, 0);
+      : optionalInteger(`${name}.callTimeout`, given.callTimeout, 1, MAX_TIMER_MS, 0);
   const native: NativeConnectOptions = Object.assign(
     { host, progId, clsid, callTimeoutMs },
-    parseCredentials(given.credentials, host),
+    parseCredentials(given.credentials, host, name),
   );
   for (const key of Object.keys(native) as Array<keyof NativeConnectOptions>)
     if (native[key] === undefined) delete native[key];
   const probe: ProbeTiming = {
-    intervalMs: optionalInteger('options.probeInterval', given.probeInterval, 100, 3600000, DEFAULT_PROBE_INTERVAL_MS),
-    timeoutMs: optionalInteger('options.probeTimeout', given.probeTimeout, 100, 3600000, DEFAULT_PROBE_TIMEOUT_MS),
+    intervalMs: optionalInteger(`${name}.probeInterval`, given.probeInterval, 100, 3600000, DEFAULT_PROBE_INTERVAL_MS),
+    timeoutMs: optionalInteger(`${name}.probeTimeout`, given.probeTimeout, 100, 3600000, DEFAULT_PROBE_TIMEOUT_MS),
   };
   return { native, probe };
 }
