@@ -16,11 +16,13 @@ interface OptionSpec {
 }
 
 const optionSpecs: Record<string, OptionSpec> = {
-  host: { value: true },
-  clsid: { value: true },
-  'prog-id': { value: true },
-  user: { value: true },
-  domain: { value: true },
+  // Repeatable for several hosts; lib/cli-targets.ts checks how often each may be given.
+  host: { value: true, repeatable: true },
+  local: { value: true, repeatable: true },
+  clsid: { value: true, repeatable: true },
+  'prog-id': { value: true, repeatable: true },
+  user: { value: true, repeatable: true },
+  domain: { value: true, repeatable: true },
   vm: { value: true, repeatable: true },
   types: { value: true, repeatable: true },
   state: { value: true, repeatable: true },
@@ -67,7 +69,7 @@ export const commands = [
 ] as const;
 export type Command = (typeof commands)[number];
 
-/** Options each command accepts besides the connection ones (host, clsid, prog-id, user, domain). */
+/** Options each command accepts besides the connection ones (host, local, clsid, prog-id, user, domain). */
 const commandOptions: Record<Command, string[]> = {
   watch: ['vm', 'all', 'types', 'json', 'duration', 'count', 'reconnect'],
   list: ['json'],
@@ -80,7 +82,7 @@ const commandOptions: Record<Command, string[]> = {
   reset: ['vm', 'timeout', 'json'],
   inspect: ['vm', 'json'],
 };
-const connectionOptions = ['host', 'clsid', 'prog-id', 'user', 'domain'];
+const connectionOptions = ['host', 'local', 'clsid', 'prog-id', 'user', 'domain'];
 
 export interface ParsedArgs {
   command?: Command;
@@ -211,7 +213,9 @@ Commands:
         of those VMs (state, heartbeat, shutdown requests, resets, triple faults,
         configuration changes); with --all, both: every event of every VM that exists
         when watch starts, and the log events. --reconnect survives a service restart.
-  list [--json]                       Virtual machines and their states.
+        Several hosts (--host A --host B): their server events in one stream, with a
+        HOST column, and a line when a host is lost (and, with --reconnect, is back).
+  list [--json]                       Virtual machines and their states (of every host).
   wait --vm NAME --state S[,S] [--timeout S]
                                       Wait until the VM is in one of the states
                                       (names like Running, or numbers 0-10).
@@ -222,13 +226,18 @@ Commands:
                                       names, IIDs, kinds, DISPIDs, vtable slots,
                                       parameter types (paste this into bug reports).
 
-Connection (every command):
+Connection (every command; watch and list take several hosts):
   --host NAME        a remote Virtual Server host (DCOM); default: this host
+  --local NAME       this machine's Virtual Server, called NAME beside other hosts
   --clsid {GUID}     the class to activate, for hosts whose ProgID is not registered here
   --prog-id ID       default VirtualServer.Application
   --user NAME        explicit credentials for --host; the password is read from the
-                     VSEVENTS_PASSWORD environment variable, never from the command line
+                     VSEVENTS_PASSWORD_<HOST> environment variable (the host name in
+                     capitals, other characters as _), else VSEVENTS_PASSWORD, never
+                     from the command line
   --domain NAME
+                     --clsid, --prog-id, --user and --domain apply to every host, or
+                     to one as HOST=VALUE (e.g. --user vs02=admin)
 
   --json             one JSON object a line (list: one JSON array)
   -h, --help         this text;  --version  the package version

@@ -2,6 +2,7 @@
 // names, or one JSON object a line.
 import type { NativeEventInterface, NativeValue } from './binding';
 import { VirtualMachineEvent, VirtualServerEvent, stateName } from './events';
+import type { HostEvent } from './farm';
 
 type AnyEvent = VirtualMachineEvent | VirtualServerEvent;
 
@@ -65,6 +66,30 @@ export function eventJson(event: AnyEvent): string {
     out.vms = event.vms.map((vm) => ({ vm: vm.vm, state: vm.state, stateName: stateName(vm.state) }));
   }
   return JSON.stringify(out, jsonReplacer);
+}
+
+/** An event of several hosts: the line of eventLine() with a HOST column (`width` wide) after the time. */
+export function hostEventLine(event: HostEvent, width: number): string {
+  const host = event.host.padEnd(width);
+  if (event.type !== 'disconnected') {
+    return eventLine(event).replace(/^(\S+) {2}/, (time: string) => `${time}${host}  `);
+  }
+  const { error } = event;
+  const what = event.retrying ? 'reconnecting' : 'given up';
+  return `${localTime(event.time)}  ${host}  -  disconnected  ${error.message}${error.code ? ` [${error.code}]` : ''}; ${what}`;
+}
+
+/** One JSON object: `host` first; a disconnected record's error as its code, message and hresult. */
+export function hostEventJson(event: HostEvent): string {
+  if (event.type !== 'disconnected') return eventJson(event);
+  const { error } = event;
+  return toJson({
+    host: event.host,
+    type: event.type,
+    time: event.time.toISOString(),
+    retrying: event.retrying,
+    error: { code: error.code, message: error.message, hresult: error.hresult, hresultName: error.hresultName },
+  });
 }
 
 export function toJson(value: unknown): string {

@@ -15,11 +15,13 @@ import {
   single,
   usage,
 } from './cli-args';
-import { describeInterfaces, eventJson, eventLine, toJson } from './cli-format';
+import { describeInterfaces, eventJson, eventLine, hostEventJson, hostEventLine, toJson } from './cli-format';
+import { CliTarget, targetsOf } from './cli-targets';
 import { AbortError } from './errors';
+import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchHosts } from './farm';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from './events';
 import { Interrupt } from './interrupt';
-import { ConnectOptions, VirtualServer, connect } from './virtual-server';
+import { VirtualServer, connect } from './virtual-server';
 import type { VirtualMachine } from './virtual-machine';
 
 function oneLine(text: string): string {
@@ -28,32 +30,6 @@ function oneLine(text: string): string {
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
-}
-
-function connectOptions(args: ParsedArgs): ConnectOptions {
-  const options: ConnectOptions = {};
-  const host = single(args, 'host');
-  if (host) options.host = host;
-  const clsid = single(args, 'clsid');
-  if (clsid) options.clsid = clsid;
-  const progId = single(args, 'prog-id');
-  if (progId) options.progId = progId;
-  const user = single(args, 'user');
-  if (user) {
-    if (!host) throw new UsageError('--user is for a remote --host; this host uses your own logon');
-    const password = process.env[PASSWORD_VARIABLE];
-    if (password === undefined)
-      throw new UsageError(`--user needs the password in the ${PASSWORD_VARIABLE} environment variable`);
-    if (password === '') {
-      throw new UsageError(
-        `--user needs the password in the ${PASSWORD_VARIABLE} environment variable, and it is empty: Windows refuses blank passwords over the network`,
-      );
-    }
-    options.credentials = { user, password, domain: single(args, 'domain') };
-  } else if (single(args, 'domain')) {
-    throw new UsageError('--domain goes with --user');
-  }
-  return options;
 }
 
 function oneVm(args: ParsedArgs, command: string): string {
@@ -92,13 +68,21 @@ function wantedStates(args: ParsedArgs): VMState[] {
 }
 
 /** Checks what each command needs before connecting (startConnecting checks the connection options), so that usage errors exit 2 without COM work. */
-function checkCommand(args: ParsedArgs): void {
+function checkCommand(args: ParsedArgs, targets: CliTarget[]): void {
   seconds(args, 'timeout');
   seconds(args, 'duration');
   count(args, 'count');
+  const several = targets.length > 1;
+  if (several && args.command !== 'watch' && args.command !== 'list')
+    throw new UsageError(`${args.command} takes one --host or --local; watch and list take several`);
   switch (args.command) {
     case 'watch':
       if (args.values.vm && args.flags.has('all')) throw new UsageError('watch takes --vm NAME... or --all, not both');
+      if (several && (args.values.vm || args.flags.has('all'))) {
+        throw new UsageError(
+          `watch ${args.values.vm ? '--vm' : '--all'} takes one host; with several, watch prints their server events (every VM's state changes and heartbeats, and the log events)`,
+        );
+      }
       distinctVms(args);
       checkedTypes(args, watchableTypes(args));
       break;
@@ -128,27 +112,39 @@ function distinctVms(args: ParsedArgs): void {
 /** The command-line spelling of each connect() option, for its argument errors. */
 const optionFlags: Record<string, string> = {
   'options.host': '--host',
+  'options.name': '--local',
   'options.progId': '--prog-id',
   'options.clsid': '--clsid',
   'options.credentials.user': '--user',
   'options.credentials.domain': '--domain',
-  'options.credentials.password': PASSWORD_VARIABLE,
 };
 
 /**
  * connect() checks its options at the call: what it refuses (a malformed --clsid, a --host too long) is a
  * bad command line, so it exits 2 in the command line's words rather than 1 in the API's.
  */
-function startConnecting(options: ConnectOptions): Promise<VirtualServer> {
+function inCommandLineWords<T>(targets: CliTarget[], start: () => T): T {
   try {
-    return connect(options);
+    return start();
   } catch (error) {
     const err = error as { code?: string; message?: string };
     if (!/^ERR_(INVALID_ARG_|OUT_OF_RANGE)/.test(String(err.code))) throw error;
-    const parts = /^The argument '([^']+)' (.*?)\. Received /s.exec(String(err.message));
-    const flag = parts && optionFlags[parts[1]];
-    throw new UsageError(flag ? `${flag} ${parts[2]}` : oneLine(String(err.message)));
+    const parts = /^The argument '(?:options|targets\[(\d+)\])(\.[^']+)' (.*?)\. Received /s.exec(String(err.message));
+    const target = parts && targets[parts[1] === undefined ? 0 : Number(parts[1])];
+    const flag =
+      parts &&
+      target &&
+      (parts[2] === '.credentials.password'
+        ? target.passwordVariable || PASSWORD_VARIABLE
+        : optionFlags[`options${parts[2]}`]);
+    if (!parts || !target || !flag) throw new UsageError(oneLine(String(err.message)));
+    const name = target.options.name;
+    throw new UsageError(`${flag}${name === undefined ? '' : ` (for ${shown(name)})`} ${parts[3]}`);
   }
+}
+
+function startConnecting(target: CliTarget): Promise<VirtualServer> {
+  return inCommandLineWords([target], () => connect(target.options));
 }
 
 type WatchedEvent = Parameters<typeof eventLine>[0];
@@ -299,6 +295,103 @@ async function inspect(server: VirtualServer, args: ParsedArgs): Promise<void> {
   else out('no virtual machine to inspect: define one, or pass --vm NAME');
 }
 
+/** watch of several hosts: their server events in one stream (lib/farm.ts). Bad targets throw here. */
+function openFarm(targets: CliTarget[], args: ParsedArgs, interrupt: Interrupt): FarmStream<HostEvent> {
+  return inCommandLineWords(targets, () =>
+    watchHosts(
+      targets.map((target) => target.options),
+      {
+        signal: interrupt,
+        reconnect: args.flags.has('reconnect'),
+        types: typesFor(checkedTypes(args, virtualServerEventTypes), virtualServerEventTypes),
+      },
+    ),
+  );
+}
+
+async function watchFarm(farm: FarmStream<HostEvent>, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+  const json = args.flags.has('json');
+  const width = Math.max(4, ...farm.hostNames.map((name) => name.length));
+  try {
+    await farm.ready();
+    const duration = seconds(args, 'duration');
+    const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
+    let remaining = count(args, 'count');
+    if (!json) process.stderr.write(`watching every VM on ${farm.hostNames.join(', ')}; Ctrl-C stops\n`);
+    try {
+      for await (const event of farm) {
+        out(json ? hostEventJson(event) : hostEventLine(event, width));
+        if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
+      }
+    } catch (error) {
+      if (!(error instanceof AbortError)) throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  } finally {
+    await farm.return();
+  }
+}
+
+/** list of several hosts, each connected and listed at once; a host that fails is said on stderr, and exits 1. */
+async function listFarm(targets: CliTarget[], args: ParsedArgs): Promise<number> {
+  const outcomes = await Promise.all(
+    targets.map(async ({ options }) => {
+      const { name, ...connectOptions } = options;
+      const host = name as string;
+      let server: VirtualServer | undefined;
+      try {
+        server = await connect(connectOptions);
+        const vms = await server.virtualMachines();
+        return {
+          host,
+          rows: await Promise.all(vms.map(async (vm) => ({ host, name: vm.name, state: await vm.state() }))),
+        };
+      } catch (error) {
+        return { host, rows: [], error: error as Error & { code?: string } };
+      } finally {
+        if (server) await server.close();
+      }
+    }),
+  );
+  const failed = outcomes.filter((o) => o.error);
+  // What no host gets past (not Windows, no addon) is said once, as for one host.
+  const fatal = failed.length === outcomes.length ? failed[0].error : undefined;
+  if (fatal && fatalCodes.includes(String(fatal.code))) throw fatal;
+  const rows = outcomes.reduce<Array<{ host: string; name: string; state: VMState }>>(
+    (all, o) => all.concat(o.rows),
+    [],
+  );
+  if (args.flags.has('json')) {
+    out(
+      toJson(
+        rows.map((row) => ({ host: row.host, name: row.name, state: row.state, stateName: stateName(row.state) })),
+      ),
+    );
+  } else if (rows.length === 0) {
+    out(
+      `no virtual machines on ${
+        outcomes
+          .filter((o) => !o.error)
+          .map((o) => o.host)
+          .join(', ') || 'any host'
+      }`,
+    );
+  } else {
+    const hostWidth = Math.max(4, ...rows.map((row) => row.host.length));
+    const width = Math.max(4, ...rows.map((row) => row.name.length));
+    out(`${'HOST'.padEnd(hostWidth)}  ${'NAME'.padEnd(width)}  STATE`);
+    for (const row of rows) out(`${row.host.padEnd(hostWidth)}  ${row.name.padEnd(width)}  ${stateName(row.state)}`);
+  }
+  for (const { host, error } of failed) process.stderr.write(`vsevents: ${host}: ${failureText(error)}\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+function failureText(error: unknown): string {
+  const err = error as { message?: string; code?: string };
+  return `${oneLine(error instanceof AbortError ? 'interrupted' : String(err.message))}${err.code ? ` [${err.code}]` : ''}`;
+}
+
 async function run(connecting: Promise<VirtualServer>, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
   const server = await connecting;
   try {
@@ -329,7 +422,8 @@ function packageVersion(): string {
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let args: ParsedArgs;
-  let connecting: Promise<VirtualServer>;
+  let job: () => Promise<number | void>;
+  const interrupt = new Interrupt();
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -341,14 +435,25 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (!args.command) throw new UsageError('no command given');
-    checkCommand(args);
-    connecting = startConnecting(connectOptions(args));
+    const targets = targetsOf(args);
+    checkCommand(args, targets);
+    const parsed = args;
+    if (targets.length === 1) {
+      const connecting = startConnecting(targets[0]);
+      job = () => run(connecting, parsed, interrupt);
+    } else if (args.command === 'watch') {
+      const farm = openFarm(targets, args, interrupt);
+      job = () => watchFarm(farm, parsed, interrupt);
+    } else {
+      // Every host checked before any is connected: a bad one is a bad command line, and leaves nothing open.
+      inCommandLineWords(targets, () => parseTargets(targets.map((target) => target.options)));
+      job = () => listFarm(targets, parsed);
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`vsevents: ${error.message} (see vsevents --help)\n`);
     return 2;
   }
-  const interrupt = new Interrupt();
   // The first Ctrl-C ends what the command waits for, cleanly; a second one (or one during a call that
   // cannot be interrupted, such as connecting to an unreachable host) exits at once.
   const onSignal = (): void => {
@@ -361,18 +466,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await run(connecting, args, interrupt);
+    const code = await job();
     // A command that finished although interrupted (list, inspect: one call each, not interruptible)
     // reports the interruption like any other, so a script never takes it for a full success.
     if (interrupt.aborted && args.command !== 'watch') throw new AbortError(interrupt.reason);
-    return 0;
+    return code || 0;
   } catch (error) {
     if (error instanceof AbortError && args.command === 'watch') return 0;
-    const err = error as { message?: string; code?: string };
-    const code = err.code ? ` [${err.code}]` : '';
-    process.stderr.write(
-      `vsevents: ${oneLine(error instanceof AbortError ? 'interrupted' : String(err.message))}${code}\n`,
-    );
+    process.stderr.write(`vsevents: ${failureText(error)}\n`);
     return 1;
   } finally {
     process.removeListener('SIGINT', onSignal);

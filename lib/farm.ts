@@ -48,7 +48,7 @@ const LOCAL_NAME = 'localhost';
 const MAX_NAME_LENGTH = 255;
 const hostRecordTypes = ['disconnected'];
 /** Failures that no host can get past: the merged stream ends with them at once. */
-const fatalCodes: readonly string[] = [ErrorCodes.UNSUPPORTED_PLATFORM, ErrorCodes.ADDON_NOT_FOUND];
+export const fatalCodes: readonly string[] = [ErrorCodes.UNSUPPORTED_PLATFORM, ErrorCodes.ADDON_NOT_FOUND];
 
 /** @internal One host of a farm: its name and how to connect to it. */
 export interface FarmHost {
@@ -64,7 +64,7 @@ interface PendingNext<E> {
 const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /** The targets, checked at the call: each as connect() checks its options, with a distinct name. */
-function parseTargets(
+export function parseTargets(
   targets: unknown,
 ): Array<{ name: string; options: Hidden<ReturnType<typeof parseConnectOptions>> }> {
   if (!Array.isArray(targets)) throw invalidArgType('targets', 'an instance of Array', targets);

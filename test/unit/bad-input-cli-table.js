@@ -13,8 +13,12 @@ const cli = path.join(dist, 'cli.js');
 const SECRET = 'Hunter2-secret';
 const USER = 'svc-monitor';
 const DOMAIN = 'CONTOSO';
+/** Host b's own credentials (VSEVENTS_PASSWORD_B, --user b=...). */
+const SECRET_B = 'Other-secret-of-b';
+const USER_B = 'svc-b-admin';
+const DOMAIN_B = 'FABRIKAM';
 /** What must never be printed, on stdout, on stderr or in the trace. */
-const secrets = [SECRET, USER, DOMAIN];
+const secrets = [SECRET, USER, DOMAIN, SECRET_B, USER_B, DOMAIN_B];
 // One argument may hold at most 128 KiB on Linux (MAX_ARG_STRLEN).
 const huge = 'x'.repeat(100000);
 const hugeNumber = '9'.repeat(100000);
@@ -72,7 +76,7 @@ const rows = [
   ['--host=', ['list', '--host='], usage(/^--host needs a non-empty value/)],
   ["--vm ''", ['start', '--vm', ''], usage(/^--vm needs a non-empty value/)],
   ['--clsid=', ['list', '--clsid='], usage(/^--clsid needs a non-empty value/)],
-  ['--host twice', ['list', '--host', 'a', '--host', 'b'], usage(/^--host was given more than once/)],
+  ['--clsid twice', ['list', '--clsid', clsid, '--clsid', clsid], usage(/^--clsid was given more than once/)],
   [
     '--timeout twice',
     ['wait', '--vm', 'a', '--state', '5', '--timeout', '1', '--timeout', '2'],
@@ -236,7 +240,7 @@ const rows = [
   [
     '--user without VSEVENTS_PASSWORD',
     ['list', '--host', 'h', '--user', USER],
-    usage(/^--user needs the password in the VSEVENTS_PASSWORD environment variable(?!, and)/),
+    usage(/^--user needs the password in the VSEVENTS_PASSWORD_H or VSEVENTS_PASSWORD environment variable(?!, and)/),
     { VSEVENTS_PASSWORD: undefined },
   ],
   [
@@ -265,6 +269,135 @@ const rows = [
     [verb, ...remote, '--bogus'],
     usage(/^unknown option --bogus/),
   ]),
+
+  // several hosts (watch, list), and credentials per host
+  ['list of two hosts', ['list', '--host', 'a', '--host', 'b'], platform],
+  ['list of two hosts as JSON', ['list', '--host', 'a', '--host', 'b', '--json'], platform],
+  ['watch of two hosts', ['watch', '--host', 'a', '--host', 'b', '--reconnect', '--json'], platform],
+  [
+    'watch of a local host and a remote one',
+    ['watch', '--local', 'here', '--host', 'b', '--clsid', `here=${clsid}`],
+    platform,
+  ],
+  ['watch of two hosts, types', ['watch', '--host', 'a', '--host', 'b', '--types', 'vmStateChange'], platform],
+  [
+    'watch of two hosts, a VM type',
+    ['watch', '--host', 'a', '--host', 'b', '--types', 'stateChange'],
+    usage(/^--types: "stateChange" is not one of vmStateChange/),
+  ],
+  ...['wait', 'start', 'inspect'].map((verb) => [
+    `${verb} of two hosts`,
+    [
+      verb,
+      '--host',
+      'a',
+      '--host',
+      'b',
+      ...(verb === 'inspect' ? [] : ['--vm', 'x']),
+      ...(verb === 'wait' ? ['--state', '5'] : []),
+    ],
+    usage(new RegExp(`^${verb} takes one --host or --local; watch and list take several`)),
+  ]),
+  [
+    'watch --vm of two hosts',
+    ['watch', '--host', 'a', '--host', 'b', '--vm', 'x'],
+    usage(/^watch --vm takes one host; with several, watch prints their server events/),
+  ],
+  ['watch --all of two hosts', ['watch', '--host', 'a', '--local', 'b', '--all'], usage(/^watch --all takes one host/)],
+  ['a host named twice', ['list', '--host', 'a', '--host', 'A'], usage(/^"A" was named twice: name each host once/)],
+  ['a local host named as a remote one', ['list', '--local', 'a', '--host', 'a'], usage(/^"a" was named twice/)],
+  [
+    'a huge host among two',
+    ['list', '--host', 'a', '--host', huge],
+    usage(/^--host \(for "x{20,60}\.\.\." \(100000 characters\)\) must be at most 255 characters long/),
+  ],
+  [
+    'a huge local name',
+    ['list', '--local', huge, '--host', 'b'],
+    usage(/^--local \(for "x{20,60}\.\.\." \(100000 characters\)\) must be at most 255/),
+  ],
+  [
+    '--clsid for one host, malformed',
+    ['list', '--host', 'a', '--host', 'b', '--clsid', 'b=nope'],
+    usage(/^--clsid \(for "b"\) must be a CLSID in braces/),
+  ],
+  [
+    '--clsid for one host, twice',
+    ['list', '--host', 'a', '--host', 'b', '--clsid', `b=${clsid}`, '--clsid', `B=${clsid}`],
+    usage(/^--clsid was given twice for "B"/),
+  ],
+  [
+    '--clsid for one host, empty',
+    ['list', '--host', 'a', '--host', 'b', '--clsid', 'b='],
+    usage(/^--clsid b= needs a value after the =/),
+  ],
+  [
+    '--prog-id for a host not named',
+    ['list', '--host', 'a', '--prog-id', 'zz=Some.Id'],
+    usage(/^--prog-id zz=Some\.Id: no --host or --local is named "zz" \(hosts: a\)/),
+  ],
+  [
+    '--user for a host not named',
+    ['list', '--host', 'a', '--host', 'b', '--user', `nope=${USER_B}`],
+    usage(/^--user nope: no --host or --local is named "nope" \(hosts: a, b\)/),
+  ],
+  [
+    '--user for a local host',
+    ['list', '--local', 'here', '--host', 'b', '--user', `here=${USER_B}`],
+    usage(/^--user for "here": a --local host uses your own logon/),
+  ],
+  [
+    '--user with only local hosts',
+    ['list', '--local', 'here', '--local', 'there', '--user', USER],
+    usage(/^--user is for a remote --host; this host uses your own logon/),
+  ],
+  [
+    '--domain for one host without a user for it',
+    ['list', '--host', 'a', '--host', 'b', '--user', `a=${USER}`, '--domain', `b=${DOMAIN_B}`],
+    usage(/^--domain for "b" goes with a --user for it/),
+  ],
+  [
+    'credentials of one host, its password in VSEVENTS_PASSWORD_B',
+    ['watch', '--host', 'a', '--host', 'b', '--user', `b=${USER_B}`, '--domain', `b=${DOMAIN_B}`],
+    platform,
+    { VSEVENTS_PASSWORD: undefined, VSEVENTS_PASSWORD_B: SECRET_B },
+  ],
+  [
+    'credentials of two hosts, one password each',
+    ['list', '--host', 'a', '--host', 'b', '--user', USER, '--user', `b=${USER_B}`, '--domain', DOMAIN],
+    platform,
+    { VSEVENTS_PASSWORD_A: SECRET, VSEVENTS_PASSWORD_B: SECRET_B },
+  ],
+  [
+    "a host's password in neither variable",
+    ['list', '--host', 'a', '--host', 'b-2.example.net', '--user', `b-2.example.net=${USER_B}`],
+    usage(
+      /^--user needs the password in the VSEVENTS_PASSWORD_B_2_EXAMPLE_NET or VSEVENTS_PASSWORD environment variable/,
+    ),
+    { VSEVENTS_PASSWORD: undefined },
+  ],
+  [
+    "a host's empty password",
+    ['list', '--host', 'a', '--host', 'b', '--user', `b=${USER_B}`],
+    usage(/^--user needs the password in the VSEVENTS_PASSWORD_B environment variable, and it is empty/),
+    { VSEVENTS_PASSWORD_B: '' },
+  ],
+  [
+    "a host's huge password",
+    ['list', '--host', 'a', '--host', 'b', '--user', `b=${USER_B}`],
+    usage(/^VSEVENTS_PASSWORD_B \(for "b"\) must be at most 256 characters long/),
+    { VSEVENTS_PASSWORD_B: `${SECRET_B}${huge}` },
+  ],
+  [
+    "a password after a host's --user",
+    ['list', '--host', 'a', '--host', 'b', '--user', `b=${USER_B}`, SECRET_B],
+    usage(/^unexpected argument 8 \(not shown: it may be a password/),
+  ],
+  [
+    '--password for one host',
+    ['list', '--host', 'a', '--host', 'b', `--password=b=${SECRET_B}`],
+    usage(/^vsevents takes no password on the command line/),
+  ],
 ];
 
 function run(argv, envChanges, debug) {

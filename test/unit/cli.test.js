@@ -42,7 +42,7 @@ describe('vsevents arguments', () => {
     [['list', '--nope'], /unknown option --nope/],
     [['list', '--vm', 'x'], /list takes no --vm/],
     [['list', '--host'], /--host needs a value/],
-    [['list', '--host', 'a', '--host', 'b'], /more than once/],
+    [['list', '--clsid', 'x', '--clsid', 'y'], /more than once/],
     [['list', '--json=yes'], /--json takes no value/],
     [['list', 'extra'], /unexpected argument "extra"/],
     [['wait', '--vm', 'a'], /wait needs --state/],
