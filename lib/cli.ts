@@ -202,14 +202,24 @@ async function openWatchStreams(
 
 async function watch(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
   const json = args.flags.has('json');
-  const print = (event: WatchedEvent): void => out(json ? eventJson(event) : eventLine(event));
   const { streams, what } = await openWatchStreams(server, args, interrupt);
+  await printStreams(streams, (event) => out(json ? eventJson(event) : eventLine(event)), what, args, interrupt);
+}
+
+/** Prints every stream's events until they end, Ctrl-C, --duration or --count; lets go of them all in any case. */
+async function printStreams<E>(
+  streams: Array<AsyncIterableIterator<E> & { ready(): Promise<void>; return(): Promise<unknown> }>,
+  print: (event: E) => void,
+  what: string,
+  args: ParsedArgs,
+  interrupt: Interrupt,
+): Promise<void> {
   try {
     await Promise.all(streams.map((stream) => stream.ready()));
     const duration = seconds(args, 'duration');
     const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
     let remaining = count(args, 'count');
-    if (!json) process.stderr.write(`watching ${what}; Ctrl-C stops\n`);
+    if (!args.flags.has('json')) process.stderr.write(`watching ${what}; Ctrl-C stops\n`);
     try {
       await Promise.all(
         streams.map(async (stream) => {
@@ -231,20 +241,46 @@ async function watch(server: VirtualServer, args: ParsedArgs, interrupt: Interru
   }
 }
 
-async function listVms(server: VirtualServer, args: ParsedArgs): Promise<void> {
+interface VmRow {
+  /** Set when several hosts are listed: a HOST column, a host field. */
+  host?: string;
+  name: string;
+  state: VMState;
+}
+
+async function vmRows(server: VirtualServer, host?: string): Promise<VmRow[]> {
   const vms = await server.virtualMachines();
-  const rows = await Promise.all(vms.map(async (vm) => ({ name: vm.name, state: await vm.state() })));
+  return Promise.all(vms.map(async (vm) => ({ host, name: vm.name, state: await vm.state() })));
+}
+
+/** `NAME  STATE` lines (after a HOST column for several hosts), or one JSON array. */
+function printVms(rows: VmRow[], args: ParsedArgs, several: boolean): void {
   if (args.flags.has('json')) {
-    out(toJson(rows.map((row) => ({ name: row.name, state: row.state, stateName: stateName(row.state) }))));
+    out(
+      toJson(
+        rows.map((row) =>
+          Object.assign(several ? { host: row.host } : {}, {
+            name: row.name,
+            state: row.state,
+            stateName: stateName(row.state),
+          }),
+        ),
+      ),
+    );
     return;
   }
-  if (rows.length === 0) {
-    out(`no virtual machines on ${server.where}`);
-    return;
-  }
+  if (rows.length === 0) return;
+  const hostColumn = (text: string): string =>
+    several ? `${text.padEnd(Math.max(4, ...rows.map((row) => (row.host as string).length)))}  ` : '';
   const width = Math.max(4, ...rows.map((row) => row.name.length));
-  out(`${'NAME'.padEnd(width)}  STATE`);
-  for (const row of rows) out(`${row.name.padEnd(width)}  ${stateName(row.state)}`);
+  out(`${hostColumn('HOST')}${'NAME'.padEnd(width)}  STATE`);
+  for (const row of rows) out(`${hostColumn(row.host as string)}${row.name.padEnd(width)}  ${stateName(row.state)}`);
+}
+
+async function listVms(server: VirtualServer, args: ParsedArgs): Promise<void> {
+  const rows = await vmRows(server);
+  printVms(rows, args, false);
+  if (rows.length === 0 && !args.flags.has('json')) out(`no virtual machines on ${server.where}`);
 }
 
 function printState(vm: VirtualMachine, state: VMState, args: ParsedArgs): void {
@@ -309,28 +345,11 @@ function openFarm(targets: CliTarget[], args: ParsedArgs, interrupt: Interrupt):
   );
 }
 
-async function watchFarm(farm: FarmStream<HostEvent>, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+function watchFarm(farm: FarmStream<HostEvent>, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
   const json = args.flags.has('json');
   const width = Math.max(4, ...farm.hostNames.map((name) => name.length));
-  try {
-    await farm.ready();
-    const duration = seconds(args, 'duration');
-    const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
-    let remaining = count(args, 'count');
-    if (!json) process.stderr.write(`watching every VM on ${farm.hostNames.join(', ')}; Ctrl-C stops\n`);
-    try {
-      for await (const event of farm) {
-        out(json ? hostEventJson(event) : hostEventLine(event, width));
-        if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
-      }
-    } catch (error) {
-      if (!(error instanceof AbortError)) throw error;
-    } finally {
-      if (timer) clearTimeout(timer);
-    }
-  } finally {
-    await farm.return();
-  }
+  const print = (event: HostEvent): void => out(json ? hostEventJson(event) : hostEventLine(event, width));
+  return printStreams([farm], print, `every VM on ${farm.hostNames.join(', ')}`, args, interrupt);
 }
 
 /** list of several hosts, each connected and listed at once; a host that fails is said on stderr, and exits 1. */
@@ -342,11 +361,7 @@ async function listFarm(targets: CliTarget[], args: ParsedArgs): Promise<number>
       let server: VirtualServer | undefined;
       try {
         server = await connect(connectOptions);
-        const vms = await server.virtualMachines();
-        return {
-          host,
-          rows: await Promise.all(vms.map(async (vm) => ({ host, name: vm.name, state: await vm.state() }))),
-        };
+        return { host, rows: await vmRows(server, host) };
       } catch (error) {
         return { host, rows: [], error: error as Error & { code?: string } };
       } finally {
@@ -358,31 +373,11 @@ async function listFarm(targets: CliTarget[], args: ParsedArgs): Promise<number>
   // What no host gets past (not Windows, no addon) is said once, as for one host.
   const fatal = failed.length === outcomes.length ? failed[0].error : undefined;
   if (fatal && fatalCodes.includes(String(fatal.code))) throw fatal;
-  const rows = outcomes.reduce<Array<{ host: string; name: string; state: VMState }>>(
-    (all, o) => all.concat(o.rows),
-    [],
-  );
-  if (args.flags.has('json')) {
-    out(
-      toJson(
-        rows.map((row) => ({ host: row.host, name: row.name, state: row.state, stateName: stateName(row.state) })),
-      ),
-    );
-  } else if (rows.length === 0) {
-    out(
-      `no virtual machines on ${
-        outcomes
-          .filter((o) => !o.error)
-          .map((o) => o.host)
-          .join(', ') || 'any host'
-      }`,
-    );
-  } else {
-    const hostWidth = Math.max(4, ...rows.map((row) => row.host.length));
-    const width = Math.max(4, ...rows.map((row) => row.name.length));
-    out(`${'HOST'.padEnd(hostWidth)}  ${'NAME'.padEnd(width)}  STATE`);
-    for (const row of rows) out(`${row.host.padEnd(hostWidth)}  ${row.name.padEnd(width)}  ${stateName(row.state)}`);
-  }
+  const rows = outcomes.reduce<VmRow[]>((all, o) => all.concat(o.rows), []);
+  printVms(rows, args, true);
+  const listed = outcomes.filter((o) => !o.error).map((o) => o.host);
+  if (rows.length === 0 && listed.length > 0 && !args.flags.has('json'))
+    out(`no virtual machines on ${listed.join(', ')}`);
   for (const { host, error } of failed) process.stderr.write(`vsevents: ${host}: ${failureText(error)}\n`);
   return failed.length > 0 ? 1 : 0;
 }

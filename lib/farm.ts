@@ -8,10 +8,10 @@ import { AbortError, ErrorCodes, VirtualServerError, fromNativeError } from './e
 import { EventsOptions, parseEventsOptions } from './event-options';
 import type { EventStream, EventStreamOptions, ReconnectPolicy } from './event-stream';
 import { VMState, VirtualServerEvent, VirtualServerEventType, virtualServerEventTypes } from './events';
-import { Fifo } from './fifo';
 import { Hidden, hide } from './hidden';
 import { inspectAs } from './inspection';
 import { quoted } from './message-text';
+import { PullQueue } from './pull-queue';
 import {
   ConnectOptions,
   VirtualServer,
@@ -55,13 +55,6 @@ export interface FarmHost {
   name: string;
   connect(): Promise<VirtualServer>;
 }
-
-interface PendingNext<E> {
-  resolve(result: IteratorResult<E, undefined>): void;
-  reject(error: unknown): void;
-}
-
-const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /** The targets, checked at the call: each as connect() checks its options, with a distinct name. */
 export function parseTargets(
@@ -308,9 +301,7 @@ class HostWatcher {
  */
 export class FarmStream<E extends { type: string; host: string }> implements AsyncIterableIterator<E> {
   private readonly hosts: HostWatcher[];
-  private readonly queue = new Fifo<E>();
-  private readonly pending = new Fifo<PendingNext<E>>();
-  private ending?: { error?: Error };
+  private readonly queue = new PullQueue<E>(() => this.updateRef());
   private endError?: Error;
   private started = false;
   private ownDropped = 0;
@@ -368,7 +359,7 @@ export class FarmStream<E extends { type: string; host: string }> implements Asy
   }
 
   get finished(): boolean {
-    return this.ending !== undefined;
+    return this.queue.ended;
   }
 
   [Symbol.asyncIterator](): this {
@@ -389,13 +380,8 @@ export class FarmStream<E extends { type: string; host: string }> implements Asy
   }
 
   next(): Promise<IteratorResult<E, undefined>> {
-    if (this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift() as E });
-    if (this.ending) return this.settleEnded();
-    this.start();
-    return new Promise<IteratorResult<E, undefined>>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.updateRef();
-    });
+    if (this.queue.length === 0) this.start();
+    return this.queue.next();
   }
 
   /**
@@ -412,9 +398,9 @@ export class FarmStream<E extends { type: string; host: string }> implements Asy
   /** Ends the stream, discards what is queued; resolves once every host's connection is let go, all at once. */
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.end(undefined, { discardQueued: true });
-    if (this.ending) this.ending.error = undefined;
+    this.queue.forgetError();
     await this.released;
-    return done;
+    return { done: true, value: undefined };
   }
 
   async throw(error?: unknown): Promise<IteratorReturnResult<undefined>> {
@@ -423,42 +409,30 @@ export class FarmStream<E extends { type: string; host: string }> implements Asy
   }
 
   private start(): void {
-    if (this.started || this.ending) return;
+    if (this.started || this.queue.ended) return;
     this.started = true;
     debug('watching %d hosts: %s', this.hosts.length, this.hostNames.join(', '));
     for (const host of this.hosts) host.start();
   }
 
   private deliver(event: E): void {
-    if (this.ending) return;
-    const waiter = this.queue.length === 0 ? this.pending.shift() : undefined;
-    if (waiter) {
-      waiter.resolve({ done: false, value: event });
-      this.updateRef();
-      return;
-    }
-    if (this.queue.length >= this.options.maxQueue) {
-      if (this.options.overflow === 'drop-oldest') {
-        this.queue.shift();
-        this.ownDropped++;
-      } else {
-        this.end(
-          new VirtualServerError(
-            ErrorCodes.EVENT_QUEUE_OVERFLOW,
-            `more than ${this.options.maxQueue} events of the hosts ${this.hostNames.map((n) => quoted(n)).join(', ')} ` +
-              'were waiting to be read, so the stream ended. ' +
-              "Read events faster, raise maxQueue, or pass overflow: 'drop-oldest' to drop the oldest instead",
-          ),
-        );
-        return;
-      }
-    }
-    this.queue.push(event);
+    if (this.queue.ended) return;
+    const { queued, dropped } = this.queue.push(event, this.options.maxQueue, this.options.overflow);
+    this.ownDropped += dropped;
+    if (queued) return;
+    this.end(
+      new VirtualServerError(
+        ErrorCodes.EVENT_QUEUE_OVERFLOW,
+        `more than ${this.options.maxQueue} events of the hosts ${this.hostNames.map((n) => quoted(n)).join(', ')} ` +
+          'were waiting to be read, so the stream ended. ' +
+          "Read events faster, raise maxQueue, or pass overflow: 'drop-oldest' to drop the oldest instead",
+      ),
+    );
   }
 
   /** Ends the stream once every host is lost for good. */
   private checkGone(): void {
-    if (this.ending || !this.hosts.every((host) => host.state === 'lost')) return;
+    if (this.queue.ended || !this.hosts.every((host) => host.state === 'lost')) return;
     const last = this.hosts.map((host) => host.lastError).filter((e): e is VirtualServerError => !!e);
     const reasons = this.hosts.map((host) => `${host.name}: ${host.lastError ? host.lastError.message : 'lost'}`);
     this.end(
@@ -469,50 +443,17 @@ export class FarmStream<E extends { type: string; host: string }> implements Asy
   }
 
   private end(error?: Error, { discardQueued = false } = {}): void {
-    if (discardQueued) this.queue.clear();
-    if (this.ending) {
-      this.flush();
-      return;
-    }
-    this.ending = { error };
+    if (!this.queue.end(error, { discardQueued })) return;
     this.endError = error;
     if (this.options.signal) this.options.signal.removeEventListener('abort', this.onAbort);
     if (error) debug('watch of %s ended: %s', this.hostNames.join(', '), error.message);
     // Every host is let go at once: a hung one is bounded by its own deadlines and holds up no other.
     this.released = Promise.all(this.hosts.map((host) => host.stop())).then(() => undefined);
-    this.flush();
-  }
-
-  private flush(): void {
-    while (this.pending.length > 0) {
-      if (this.queue.length > 0) {
-        (this.pending.shift() as PendingNext<E>).resolve({ done: false, value: this.queue.shift() as E });
-      } else if (this.ending) {
-        const waiter = this.pending.shift() as PendingNext<E>;
-        this.settleEnded().then(
-          (result) => waiter.resolve(result),
-          (error: unknown) => waiter.reject(error),
-        );
-      } else {
-        break;
-      }
-    }
-    this.updateRef();
-  }
-
-  private settleEnded(): Promise<IteratorReturnResult<undefined>> {
-    const ending = this.ending as { error?: Error };
-    const error = ending.error;
-    if (error) {
-      ending.error = undefined;
-      return Promise.reject(error);
-    }
-    return Promise.resolve(done);
   }
 
   /** Keeps the process alive exactly while a next() waits (the hosts' streams never do: detachFromLoop()). */
   private updateRef(): void {
-    const wanted = this.pending.length > 0 && !this.ending;
+    const wanted = this.queue.waiting;
     if (wanted && this.keepAlive === undefined) {
       this.keepAlive = setInterval(() => undefined, 0x7fffffff);
     } else if (!wanted && this.keepAlive !== undefined) {

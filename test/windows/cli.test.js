@@ -3,34 +3,12 @@
 // output parsed, exit codes checked. Runs that must see events wait until the CLI's sink is advised.
 const assert = require('assert');
 const { spawn } = require('child_process');
-const path = require('path');
 const h = require('../support/harness');
+const { vsevents, killRunning, cli } = require('../support/vsevents-runner');
 
 const api = require(h.repoRoot);
 const { VMState } = api;
 const build = h.sim.simulatorBuild();
-const cli = path.join(h.repoRoot, 'dist', 'cli.js');
-
-const running = new Set();
-
-/** Starts vsevents; `done` resolves with { status, stdout, stderr }. */
-function vsevents(...args) {
-  const child = spawn(process.execPath, [cli, ...args], { windowsHide: true });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  const result = { stdout: '', stderr: '' };
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    result.stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    result.stderr += chunk;
-  });
-  const done = new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve(Object.assign(result, { status })));
-  });
-  return { child, result, done };
-}
 
 function jsonLines(text) {
   return text
@@ -49,7 +27,7 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
 
   // A test that failed while vsevents ran must not leave it behind, holding the simulator's objects.
   afterEach(function () {
-    for (const child of running) child.kill();
+    killRunning();
   });
 
   /** Waits until vsevents has subscribed (`subscribed()` true); a timeout error shows what vsevents printed. */

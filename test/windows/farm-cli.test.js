@@ -3,33 +3,14 @@
 // on this machine: --local with a CLSID each), spawned with Windows node: the HOST column and `host`
 // field, a host that cannot be reached, exit codes.
 const assert = require('assert');
-const { spawn } = require('child_process');
-const path = require('path');
 const h = require('../support/harness');
+const { vsevents, killRunning } = require('../support/vsevents-runner');
 
 const build = h.sim.simulatorBuild();
-const cli = path.join(h.repoRoot, 'dist', 'cli.js');
 const { HOST_A, HOST_B } = h.sim;
 const bothHosts = ['--local', 'A', '--local', 'B', '--clsid', `A=${HOST_A.clsid}`, '--clsid', `B=${HOST_B.clsid}`];
 /** A third host whose class is registered nowhere. */
 const missing = ['--local', 'C', '--clsid', 'C={00000000-1111-2222-3333-444444444444}'];
-
-const running = new Set();
-
-/** Starts vsevents; `done` resolves with { status, stdout, stderr }. */
-function vsevents(...args) {
-  const child = spawn(process.execPath, [cli, ...args], { windowsHide: true });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  const result = { stdout: '', stderr: '' };
-  child.stdout.setEncoding('utf8').on('data', (chunk) => (result.stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk) => (result.stderr += chunk));
-  const done = new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve(Object.assign(result, { status })));
-  });
-  return { result, done };
-}
 
 describe(`vsevents of two hosts (build: ${build})`, function () {
   this.timeout(120000);
@@ -44,7 +25,7 @@ describe(`vsevents of two hosts (build: ${build})`, function () {
   });
 
   afterEach(function () {
-    for (const child of running) child.kill();
+    killRunning();
   });
 
   after(function () {
