@@ -201,7 +201,8 @@ class HostWatcher {
       if (this.stopped) return;
     } catch (error) {
       if (this.stopped) return;
-      await this.release();
+      // Let go of in the background: the record does not wait for it, and the next attempt is a backoff away.
+      void this.release();
       this.failed(fromNativeError(error, `connecting to ${this.name}`));
       return;
     }
@@ -240,8 +241,8 @@ class HostWatcher {
       this.farm.fatal(error); // overflow: 'error' is the user's word that nothing may be lost
       return;
     }
-    await this.release();
-    if (!this.stopped) this.failed(error);
+    void this.release(); // in the background, as above
+    this.failed(error);
   }
 
   /** After a failed attempt or a loss: a record, then another attempt after the backoff, or the end of this host. */
