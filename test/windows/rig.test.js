@@ -45,7 +45,7 @@ describe(`rig: Windows node ${process.version} (Node-API ${process.versions.napi
 });
 
 // Each case in a child node: loadBinding() keeps the addon it loaded for the process.
-describe('the package loader (VSE_ADDON_PATH, ERR_VS_ADDON_*)', function () {
+describe('the package loader (VSE_ADDON_PATH, ERR_VS_ADDON_NOT_FOUND and ERR_VS_ADDON_LOAD_FAILED)', function () {
   this.timeout(60000);
 
   function loadWith(addonPath) {
