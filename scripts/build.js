@@ -33,9 +33,18 @@ function buildNative() {
       `--CDWINE_IDL_DIR=${rig.wineIdlDir}`,
     ]);
     // The prebuildify layout that node-gyp-build loads from an installed package (build/ is not shipped).
+    // The shipped binary is stripped of its symbols and DWARF sections (about 60% of its size); they stay beside the
+    // build as <addon>.debug, which the stripped binary names (.gnu_debuglink), so a crash dump can be read.
     const prebuildDir = path.join(rig.repoRoot, 'prebuilds', 'win32-x64');
+    const debugFile = `${rig.addonBuildPath}.debug`;
     fs.mkdirSync(prebuildDir, { recursive: true });
-    fs.copyFileSync(rig.addonBuildPath, path.join(prebuildDir, 'virtual-server-events.napi.node'));
+    run('x86_64-w64-mingw32-objcopy', ['--only-keep-debug', rig.addonBuildPath, debugFile]);
+    run('x86_64-w64-mingw32-objcopy', [
+      '--strip-all',
+      `--add-gnu-debuglink=${debugFile}`,
+      rig.addonBuildPath,
+      path.join(prebuildDir, 'virtual-server-events.napi.node'),
+    ]);
   } else if (process.platform === 'win32') {
     run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild']);
   } else {
