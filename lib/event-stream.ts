@@ -1,24 +1,21 @@
-// The bounded async iterator between a native subscription (push) and a `for await` loop (pull).
-// Subscribes on the first next() (a stream never iterated holds nothing), unsubscribes on return(),
-// throw(), abort and on every error path (for-await does not call return() when next() rejects).
+// The bounded async iterator between a native subscription (push) and a `for await` loop (pull): the
+// subscription's life. Subscribes on the first next() (a stream never iterated holds nothing),
+// unsubscribes on return(), throw(), abort and on every error path (for-await does not call return()
+// when next() rejects), and keeps the process alive exactly while a next() waits. The queue is
+// lib/pull-queue.ts's, the reconnection loop lib/reconnection.ts's.
 import { InspectOptionsStylized, inspect } from 'util';
 import type { NativeEventRecord, NativeError, NativeSubscription } from './binding';
 import { debug } from './debug';
 import { AbortError, ErrorCodes, VirtualServerError, fromNativeError } from './errors';
 import type { EventMapper } from './events';
-import { Fifo } from './fifo';
 import { inspectAs } from './inspection';
+import { PullQueue } from './pull-queue';
+import { ReconnectPolicy, Reconnection } from './reconnection';
 import type { AbortSignalLike } from './validate';
 
 export type OverflowPolicy = 'error' | 'drop-oldest';
 
-export interface ReconnectPolicy {
-  /** Delay before the first attempt, doubled after each failed attempt up to maxDelay (ms). */
-  initialDelay: number;
-  maxDelay: number;
-  /** Attempts before the stream gives up with ERR_VS_DISCONNECTED; Infinity for no limit. */
-  maxAttempts: number;
-}
+export type { ReconnectPolicy };
 
 export interface SubscribeHandlers {
   // Properties, not methods: the addon calls them unbound.
@@ -52,21 +49,13 @@ export interface EventStreamOptions {
   reconnect?: ReconnectPolicy;
 }
 
-interface PendingNext<E> {
-  resolve(result: IteratorResult<E, undefined>): void;
-  reject(error: unknown): void;
-}
-
 const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 export class EventStream<E extends { type: string }> implements AsyncIterableIterator<E> {
   /** Events lost to overflow: 'drop-oldest', here and in the native queue. */
   dropped = 0;
 
-  private readonly queue = new Fifo<E>();
-  private readonly pending = new Fifo<PendingNext<E>>();
-  /** Set once the stream ends; error is thrown by one next() after the queue is drained. */
-  private ending?: { error?: Error };
+  private readonly queue = new PullQueue<E>(() => this.updateRef());
   private subscription?: NativeSubscription;
   /** Each subscription's callbacks carry its generation, so that a replaced one is ignored. */
   private generation = 0;
@@ -81,15 +70,21 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   private detached = false;
   /** Events of a new subscription that arrive before its 'reconnected' record is queued. */
   private held?: E[];
-  private reconnectTimer?: ReturnType<typeof setTimeout>;
-  /** True from a disconnection until a reconnection attempt succeeded: one reconnection loop at a time. */
-  private reconnecting = false;
+  private readonly reconnection?: Reconnection;
   private readonly onAbort = (): void => this.abort();
 
   constructor(
     private readonly source: EventSource<E>,
     private readonly options: EventStreamOptions,
   ) {
+    if (options.reconnect) {
+      this.reconnection = new Reconnection(options.reconnect, {
+        label: source.label,
+        attempt: () => this.attemptReconnect(),
+        isEnded: () => this.finished,
+        giveUp: (error) => this.end(error),
+      });
+    }
     const { signal } = options;
     if (signal) {
       if (signal.aborted) this.end(new AbortError(signal.reason), { discardQueued: true });
@@ -104,7 +99,7 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
 
   /** True once the stream has ended: no more events will be queued (those queued may still be read). */
   get finished(): boolean {
-    return this.ending !== undefined;
+    return this.queue.ended;
   }
 
   [Symbol.asyncIterator](): this {
@@ -126,19 +121,15 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   }
 
   next(): Promise<IteratorResult<E, undefined>> {
-    if (this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift() as E });
-    if (this.ending) return this.settleEnded();
-    this.ready().catch(() => undefined); // a failure ends the stream, and the pending next() rejects with it
-    return new Promise<IteratorResult<E, undefined>>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.updateRef();
-    });
+    // A failure ends the stream, and the pending next() rejects with it.
+    if (this.queue.length === 0 && !this.finished) this.ready().catch(() => undefined);
+    return this.queue.next();
   }
 
   /** Unsubscribes, discards what is queued, ends pending next() calls; resolves once the native side has let go. */
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.end(undefined, { discardQueued: true });
-    if (this.ending) this.ending.error = undefined;
+    this.queue.forgetError();
     await this.released();
     return done;
   }
@@ -154,7 +145,7 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
    * on will be delivered. Rejects with the error that ended the stream, if it ended before that.
    */
   ready(): Promise<void> {
-    if (!this.opening && this.ending) return this.endError ? Promise.reject(this.endError) : Promise.resolve();
+    if (!this.opening && this.finished) return this.endError ? Promise.reject(this.endError) : Promise.resolve();
     if (!this.opening) {
       this.opening = this.subscribe().catch((error) => {
         const converted = fromNativeError(error, `subscribing to the events of ${this.source.label}`);
@@ -184,7 +175,7 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
       },
       { maxQueue: this.options.maxQueue, overflow: this.options.overflow },
     );
-    if (this.ending || generation !== this.generation) {
+    if (this.finished || generation !== this.generation) {
       // Ended (return(), abort) while the subscription was being made: let go of it at once.
       await subscription.close();
       return;
@@ -215,7 +206,7 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
   }
 
   private receive(batch: NativeEventRecord[], dropped: number): void {
-    if (this.ending) return;
+    if (this.finished) return;
     this.dropped += dropped;
     for (const record of batch) {
       const event = this.source.map(record);
@@ -227,92 +218,47 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
       if (this.held) this.held.push(event);
       else if (!this.enqueue(event)) return;
     }
-    this.flush();
   }
 
   /** Queues one event; false when that ended the stream (overflow: 'error'). */
   private enqueue(event: E): boolean {
-    const waiter = this.queue.length === 0 ? this.pending.shift() : undefined;
-    if (waiter) {
-      waiter.resolve({ done: false, value: event });
-      return true;
-    }
-    if (this.queue.length >= this.options.maxQueue) {
-      if (this.options.overflow === 'drop-oldest') {
-        this.queue.shift();
-        this.dropped++;
-      } else {
-        this.end(
-          new VirtualServerError(
-            ErrorCodes.EVENT_QUEUE_OVERFLOW,
-            `more than ${this.options.maxQueue} events of ${this.source.label} were waiting to be read, so the stream ended. ` +
-              "Read events faster, raise maxQueue, or pass overflow: 'drop-oldest' to drop the oldest instead",
-          ),
-        );
-        return false;
-      }
-    }
-    this.queue.push(event);
-    return true;
+    const { queued, dropped } = this.queue.push(event, this.options.maxQueue, this.options.overflow);
+    this.dropped += dropped;
+    if (queued) return true;
+    this.end(
+      new VirtualServerError(
+        ErrorCodes.EVENT_QUEUE_OVERFLOW,
+        `more than ${this.options.maxQueue} events of ${this.source.label} were waiting to be read, so the stream ended. ` +
+          "Read events faster, raise maxQueue, or pass overflow: 'drop-oldest' to drop the oldest instead",
+      ),
+    );
+    return false;
   }
 
   /** The native subscription ended by itself (server gone, native overflow) or after close(). */
   private lost(error: NativeError | null): void {
     this.subscription = undefined;
-    if (this.ending) return;
+    if (this.finished) return;
     if (error === null) {
       this.end();
       return;
     }
     const converted = fromNativeError(error, `the event stream of ${this.source.label} ended`);
     debug('%s: subscription ended: %s', this.source.label, converted.message);
-    if (converted.code === ErrorCodes.DISCONNECTED && this.options.reconnect) {
-      // A subscription lost during a reconnection attempt fails that attempt (attemptReconnect checks),
-      // which schedules the next one: starting a second loop here would advise twice.
-      if (!this.reconnecting) this.reconnect(this.options.reconnect, 0, converted);
-    } else {
-      this.end(converted);
-    }
-  }
-
-  private reconnect(policy: ReconnectPolicy, attempt: number, lastError: VirtualServerError): void {
-    if (attempt >= policy.maxAttempts) {
-      this.end(
-        new VirtualServerError(
-          ErrorCodes.DISCONNECTED,
-          `${this.source.label} stayed unreachable after ${attempt} reconnection attempts: ${lastError.message}`,
-          { hresult: lastError.hresult, cause: lastError },
-        ),
-      );
-      return;
-    }
-    const delay = Math.min(policy.initialDelay * Math.pow(2, attempt), policy.maxDelay);
-    debug('%s: reconnecting in %d ms (attempt %d)', this.source.label, delay, attempt + 1);
-    this.reconnecting = true;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.attemptReconnect().then(
-        () => {
-          this.reconnecting = false;
-        },
-        (error) => {
-          if (this.ending) this.reconnecting = false;
-          else this.reconnect(policy, attempt + 1, fromNativeError(error, `reconnecting to ${this.source.label}`));
-        },
-      );
-    }, delay);
+    if (converted.code === ErrorCodes.DISCONNECTED && this.reconnection) this.reconnection.start(converted);
+    else this.end(converted);
   }
 
   private async attemptReconnect(): Promise<void> {
-    if (this.ending) return;
+    if (this.finished) return;
     await this.source.reconnect();
-    if (this.ending) return;
+    if (this.finished) return;
     this.held = [];
     try {
       await this.subscribe();
-      if (this.ending) return;
+      if (this.finished) return;
       const record = await this.source.snapshot();
-      if (this.ending) return;
+      if (this.finished) return;
       if (!this.subscription) {
         throw new VirtualServerError(
           ErrorCodes.DISCONNECTED,
@@ -323,7 +269,6 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
       this.held = undefined;
       debug('%s: reconnected', this.source.label);
       for (const event of [record, ...held]) if (!this.enqueue(event)) return;
-      this.flush();
     } catch (error) {
       this.held = undefined;
       this.closeSubscription();
@@ -338,20 +283,14 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
 
   /** Ends the stream once: no more events are accepted; error (if any) is thrown after the queue drains. */
   private end(error?: Error, { discardQueued = false } = {}): void {
-    if (discardQueued) this.queue.clear();
-    if (this.ending) {
-      this.flush();
-      return;
-    }
-    this.ending = { error };
+    if (!this.queue.end(error, { discardQueued })) return;
     this.endError = error;
     this.source.ended();
     if (this.options.signal) this.options.signal.removeEventListener('abort', this.onAbort);
-    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
+    if (this.reconnection) this.reconnection.cancel();
     if (error) debug('%s: stream ended: %s', this.source.label, error.message);
     this.closeSubscription();
-    this.flush();
+    this.updateRef();
   }
 
   private closeSubscription(): void {
@@ -371,35 +310,6 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
     if (this.closing) await this.closing;
   }
 
-  /** Hands queued events to waiting next() calls; after the end, settles them. */
-  private flush(): void {
-    while (this.pending.length > 0) {
-      if (this.queue.length > 0) {
-        (this.pending.shift() as PendingNext<E>).resolve({ done: false, value: this.queue.shift() as E });
-      } else if (this.ending) {
-        const waiter = this.pending.shift() as PendingNext<E>;
-        this.settleEnded().then(
-          (result) => waiter.resolve(result),
-          (error: unknown) => waiter.reject(error),
-        );
-      } else {
-        break;
-      }
-    }
-    this.updateRef();
-  }
-
-  /** After the end: the first call rejects with the ending error (if any), every later one is done. */
-  private settleEnded(): Promise<IteratorReturnResult<undefined>> {
-    const ending = this.ending as { error?: Error };
-    const error = ending.error;
-    if (error) {
-      ending.error = undefined;
-      return Promise.reject(error);
-    }
-    return Promise.resolve(done);
-  }
-
   /**
    * @internal For a stream read by another iterator (watch() in lib/farm.ts), which always has a next()
    * waiting and keeps the process alive itself while its own reader waits: this stream never does.
@@ -411,7 +321,7 @@ export class EventStream<E extends { type: string }> implements AsyncIterableIte
 
   /** Keeps the process alive exactly while someone awaits an event of this stream. */
   private updateRef(): void {
-    const wanted = this.pending.length > 0 && !this.ending && !this.detached;
+    const wanted = this.queue.waiting && !this.detached;
     if (!this.subscription || wanted === this.referenced) return;
     this.referenced = wanted;
     if (wanted) this.subscription.ref();

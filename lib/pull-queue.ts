@@ -1,7 +1,7 @@
 // The pull side of a bounded async iterator: values wait in a queue until next() takes them, next()
 // calls wait in order until a value comes, and after the end the queue drains before the ending error
-// (if any) is thrown once. Used by watch()'s FarmStream (lib/farm.ts); EventStream has the same logic
-// inline and can be built on this one.
+// (if any) is thrown once. EventStream (lib/event-stream.ts) and watch()'s FarmStream (lib/farm.ts) are
+// built on it.
 import { Fifo } from './fifo';
 
 interface PendingNext<E> {
