@@ -1,0 +1,298 @@
+'use strict';
+// `npm run bench [-- --quick]` (Windows node under Wine): what the bridge costs, against baselines measured
+// in the same run (test/bench/native). Each figure is the median of RUNS runs (with min and max); every
+// ratio is taken within one run, then its median reported. Writes test/bench/results.json, prints a table.
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const v8 = require('v8');
+const h = require('../support/harness');
+
+v8.setFlagsFromString('--expose-gc');
+const gc = require('vm').runInNewContext('gc');
+const api = require(h.repoRoot);
+const quick = process.argv.includes('--quick');
+const RUNS = 5;
+const benchDir = path.join(h.repoRoot, 'build', 'bench');
+const bench = require(path.join(benchDir, 'bench_addon.node'));
+const IN_PROC = '{3B6F2A10-5C1D-4E7A-9B2C-6D1E0F4A8B04}';
+const LOCAL = '{3B6F2A10-5C1D-4E7A-9B2C-6D1E0F4A8B05}';
+const N = quick
+  ? { oop: 1000, inProc: 50000, steady: 1000, burst: 2000, memory: 100000, cycles: 1000, idleMs: 3000, calls: 2000 }
+  : { oop: 5000, inProc: 200000, steady: 5000, burst: 10000, memory: 1000000, cycles: 10000, idleMs: 30000, calls: 10000 };
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** @param {number[]} values */
+function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: values };
+}
+
+/** @param {number[]} sorted ascending @param {number} p */
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** Reads `count` events of a stream; resolves with the ms the reading took from `start`. */
+async function consume(stream, count, start, onEvent = () => undefined) {
+  let seen = 0;
+  for await (const event of stream) {
+    onEvent(event);
+    if (++seen === count) break;
+  }
+  return nowMs() - start;
+}
+
+async function fire(server, kind, count, perSecond) {
+  // The bench source's own methods, late-bound like any other call of the session.
+  await server.session.call(server.session.root, 'Fire', [kind, count, perSecond], 'firing the bench source');
+}
+
+async function outOfProcess(binding, control) {
+  const simulatorServer = await api.connect();
+  const name = await h.defineVm(binding, control, 'bench');
+  const vm = await simulatorServer.findVirtualMachine(name);
+  const client = path.join(benchDir, 'raw_sink_client.exe');
+  const raw = [];
+  const bridge = [];
+  const ratio = [];
+  for (let run = 0; run < RUNS; run++) {
+    const line = execFileSync(client, [name, h.sim.CONTROL_PROGID, String(N.oop)], { encoding: 'utf8' });
+    const result = JSON.parse(line.trim().split('\n').pop());
+    if (result.error) throw new Error(`raw_sink_client: ${result.error}`);
+    const rawPerSec = result.events / result.seconds;
+    const stream = vm.events({ types: ['stateChange'] });
+    await stream.ready();
+    const start = nowMs();
+    await binding.call(control, 'FireBurst', ['OnStateChange', N.oop, name]);
+    const bridgePerSec = N.oop / ((await consume(stream, N.oop, start)) / 1000);
+    raw.push(rawPerSec);
+    bridge.push(bridgePerSec);
+    ratio.push(bridgePerSec / rawPerSec);
+  }
+  await simulatorServer.close();
+  return { events: N.oop, rawSinkPerSec: summary(raw), bridgePerSec: summary(bridge), ratio: summary(ratio) };
+}
+
+function rawEvents(count, batched) {
+  const start = nowMs();
+  return new Promise((resolve) => {
+    let seen = 0;
+    bench.rawEvents(count, batched, (records) => {
+      seen += Array.isArray(records) ? records.length : 1;
+      if (seen === count) resolve(count / ((nowMs() - start) / 1000));
+    });
+  });
+}
+
+async function inProcess(server, vm) {
+  const rows = { bridge: [], naive: [], batched: [], toBatched: [], toNaive: [] };
+  for (let run = 0; run < RUNS; run++) {
+    const stream = vm.events({ maxQueue: N.inProc });
+    await stream.ready();
+    const start = nowMs();
+    await fire(server, 'state', N.inProc, 0);
+    const bridge = N.inProc / ((await consume(stream, N.inProc, start)) / 1000);
+    const naive = await rawEvents(N.inProc, false);
+    const batched = await rawEvents(N.inProc, true);
+    rows.bridge.push(bridge);
+    rows.naive.push(naive);
+    rows.batched.push(batched);
+    rows.toBatched.push(bridge / batched);
+    rows.toNaive.push(bridge / naive);
+  }
+  return {
+    events: N.inProc,
+    bridgePerSec: summary(rows.bridge),
+    rawTsfnNaivePerSec: summary(rows.naive),
+    rawTsfnBatchedPerSec: summary(rows.batched),
+    ratioToBatched: summary(rows.toBatched),
+    ratioToNaive: summary(rows.toNaive),
+  };
+}
+
+/** Fire-to-consumer latency: the source stamps each event with its QueryPerformanceCounter time. */
+async function latency(server, vm, count, perSecond) {
+  const p50 = [];
+  const p99 = [];
+  const max = [];
+  for (let run = 0; run < RUNS; run++) {
+    const stream = vm.events({ types: ['configurationChanged'], maxQueue: Math.max(count, 4096) });
+    await stream.ready();
+    const delays = [];
+    await fire(server, 'stamped', count, perSecond);
+    await consume(stream, count, nowMs(), (event) => delays.push(nowMs() - event.value));
+    delays.sort((a, b) => a - b);
+    p50.push(percentile(delays, 50));
+    p99.push(percentile(delays, 99));
+    max.push(delays[delays.length - 1]);
+  }
+  return { events: count, perSecond, p50: summary(p50), p99: summary(p99), max: summary(max) };
+}
+
+function rssMb() {
+  gc();
+  return process.memoryUsage().rss / 1048576;
+}
+
+/** RSS growth while `count` events go to a consumer that reads one event per millisecond. */
+async function slowConsumer(server, vm, overflow) {
+  const growth = [];
+  const dropped = [];
+  for (let run = 0; run < RUNS; run++) {
+    const before = rssMb();
+    const stream = vm.events({ overflow });
+    await stream.ready();
+    await fire(server, 'state', N.memory, 0);
+    let peak = before;
+    const reading = (async () => {
+      try {
+        for await (const _event of stream) {
+          await sleep(1);
+          peak = Math.max(peak, process.memoryUsage().rss / 1048576);
+        }
+      } catch (error) {
+        if (error.code !== 'ERR_VS_EVENT_QUEUE_OVERFLOW') throw error;
+      }
+    })();
+    await server.session.call(server.session.root, 'WaitForIdle', [600000], 'waiting for the bench source');
+    peak = Math.max(peak, process.memoryUsage().rss / 1048576);
+    growth.push(peak - before);
+    dropped.push(stream.dropped);
+    await stream.return();
+    await reading;
+  }
+  return { rssGrowthMb: summary(growth), dropped: summary(dropped) };
+}
+
+async function subscribeCycles(vm) {
+  const per1000 = [];
+  for (let run = 0; run < RUNS; run++) {
+    const before = rssMb();
+    for (let cycle = 0; cycle < N.cycles; cycle++) {
+      const stream = vm.events();
+      await stream.ready();
+      await stream.return();
+    }
+    per1000.push(((rssMb() - before) * 1000) / N.cycles);
+  }
+  return summary(per1000);
+}
+
+async function idleCpu(server) {
+  const vms = await Promise.all(Array.from({ length: 10 }, () => server.findVirtualMachine('bench')));
+  const streams = vms.map((vm) => vm.events());
+  await Promise.all(streams.map((stream) => stream.ready()));
+  const percent = [];
+  for (let run = 0; run < RUNS; run++) {
+    const before = process.cpuUsage();
+    const start = nowMs();
+    await sleep(N.idleMs);
+    const used = process.cpuUsage(before);
+    percent.push(((used.user + used.system) / 1000 / (nowMs() - start)) * 100);
+  }
+  await Promise.all(streams.map((stream) => stream.return()));
+  return { subscriptions: 10, windowMs: N.idleMs, percent: summary(percent) };
+}
+
+async function calls(server) {
+  const rows = { api: [], raw: [], perCallTsfn: [], sharedTsfn: [], apiToRaw: [], sharedToPerCall: [] };
+  const rate = async (get) => {
+    const start = nowMs();
+    for (let i = 0; i < N.calls; i++) await get();
+    return N.calls / ((nowMs() - start) / 1000);
+  };
+  for (let run = 0; run < RUNS; run++) {
+    const apiRate = await rate(() => server.name());
+    const rawRate = (N.calls * 100) / bench.invokeLoop(IN_PROC, 'Name', N.calls * 100);
+    const workers = [true, false].map((perCall) => new bench.CallWorker(IN_PROC, 'Name', perCall));
+    const perCall = await rate(() => workers[0].get());
+    const shared = await rate(() => workers[1].get());
+    workers.forEach((worker) => worker.close());
+    rows.api.push(apiRate);
+    rows.raw.push(rawRate);
+    rows.perCallTsfn.push(perCall);
+    rows.sharedTsfn.push(shared);
+    rows.apiToRaw.push(apiRate / rawRate);
+    rows.sharedToPerCall.push(shared / perCall);
+  }
+  return {
+    calls: N.calls,
+    apiReadsPerSec: summary(rows.api),
+    rawInvokePerSec: summary(rows.raw),
+    ratio: summary(rows.apiToRaw),
+    workerPerCallTsfnPerSec: summary(rows.perCallTsfn),
+    workerSharedTsfnPerSec: summary(rows.sharedTsfn),
+    sharedToPerCallTsfn: summary(rows.sharedToPerCall),
+  };
+}
+
+async function main() {
+  execFileSync(path.join(benchDir, 'bench_source_server.exe'), ['/regserver'], { stdio: 'inherit' });
+  const binding = h.loadAddon();
+  const { server: simulator, control } = await h.connectSimulator(binding);
+  binding.release(simulator);
+  const inProc = await api.connect({ clsid: IN_PROC });
+  const inProcVm = await inProc.findVirtualMachine('bench');
+  const local = await api.connect({ clsid: LOCAL });
+  const localVm = await local.findVirtualMachine('bench');
+  const started = Date.now();
+
+  const results = {
+    machine: { node: process.version, simulatorBuild: h.sim.simulatorBuild(), quick, runs: RUNS },
+    outOfProcess: await outOfProcess(binding, control),
+    inProcess: await inProcess(inProc, inProcVm),
+    latencyMs: {
+      inProcess: await latency(inProc, inProcVm, N.steady, 1000),
+      outOfProcess: await latency(local, localVm, N.steady, 1000),
+      burstInProcess: await latency(inProc, inProcVm, N.burst, 0),
+      burstOutOfProcess: await latency(local, localVm, Math.min(N.burst, N.oop), 0),
+    },
+    memory: {
+      events: N.memory,
+      error: await slowConsumer(inProc, inProcVm, 'error'),
+      dropOldest: await slowConsumer(inProc, inProcVm, 'drop-oldest'),
+      subscribeCycles: N.cycles,
+      rssGrowthMbPer1000Subscribes: await subscribeCycles(inProcVm),
+    },
+    idle: await idleCpu(local),
+    calls: await calls(inProc),
+  };
+  results.memory.rssGrowthMbPer1MEvents = Math.max(
+    results.memory.error.rssGrowthMb.median,
+    results.memory.dropOldest.rssGrowthMb.median,
+  );
+  results.idleCpuPercent = results.idle.percent.median;
+  results.seconds = (Date.now() - started) / 1000;
+  await Promise.all([inProc.close(), local.close()]);
+  binding.release(control);
+
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, medians, 2) + '\n');
+  const m = (s) => (typeof s === 'object' ? s.median : s);
+  const rows = [
+    ['out of process: raw sink / bridge (events/s)', m(results.outOfProcess.rawSinkPerSec), m(results.outOfProcess.bridgePerSec), m(results.outOfProcess.ratio), '>= 0.9'],
+    ['in process: batched / bridge', m(results.inProcess.rawTsfnBatchedPerSec), m(results.inProcess.bridgePerSec), m(results.inProcess.ratioToBatched), '>= 0.5'],
+    ['in process: naive / bridge', m(results.inProcess.rawTsfnNaivePerSec), m(results.inProcess.bridgePerSec), m(results.inProcess.ratioToNaive), '>= 3'],
+    ['latency 1000/s in process p50 / p99 (ms)', m(results.latencyMs.inProcess.p50), m(results.latencyMs.inProcess.p99), '', '< 2'],
+    ['latency 1000/s out of process p50 / p99 (ms)', m(results.latencyMs.outOfProcess.p50), m(results.latencyMs.outOfProcess.p99), '', '< 5'],
+    ['RSS growth (MB): error / drop-oldest', m(results.memory.error.rssGrowthMb), m(results.memory.dropOldest.rssGrowthMb), '', '< 20'],
+    ['RSS MB per 1000 subscribes', m(results.memory.rssGrowthMbPer1000Subscribes), '', '', '< 1'],
+    ['idle CPU % (10 subscriptions)', results.idleCpuPercent, '', '', '< 0.5'],
+    ['calls/s: raw Invoke / API', m(results.calls.rawInvokePerSec), m(results.calls.apiReadsPerSec), m(results.calls.ratio), ''],
+    ['calls/s: per-call / shared tsfn', m(results.calls.workerPerCallTsfnPerSec), m(results.calls.workerSharedTsfnPerSec), m(results.calls.sharedToPerCallTsfn), ''],
+  ];
+  const cell = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : v);
+  for (const row of rows) process.stdout.write(row.map(cell).join(' | ') + '\n');
+}
+
+/** JSON replacer: the runs arrays stay, numbers rounded. */
+function medians(_key, value) {
+  return typeof value === 'number' ? Number(value.toPrecision(6)) : value;
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error && error.stack) || error}\n`);
+  process.exit(1);
+});
