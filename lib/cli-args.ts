@@ -29,6 +29,7 @@ const optionSpecs: Record<string, OptionSpec> = {
   timeout: { value: true },
   duration: { value: true },
   count: { value: true },
+  header: { value: true },
   json: { value: false },
   reconnect: { value: false },
   all: { value: false },
@@ -80,7 +81,7 @@ const commandOptions: Record<Command, string[]> = {
   pause: ['vm', 'timeout', 'json'],
   resume: ['vm', 'timeout', 'json'],
   reset: ['vm', 'timeout', 'json'],
-  inspect: ['vm', 'json'],
+  inspect: ['vm', 'json', 'header'],
 };
 const connectionOptions = ['host', 'local', 'clsid', 'prog-id', 'user', 'domain'];
 
@@ -225,6 +226,10 @@ Commands:
   inspect [--vm NAME] [--json]        The event interfaces discovered on this host:
                                       names, IIDs, kinds, DISPIDs, vtable slots,
                                       parameter types (paste this into bug reports).
+  inspect --header PATH [--vm NAME] [--json]
+                                      Compare them with a MIDL header (Virtual Server's
+                                      Documentation\\VSComInterfaces.h): prints "matches"
+                                      (exit 0) or each difference (exit 1).
 
 Connection (every command; watch and list take several hosts):
   --host NAME        a remote Virtual Server host (DCOM); default: this host

@@ -1,6 +1,7 @@
 // How `vsevents` prints events and discovery results: human-readable lines with local time and state
 // names, or one JSON object a line.
 import type { NativeEventInterface, NativeValue } from './binding';
+import type { HeaderComparison } from './header-compare';
 import { VirtualMachineEvent, VirtualServerEvent, stateName } from './events';
 import type { HostEvent } from './farm';
 
@@ -109,4 +110,28 @@ export function describeInterfaces(owner: string, interfaces: NativeEventInterfa
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * A comparison with a MIDL header as text: a line an interface with its verdict, its differences and what
+ * the header cannot show indented below, and last `matches` or the number of differences.
+ */
+export function describeComparison(comparison: HeaderComparison, where: string): string {
+  const generator = comparison.generator ? ` (written by ${comparison.generator})` : '';
+  const lines = [`${comparison.header}${generator} against discovery on ${where}:`];
+  let count = 0;
+  for (const item of comparison.interfaces) {
+    const line = item.line === undefined ? '' : `, header line ${item.line}`;
+    const verdict = item.matches ? 'matches' : plural(item.differences.length, 'difference');
+    lines.push(`  ${item.name} ${item.iid}${line}: ${verdict}`);
+    for (const difference of item.differences) lines.push(`    - ${difference.message}`);
+    for (const unseen of item.notCompared) lines.push(`    not in the header, so not compared: ${unseen}`);
+    count += item.differences.length;
+  }
+  lines.push(comparison.matches ? 'matches' : plural(count, 'difference'));
+  return lines.join('\n');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -15,13 +15,25 @@ import {
   single,
   usage,
 } from './cli-args';
-import { describeInterfaces, eventJson, eventLine, hostEventJson, hostEventLine, toJson } from './cli-format';
+import {
+  describeComparison,
+  describeInterfaces,
+  eventJson,
+  eventLine,
+  hostEventJson,
+  hostEventLine,
+  toJson,
+} from './cli-format';
 import { CliTarget, targetsOf } from './cli-targets';
-import { AbortError } from './errors';
+import { AbortError, VirtualServerError } from './errors';
 import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchHosts } from './farm';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from './events';
+import { compareWithHeader } from './header-compare';
+import { MidlHeader, readMidlHeader } from './header-parse';
+import { headerPathProblem } from './header-read';
 import { Interrupt } from './interrupt';
 import { VirtualServer, connect } from './virtual-server';
+import type { NativeEventInterface } from './binding';
 import type { VirtualMachine } from './virtual-machine';
 
 function oneLine(text: string): string {
@@ -90,9 +102,15 @@ function checkCommand(args: ParsedArgs, targets: CliTarget[]): void {
       oneVm(args, 'wait');
       wantedStates(args);
       break;
-    case 'inspect':
+    case 'inspect': {
       if ((args.values.vm || []).length > 1) throw new UsageError('inspect takes at most one --vm');
+      const header = single(args, 'header');
+      const problem = header === undefined ? undefined : headerPathProblem(header);
+      // A path is shown whole (up to MAX_PATH), so that the user sees which one was taken.
+      if (header !== undefined && problem)
+        throw new UsageError(`--header ${header.length <= 260 ? `"${header}"` : shown(header)} ${problem}`);
       break;
+    }
     case 'list':
       break;
     default:
@@ -317,11 +335,12 @@ async function control(
   printState(vm, await vm.state(), args);
 }
 
-async function inspect(server: VirtualServer, args: ParsedArgs): Promise<void> {
+async function inspect(server: VirtualServer, args: ParsedArgs, header: MidlHeader | undefined): Promise<void> {
   const name = single(args, 'vm');
   const vm = name ? await server.findVirtualMachine(name) : (await server.virtualMachines())[0];
   const serverInterfaces = await server.eventInterfaces();
   const vmInterfaces = vm ? await vm.eventInterfaces() : undefined;
+  if (header) return compareInspected(header, serverInterfaces.concat(vmInterfaces || []), server, vm, args);
   if (args.flags.has('json')) {
     out(toJson({ server: serverInterfaces, vm: vm ? { name: vm.name, interfaces: vmInterfaces } : null }));
     return;
@@ -387,7 +406,38 @@ function failureText(error: unknown): string {
   return `${oneLine(error instanceof AbortError ? 'interrupted' : String(err.message))}${err.code ? ` [${err.code}]` : ''}`;
 }
 
-async function run(connecting: Promise<VirtualServer>, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+/** inspect --header: discovery compared with the header; a difference fails the command (exit 1). */
+function compareInspected(
+  header: MidlHeader,
+  discovered: NativeEventInterface[],
+  server: VirtualServer,
+  vm: VirtualMachine | undefined,
+  args: ParsedArgs,
+): void {
+  const comparison = compareWithHeader(discovered, header);
+  const missing = vm
+    ? undefined
+    : 'IVMVirtualMachineEvents was not compared: there is no virtual machine to discover it on (define one, or pass --vm NAME)';
+  if (args.flags.has('json')) out(toJson(Object.assign({}, comparison, missing ? { notCompared: missing } : {})));
+  else
+    out(
+      describeComparison(comparison, server.where) +
+        (missing ? `${comparison.matches ? ', but ' : '\n'}${missing}` : ''),
+    );
+  if (!comparison.matches) {
+    const count = comparison.interfaces.reduce((sum, item) => sum + item.differences.length, 0);
+    throw new Error(
+      `discovery differs from ${header.path} in ${count} way${count === 1 ? '' : 's'} (listed above): put that list in the bug report`,
+    );
+  }
+}
+
+async function run(
+  connecting: Promise<VirtualServer>,
+  args: ParsedArgs,
+  interrupt: Interrupt,
+  header?: MidlHeader,
+): Promise<void> {
   const server = await connecting;
   try {
     switch (args.command) {
@@ -398,7 +448,7 @@ async function run(connecting: Promise<VirtualServer>, args: ParsedArgs, interru
       case 'wait':
         return await waitCommand(server, args, interrupt);
       case 'inspect':
-        return await inspect(server, args);
+        return await inspect(server, args, header);
       default:
         return await control(server, args, interrupt, args.command as keyof typeof controlMethods);
     }
@@ -434,8 +484,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     checkCommand(args, targets);
     const parsed = args;
     if (targets.length === 1) {
+      const headerPath = args.command === 'inspect' ? single(args, 'header') : undefined;
+      // Read before connecting: a file that is no header costs no COM work (nor a wait for a slow host).
+      const header = headerPath === undefined ? undefined : await readMidlHeader(headerPath);
       const connecting = startConnecting(targets[0]);
-      job = () => run(connecting, parsed, interrupt);
+      job = () => run(connecting, parsed, interrupt, header);
     } else if (args.command === 'watch') {
       const farm = openFarm(targets, args, interrupt);
       job = () => watchFarm(farm, parsed, interrupt);
@@ -445,6 +498,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       job = () => listFarm(targets, parsed);
     }
   } catch (error) {
+    if (error instanceof VirtualServerError) {
+      process.stderr.write(`vsevents: ${failureText(error)}\n`);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`vsevents: ${error.message} (see vsevents --help)\n`);
     return 2;

@@ -38,6 +38,11 @@ export const ErrorCodes = {
    * sunk, or one with none of the Virtual Server event methods (another interface than the documented one).
    */
   EVENTS_UNAVAILABLE: 'ERR_VS_EVENTS_UNAVAILABLE',
+  /**
+   * The file given as a MIDL-generated header (`inspect --header`, readMidlHeader()) cannot be used: not a
+   * readable ASCII header, truncated, or declaring none of the event interfaces discovered.
+   */
+  HEADER_UNUSABLE: 'ERR_VS_HEADER_UNUSABLE',
   /** A COM call failed; hresult and message say why. Codes the addon gives (ERR_VS_*) are passed on as they are. */
   COM_ERROR: 'ERR_VS_COM_ERROR',
   /** From the addon: a native object was used after release() (or after close() released it). */
