@@ -4,27 +4,24 @@
 // (build/test/simulator/<build>/vssim.h): the running build's header matches, the other build's differs
 // in IIDs, kind and vtable order, each difference named; files that are no usable header fail clearly.
 const assert = require('assert');
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const h = require('../support/harness');
+const runner = require('../support/vsevents-runner');
 
 const api = require(h.repoRoot);
 const build = h.sim.simulatorBuild();
 const otherBuild = build === 'dispatch' ? 'vtable' : 'dispatch';
-const cli = path.join(h.repoRoot, 'dist', 'cli.js');
 
 /** @param {string} which a simulator build */
 function headerOf(which) {
   return path.join(h.repoRoot, 'build', 'test', 'simulator', which, 'vssim.h');
 }
 
-/** @param {...string} args */
+/** vsevents run to its end: { status, stdout, stderr }. @param {...string} args */
 function vsevents(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 90000, windowsHide: true });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runner.vsevents(...args).done;
 }
 
 describe(`inspect --header against the simulator (build: ${build})`, function () {
@@ -40,6 +37,7 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
     if (server) await server.close();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
+  afterEach(runner.killRunning); // what a failed test left running
   h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
   before(async function () {
     server = await api.connect();
@@ -65,7 +63,7 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
     );
     assert.strictEqual(comparison.matches, true);
 
-    const run = vsevents('inspect', '--header', headerOf(build), '--vm', vmName);
+    const run = await vsevents('inspect', '--header', headerOf(build), '--vm', vmName);
     assert.strictEqual(run.status, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /IVMVirtualServerEvents \{[0-9A-F-]{36}\}, header line \d+: matches\n/);
     assert.match(run.stdout, /IVMVirtualMachineEvents \{[0-9A-F-]{36}\}, header line \d+: matches\n/);
@@ -100,7 +98,7 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
       }
     }
 
-    const run = vsevents('inspect', '--header', headerOf(otherBuild), '--vm', vmName);
+    const run = await vsevents('inspect', '--header', headerOf(otherBuild), '--vm', vmName);
     assert.strictEqual(run.status, 1, run.stderr + run.stdout);
     assert.match(run.stdout, /IVMVirtualServerEvents \{[0-9A-F-]{36}\}, header line \d+: \d+ differences\n/);
     assert.match(run.stdout, /- IID: \{[0-9A-F-]{36}\} in the header \(.*\), \{[0-9A-F-]{36}\} discovered\n/);
@@ -122,7 +120,7 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
       new RegExp(`^vsevents: discovery differs from .*vssim\\.h in ${total} ways \\(listed above\\)`),
     );
 
-    const json = vsevents('inspect', '--header', headerOf(otherBuild), '--vm', vmName, '--json');
+    const json = await vsevents('inspect', '--header', headerOf(otherBuild), '--vm', vmName, '--json');
     assert.strictEqual(json.status, 1);
     assert.deepStrictEqual(JSON.parse(json.stdout).interfaces, JSON.parse(JSON.stringify(comparison.interfaces)));
   });
@@ -138,7 +136,7 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
     assert.notStrictEqual(swapped, text, 'the header has the methods where this test expects them');
     const file = path.join(scratch, 'reordered.h');
     fs.writeFileSync(file, swapped);
-    const run = vsevents('inspect', '--header', file, '--vm', vmName);
+    const run = await vsevents('inspect', '--header', file, '--vm', vmName);
     assert.strictEqual(run.status, 1, run.stderr + run.stdout);
     assert.match(run.stdout, /IVMVirtualServerEvents .*: 2 differences\n/);
     assert.match(run.stdout, /- OnHeartbeatStopped: vtable slot 4 in the header, 5 discovered\n/);
@@ -146,9 +144,9 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
     assert.match(run.stdout, /IVMVirtualMachineEvents .*: matches\n/);
   });
 
-  it('a header without the interfaces, a truncated one and binary files fail with exit 1 and say why', function () {
+  it('a header without the interfaces, a truncated one and binary files fail with exit 1 and say why', async function () {
     const other = path.join(h.repoRoot, 'build', 'test', 'windows', 'fixtures', 'bridge', 'abi_probe.h');
-    const none = vsevents('inspect', '--header', other);
+    const none = await vsevents('inspect', '--header', other);
     assert.strictEqual(none.status, 1, none.stderr);
     assert.match(
       none.stderr,
@@ -159,7 +157,7 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
     const text = fs.readFileSync(headerOf(build), 'utf8');
     const truncated = path.join(scratch, 'truncated.h');
     fs.writeFileSync(truncated, text.slice(0, Math.floor(text.length / 2)));
-    const cut = vsevents('inspect', '--header', truncated);
+    const cut = await vsevents('inspect', '--header', truncated);
     assert.strictEqual(cut.status, 1, cut.stderr);
     assert.match(
       cut.stderr,
@@ -167,21 +165,24 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
     );
 
     const tlb = path.join(h.repoRoot, 'build', 'test', 'simulator', build, 'vssim.tlb');
-    assert.match(vsevents('inspect', '--header', tlb).stderr, /vssim\.tlb: is a type library \(\.tlb\), not a header/);
+    assert.match(
+      (await vsevents('inspect', '--header', tlb)).stderr,
+      /vssim\.tlb: is a type library \(\.tlb\), not a header/,
+    );
     const exe = path.join(h.repoRoot, 'build', 'simulator', `vssim-${build}.exe`);
-    const program = vsevents('inspect', '--header', exe);
+    const program = await vsevents('inspect', '--header', exe);
     assert.strictEqual(program.status, 1);
     assert.match(program.stderr, /is a Windows program or DLL, not a header \[ERR_VS_HEADER_UNUSABLE\]\n$/);
   });
 
-  it('a missing path or a folder is a bad command line (exit 2)', function () {
-    const missing = vsevents('inspect', '--header', path.join(scratch, 'VSComInterfaces.h'));
+  it('a missing path or a folder is a bad command line (exit 2)', async function () {
+    const missing = await vsevents('inspect', '--header', path.join(scratch, 'VSComInterfaces.h'));
     assert.strictEqual(missing.status, 2);
     assert.match(
       missing.stderr,
       /^vsevents: --header ".*\\VSComInterfaces\.h" no such file \(see vsevents --help\)\n$/,
     );
-    const folder = vsevents('inspect', '--header', scratch);
+    const folder = await vsevents('inspect', '--header', scratch);
     assert.strictEqual(folder.status, 2);
     assert.match(folder.stderr, /is a folder: name the header file in it/);
   });
