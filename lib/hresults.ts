@@ -1,9 +1,9 @@
 // The HRESULTs this package knows by name: the COM codes a Virtual Server client meets, and the VM_E_*
-// codes of Microsoft's Virtual Server 2005 R2 reference, page "HRESULT Codes Specific to the Virtual
-// Server" (../shared/reference/virtual-server-2005-docs/hresult-codes-specific-to-the-virtual-server.md),
-// with that page's text: FormatMessage cannot know those, since they live in the service's own message
-// resources. The one list: the addon is handed it when it loads (binding.ts) and names HRESULTs in its
-// messages and errors from it; hresultName() answers from it on every platform.
+// codes of hresult-codes-specific-to-the-virtual-server.md (a page of Microsoft's Virtual Server 2005 R2
+// reference; CONTRIBUTING.md says where those pages live), with that page's text: FormatMessage cannot
+// know those, since they live in the service's own message resources. The one list: the addon is handed
+// it when it loads (binding.ts) and names HRESULTs in its messages and errors from it; hresultName()
+// answers from it on every platform.
 
 /** [hresult (unsigned), symbolic name, message where FormatMessage cannot give one]. */
 export type KnownHresult = readonly [hresult: number, name: string, message?: string];
