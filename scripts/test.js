@@ -3,6 +3,8 @@
 // `npm test`: builds what is missing, then runs every test layer and totals them.
 //   lint     scripts/lint.js: ESLint, prettier and clang-format, each a test in the summary
 //   unit     mocha test/unit on this node (Linux or Windows), with a fake binding where COM is needed
+//   rig      mocha test/rig on this node: the build files, the cross-built addon's imports, Windows node
+//            under each Wine (objdump, gyp and Wine: not unit tests)
 //   windows  mocha test/windows on Windows node (under Wine on Linux) against the real addon and the
 //            simulator, once per simulator build (event interfaces as dispinterfaces, then as vtables):
 //            every suite on the main Node (the newest LTS); the rig, API and bridge suites on each other
@@ -223,6 +225,12 @@ async function main() {
   await runRunner(`unit tests (node ${process.version}, ${process.platform})`, null, (summaryFile) =>
     spawnLocalNode(
       mochaArgs(['test/unit/**/*.test.js'], 10000, (p) => p),
+      { VSE_TEST_SUMMARY: summaryFile },
+    ),
+  );
+  await runRunner(`rig tests (node ${process.version}, ${process.platform})`, null, (summaryFile) =>
+    spawnLocalNode(
+      mochaArgs(['test/rig/**/*.test.js'], 120000, (p) => p),
       { VSE_TEST_SUMMARY: summaryFile },
     ),
   );
