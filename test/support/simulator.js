@@ -214,6 +214,11 @@ class SimulatorClient {
     }
   }
 
+  // Resolves with the next result line: the ready line at start, then each command's answer, in order.
+  nextResult() {
+    return new Promise((resolve, reject) => this._waiters.push({ resolve, reject }));
+  }
+
   // Sends one command (fields are joined with TAB) and resolves with its result line.
   command(...fields) {
     const text = fields.join('\t');
@@ -276,7 +281,7 @@ async function startClient({ env } = {}) {
   const client = new SimulatorClient(child);
   const ready = await new Promise((resolve, reject) => {
     child.on('error', reject);
-    client._waiters.push({ resolve, reject });
+    client.nextResult().then(resolve, reject);
   });
   if (!ready.ready) throw new Error(`vssim-client did not start: ${JSON.stringify(ready)}`);
   client.pid = ready.pid;
