@@ -46,16 +46,20 @@ const checks = [
 ];
 
 let failed = 0;
+const failures = [];
 for (const { name, args } of checks) {
   const run = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' });
   const ok = run.status === 0;
-  if (!ok) failed += 1;
+  if (!ok) {
+    failed += 1;
+    failures.push({ title: `lint: ${name}`, error: `exit ${run.status}` });
+  }
   process.stdout.write(
     `lint: ${name} ${ok ? 'clean' : `found problems (exit ${run.status}); npm run format fixes layout`}\n`,
   );
 }
 if (process.env.VSE_TEST_SUMMARY) {
-  const summary = { passed: checks.length - failed, failed, skipped: 0 };
+  const summary = { passed: checks.length - failed, failed, skipped: 0, failures };
   fs.writeFileSync(process.env.VSE_TEST_SUMMARY, JSON.stringify(summary));
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -193,6 +193,10 @@ function printSummary() {
       `${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${problem ? ` (runner problem: ${problem})` : ''}`,
     );
   }
+  const failures = results.flatMap(({ label, summary }) =>
+    (summary.failures || []).map(({ title, error }) => `  ${label}: ${title}: ${error}`),
+  );
+  if (failures.length > 0) say(['failed tests:', ...failures].join('\n'));
   say(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed;
 }

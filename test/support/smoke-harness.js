@@ -13,6 +13,7 @@ function test(name, fn) {
 async function run() {
   let passed = 0;
   let failed = 0;
+  const failures = [];
   for (const t of tests) {
     try {
       await t.fn();
@@ -20,6 +21,7 @@ async function run() {
       process.stdout.write('  ok   ' + t.name + '\n');
     } catch (error) {
       failed += 1;
+      failures.push({ title: t.name, error: String((error && error.message) || error).split('\n')[0] });
       process.stdout.write(
         '  FAIL ' +
           t.name +
@@ -33,7 +35,10 @@ async function run() {
   }
   process.stdout.write(passed + ' passed, ' + failed + ' failed\n');
   if (process.env.VSE_TEST_SUMMARY) {
-    fs.writeFileSync(process.env.VSE_TEST_SUMMARY, JSON.stringify({ passed: passed, failed: failed, skipped: 0 }));
+    fs.writeFileSync(
+      process.env.VSE_TEST_SUMMARY,
+      JSON.stringify({ passed: passed, failed: failed, skipped: 0, failures: failures }),
+    );
   }
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 }
