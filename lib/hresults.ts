@@ -153,7 +153,7 @@ export const knownHresults: readonly KnownHresult[] = [
   [
     0xa0040703,
     'VM_E_CANT_SET_ETHERNET_ADDRESS',
-    'A virtual NIC Ethernet address cannot be set if the NIC has a dynamic Ethernet address. To set the Ethernet address, first set the [**IVMNetworkAdapter::IsEthernetAddressDynamic**](ivmnetworkadapter-isethernetaddressdynamic.md) property to **FALSE**.',
+    'A virtual NIC Ethernet address cannot be set if the NIC has a dynamic Ethernet address. To set the Ethernet address, first set the IVMNetworkAdapter::IsEthernetAddressDynamic property to FALSE.',
   ],
   [
     0xa0040704,
@@ -168,7 +168,7 @@ export const knownHresults: readonly KnownHresult[] = [
   [
     0xa004070a,
     'VM_E_CANT_SET_DYNAMIC_MAC_ADDRESS',
-    'The Ethernet address for a network interface can either be generated dynamically by virtual server or can be set to a static address by the user. This function cannot be called when the address is set to be generated dynamically. The function [**IVMNetworkAdapter::IsEthernetAddressDynamic**](ivmnetworkadapter-isethernetaddressdynamic.md) is used to change the generation behavior of the Ethernet address.',
+    'The Ethernet address for a network interface can either be generated dynamically by virtual server or can be set to a static address by the user. This function cannot be called when the address is set to be generated dynamically. The function IVMNetworkAdapter::IsEthernetAddressDynamic is used to change the generation behavior of the Ethernet address.',
   ],
   [0xa0040727, 'VM_E_DRIVE_IN_USE', 'Access to the requested drive failed because the drive is already in use.'],
   [

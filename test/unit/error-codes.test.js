@@ -74,4 +74,13 @@ describe('error codes: one list (lib/error-codes.ts)', () => {
     const error = new api.VirtualServerError(api.ErrorCodes.COM_ERROR, 'x', { hresult: 0xa0040500 });
     assert.strictEqual(error.hresultName, 'VM_E_VM_RUNNING');
   });
+
+  it("Microsoft's VM_E_* texts reach messages as plain text: no Markdown links or emphasis from the page", () => {
+    const { knownHresults } = require(path.join(repoRoot, 'dist', 'hresults.js'));
+    const marked = knownHresults.filter(([, , message]) => message && /\*\*|\]\(|`/.test(message));
+    assert.deepStrictEqual(
+      marked.map(([, name]) => name),
+      [],
+    );
+  });
 });
