@@ -100,6 +100,11 @@ function clientTool(args) {
   return JSON.parse(runTool(simulatorPaths('dispatch').client, args).trim());
 }
 
+// What process `pid` holds: { pid, handles, handleSource, threads } (vssim-client.exe --census).
+function census(pid = process.pid) {
+  return clientTool(['--census', String(pid)]);
+}
+
 // Running simulator servers of either build: [{ name, pid, host }] (host: 'A' or 'B', the simulated host the
 // process serves; null if its command line could not be read).
 function simulatorProcesses() {
@@ -304,6 +309,7 @@ module.exports = {
   unregisterSimulator,
   killSimulators,
   simulatorProcesses,
+  census,
   waitFor,
   waitForNoSimulator,
   clientSuiteHooks,
