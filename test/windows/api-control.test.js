@@ -15,11 +15,11 @@ describe(`control methods against the simulator (build: ${build})`, function () 
   let control;
   let server;
 
+  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
   after(async function () {
     if (control) await binding.put(control, 'PacingMilliseconds', 0);
     if (server) await server.close();
   });
-  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
   before(async function () {
     // Paced, so that a task is really in progress for a while and completion is really waited for.
     await binding.put(control, 'PacingMilliseconds', 30);

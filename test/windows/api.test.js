@@ -15,10 +15,10 @@ describe(`public API against the simulator (build: ${build})`, function () {
   let control;
   let server;
 
+  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
   after(async function () {
     if (server) await server.close();
   });
-  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
   before(async function () {
     server = await api.connect();
   });

@@ -33,12 +33,12 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
   let vmName = '';
   let scratch = '';
 
+  afterEach(runner.killRunning); // what a failed test left running
+  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
   after(async function () {
     if (server) await server.close();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
-  afterEach(runner.killRunning); // what a failed test left running
-  h.connectForSuite((connected) => ({ binding, control } = connected), { keepServer: false });
   before(async function () {
     server = await api.connect();
     vmName = await h.defineVm(binding, control, 'inspect-header');
