@@ -159,14 +159,20 @@ void Subscription::CutOff() {
 
 void Subscription::Finish(std::optional<ComError> error) {
   host_->RemoveLossListener(lossListener_);
+  // An ended subscription holds nothing of its connection: its JS handle may live on until a garbage
+  // collection, and would otherwise keep the connection's threads from returning to the pool.
   ComRef<IConnectionPoint> point;
   ComRef<IDispatch> probeTarget;
   ComRef<IUnknown> sink;
+  std::shared_ptr<ComObject> source;
+  std::shared_ptr<HostConnection> host;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     point = std::move(point_);
     probeTarget = std::move(probeTarget_);
     sink = std::move(sink_);
+    source = std::move(source_);
+    host = std::move(host_);
   }
   delivery_->End(std::move(error));
 }
@@ -180,24 +186,26 @@ void Subscription::ScheduleProbe() {
 
 void Subscription::Probe() {
   auto target = std::make_shared<ComRef<IDispatch>>();
+  std::shared_ptr<HostConnection> host;  // Finish() lets go of host_ at any time once ending_ is set
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (ending_) return;
-    *target = ComRef<IDispatch>::Share(probeTarget_.get(), host_->prober());
+    host = host_;
+    *target = ComRef<IDispatch>::Share(probeTarget_.get(), host->prober());
   }
   auto answered = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<Subscription> self = shared_from_this();
-  host_->prober()->Post([self, target, answered] {
+  host->prober()->Post([self, target, answered] {
     // A round trip to the server: proxies answer it remotely, so a dead or hung server shows here.
     UINT count = 0;
     HRESULT hr = (*target)->GetTypeInfoCount(&count);
     if (!answered->exchange(true)) self->OnProbeAnswer(hr);
   });
-  std::weak_ptr<HostConnection> host = host_;
+  std::weak_ptr<HostConnection> weakHost = host;
   std::chrono::milliseconds timeout = probeTimeout_;
-  ComThread::Local().PostAt(ComThread::Clock::now() + timeout, [host, answered, timeout] {
+  ComThread::Local().PostAt(ComThread::Clock::now() + timeout, [weakHost, answered, timeout] {
     if (answered->exchange(true)) return;
-    std::shared_ptr<HostConnection> alive = host.lock();
+    std::shared_ptr<HostConnection> alive = weakHost.lock();
     if (alive)
       alive->MarkUnresponsive("did not answer a liveness probe within " + std::to_string(timeout.count()) + " ms");
   });
