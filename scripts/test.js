@@ -10,6 +10,8 @@
 //            every suite on the main Node (the newest LTS); the rig, API and bridge suites on each other
 //            line scripts/windows-node-versions.json pins. On Linux each Node runs under the Wine that
 //            can start it (scripts/wines.js): Node >= 24 under Wine 10 from a Debian 13 chroot on Debian 12
+//   stress   test/stress/run.js --reduced on the main Windows node: each fault, teardown race and load
+//            case a few times on both simulator builds (npm run test:stress runs them at full size)
 //   smoke    test/smoke/*.js on the oldest supported Windows node (12.16.1), which mocha no longer runs
 // Prints each runner's summary, which Node versions ran under which Wine, and a final
 // 'N passed, N failed' line. Exits 1 on any failure, a runner that crashed, or a layer that ran no test.
@@ -179,6 +181,22 @@ async function runSmoke() {
   }
 }
 
+// The reliability campaign at its reduced size (test/stress/run.js --reduced), on the main Windows node:
+// each of its cases, on both simulator builds, is one test of the summary.
+async function runStress() {
+  const { main } = rig.nodeVersions.roles;
+  const node = describeNode(main);
+  const reason = onLinux ? cannotStart(main) : null;
+  if (reason) {
+    results.push({ label: `stress (${node})`, summary: { passed: 0, failed: 0, skipped: 0 }, problem: reason });
+    return;
+  }
+  const runner = path.join(rig.repoRoot, 'test', 'stress', 'run.js');
+  await runRunner(`stress, reduced size (${node})`, onLinux ? wineFor(main) : null, (summaryFile) =>
+    spawnWindowsNode(main, ['--expose-gc', hostPath(runner), '--reduced'], { VSE_TEST_SUMMARY: hostPath(summaryFile) }),
+  );
+}
+
 function printSummary() {
   say('\n=== summary ===');
   for (const note of nodeNotes) say(note);
@@ -242,6 +260,7 @@ async function main() {
   // Earlier runs may have left simulator servers behind in a prefix.
   if (onLinux) for (const wine of new Set(Object.keys(rig.nodeVersions.integrity).map(wineFor))) killWine(wine);
   await runWindowsLayer();
+  await runStress();
   if (onLinux) await runSmoke();
 
   const failed = printSummary();
