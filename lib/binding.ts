@@ -133,8 +133,12 @@ export interface NativeBinding {
   call(target: NativeObject, name: string, args: NativeValue[]): Promise<NativeValue>;
   /** The items of a collection through _NewEnum. */
   items(collection: NativeObject): Promise<NativeValue[]>;
-  /** Releases the COM reference now instead of at garbage collection. Later use rejects ERR_VS_RELEASED. */
-  release(target: NativeObject): void;
+  /**
+   * Releases the COM reference now instead of at garbage collection; later use rejects ERR_VS_RELEASED.
+   * Resolves once the release has gone out to the server (by the call deadline at the latest), and keeps
+   * the process alive until then. Never rejects.
+   */
+  release(target: NativeObject): Promise<void>;
   describeEvents(target: NativeObject): Promise<NativeEventInterface[]>;
   subscribe(target: NativeObject, options: NativeSubscribeOptions): Promise<NativeSubscription>;
   /**

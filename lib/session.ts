@@ -133,13 +133,17 @@ export class Session {
     }
   }
 
-  /** Lets go of a COM reference now; a failure here only matters to the trace. */
-  release(target: NativeObject): void {
+  /**
+   * Lets go of a COM reference now; resolves once the release has gone out to the server (never
+   * rejects: a failure here only matters to the trace).
+   */
+  release(target: NativeObject): Promise<void> {
     this.forget((candidate) => candidate === target);
     try {
-      this.binding.release(target);
+      return this.binding.release(target);
     } catch (error) {
       debug('release failed: %s', (error as Error).message);
+      return Promise.resolve();
     }
   }
 
@@ -174,10 +178,10 @@ export class Session {
         try {
           const root = await this.binding.connect(this.connectOptions.reveal());
           if (this.closed) {
-            this.release(root);
+            void this.release(root);
             this.assertOpen();
           }
-          this.release(this.rootObject);
+          void this.release(this.rootObject);
           this.rootObject = root;
           this.generation++;
           debug('reconnected to Virtual Server on %s', this.where);
@@ -189,7 +193,10 @@ export class Session {
     return this.reconnecting;
   }
 
-  /** Ends every stream, then lets go of every object and the root. Idempotent. */
+  /**
+   * Ends every stream, then lets go of every object and the root; resolves once those releases have gone
+   * out to the server (by the call deadline at the latest), so a process may end right after. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -197,12 +204,14 @@ export class Session {
     const streams = Array.from(this.streams);
     this.streams.clear();
     await Promise.all(streams.map((stream) => stream.return()));
+    const releases: Promise<void>[] = [];
     for (const held of Array.from(this.objects)) {
       const target = held.deref();
-      if (target !== undefined) this.release(target);
+      if (target !== undefined) releases.push(this.release(target));
     }
     this.objects.clear();
-    this.release(this.rootObject);
+    releases.push(this.release(this.rootObject));
+    await Promise.all(releases);
     debug('closed the connection to Virtual Server on %s', this.where);
   }
 }

@@ -319,7 +319,7 @@ export class VirtualMachine {
     if (!isNativeObject(found)) {
       throw new VirtualServerError(ErrorCodes.VM_NOT_FOUND, `${this.label} no longer exists on ${this.session.where}`);
     }
-    if (found !== this.nativeObject) this.session.release(this.nativeObject);
+    if (found !== this.nativeObject) void this.session.release(this.nativeObject);
     this.nativeObject = this.session.adopt(found);
     this.generation = generation;
     return this.nativeObject;

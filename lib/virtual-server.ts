@@ -233,7 +233,7 @@ export class VirtualServer {
       const objects = items.map((item) => expectObject(item, what));
       return await Promise.all(objects.map((object) => this.wrap(object)));
     } finally {
-      this.session.release(collection);
+      void this.session.release(collection);
     }
   }
 

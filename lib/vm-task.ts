@@ -42,7 +42,7 @@ export async function waitForTask(
     if (result !== (VMTaskResult.Success as number))
       throw await deadline.race(taskFailure(session, task, what, result));
   } finally {
-    session.release(task);
+    void session.release(task);
   }
 }
 

@@ -3,6 +3,8 @@
 // Context-aware: every function gets its env's AddonState as data; a cleanup hook frees it.
 #include <napi.h>
 
+#include <chrono>
+#include <future>
 #include <memory>
 #include <set>
 #include <string>
@@ -171,11 +173,35 @@ Napi::Value Items(const Napi::CallbackInfo& info) {
   });
 }
 
+// Resolves once the reference has gone out: the Release runs on the connection's worker (a remote call for
+// a proxy), so the Promise settles when the worker (and the prober) have run what was queued up to it, by
+// the call deadline at the latest. A process that ends right after would otherwise leave the server holding the object
+// (until DCOM's pinging gives up, some minutes on Windows; for good under Wine, which does not ping).
+// Never rejects: a release that could not be confirmed is no failure of the caller's.
 Napi::Value Release(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
-  ObjectHandle::From(state, info[0], "target");  // checks the type; a released target is fine
+  Napi::Env env = info.Env();
+  std::shared_ptr<ComObject> object = ObjectHandle::From(state, info[0], "target");  // null: released before
   Napi::ObjectWrap<ObjectHandle>::Unwrap(info[0].As<Napi::Object>())->Release();
-  return info.Env().Undefined();
+  if (!object) {
+    Napi::Promise::Deferred done = Napi::Promise::Deferred::New(env);
+    done.Resolve(env.Undefined());
+    return done.Promise();
+  }
+  std::shared_ptr<HostConnection> host = object->host;
+  object.reset();  // the last reference, unless a subscription still holds one: its Release is queued now
+  // The prober's queue too: an ended subscription's second reference to its object is released there.
+  // A prober stuck in a probe of a hung host is waited for no longer than a probe may take by default.
+  auto proberFlushed = std::make_shared<std::promise<void>>();
+  std::shared_future<void> proberDone = proberFlushed->get_future().share();
+  host->prober()->Post([proberFlushed] { proberFlushed->set_value(); });
+  Napi::Promise settled = RunOnConnection(env, *host, [proberDone] {
+    proberDone.wait_for(std::chrono::seconds(5));
+    return JsResult([](Napi::Env env) -> Napi::Value { return env.Undefined(); });
+  });
+  Napi::Function settle =
+      Napi::Function::New(env, [](const Napi::CallbackInfo& done) { return done.Env().Undefined(); });
+  return settled.Get("then").As<Napi::Function>().Call(settled, {settle, settle});
 }
 
 Napi::Value DescribeEventsOf(const Napi::CallbackInfo& info) {

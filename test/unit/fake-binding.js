@@ -111,6 +111,7 @@ class FakeBinding {
     this.check(target);
     target.released = true;
     this.released.push(target);
+    return Promise.resolve();
   }
 
   async describeEvents(target) {
