@@ -13,7 +13,7 @@ harness.test('Node ' + process.version + ' loads the repo folder as the package'
 });
 
 harness.test('the addon loads and reports the package version and Node-API ' + process.versions.napi, function () {
-  const binding = require(path.join(repoRoot, 'dist', 'binding.js')).loadBinding();
+  const binding = require('../../dist/binding.js').loadBinding();
   assert.strictEqual(binding.addonVersion, require(path.join(repoRoot, 'package.json')).version);
   assert.strictEqual(binding.napiVersion, Number(process.versions.napi));
 });

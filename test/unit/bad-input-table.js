@@ -5,12 +5,11 @@
 // of the error or of the objects. bad-input.test.js runs the table, and runs it again under NODE_DEBUG to
 // check the trace.
 const assert = require('assert');
-const path = require('path');
 const util = require('util');
-const { api, dist } = require('./helpers');
+const { api } = require('./helpers');
 const { comError, fakeVirtualServer } = require('./fake-binding');
 
-const { connectWith } = require(path.join(dist, 'virtual-server.js'));
+const { connectWith } = require('../../dist/virtual-server.js');
 
 const SECRET = 'Hunter2-secret';
 const USER = 'svc-monitor';

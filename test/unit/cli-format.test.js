@@ -1,10 +1,8 @@
 'use strict';
 // How vsevents prints events and discovery results.
 const assert = require('assert');
-const path = require('path');
-const { dist } = require('./helpers');
 
-const { eventLine, eventJson, describeInterfaces, localTime } = require(path.join(dist, 'cli-format.js'));
+const { eventLine, eventJson, describeInterfaces, localTime } = require('../../dist/cli-format.js');
 
 const time = new Date(2026, 10, 25, 9, 5, 7, 42); // local time
 const at = '09:05:07.042';

@@ -6,7 +6,7 @@ const { spawnSync } = require('child_process');
 const path = require('path');
 const { dist } = require('./helpers');
 
-const { parseArgs, list, seconds, UsageError } = require(path.join(dist, 'cli-args.js'));
+const { parseArgs, list, seconds, UsageError } = require('../../dist/cli-args.js');
 const cli = path.join(dist, 'cli.js');
 
 function vsevents(...args) {

@@ -68,7 +68,7 @@ describe('error codes: one list (lib/error-codes.ts)', () => {
   });
 
   it('hresultName() knows every HRESULT of the table the addon is handed, and VirtualServerError uses it', () => {
-    const { knownHresults } = require(path.join(repoRoot, 'dist', 'hresults.js'));
+    const { knownHresults } = require('../../dist/hresults.js');
     assert.ok(knownHresults.length >= 100);
     for (const [hresult, name] of knownHresults) assert.strictEqual(api.hresultName(hresult), name);
     const error = new api.VirtualServerError(api.ErrorCodes.COM_ERROR, 'x', { hresult: 0xa0040500 });
@@ -76,7 +76,7 @@ describe('error codes: one list (lib/error-codes.ts)', () => {
   });
 
   it("Microsoft's VM_E_* texts reach messages as plain text: no Markdown links or emphasis from the page", () => {
-    const { knownHresults } = require(path.join(repoRoot, 'dist', 'hresults.js'));
+    const { knownHresults } = require('../../dist/hresults.js');
     const marked = knownHresults.filter(([, , message]) => message && /\*\*|\]\(|`/.test(message));
     assert.deepStrictEqual(
       marked.map(([, name]) => name),

@@ -3,14 +3,13 @@
 // per-host reconnection and backoff, what ends the stream, queue bounds, abort, and that no host's
 // connecting, losing or closing waits on another's. No test waits on time but for the shortest backoff.
 const assert = require('assert');
-const path = require('path');
 const util = require('util');
-const { api, dist, settle, rejectsWith } = require('./helpers');
+const { api, settle, rejectsWith } = require('./helpers');
 const { fakeVirtualServer, comError } = require('./fake-binding');
 
-const { FarmStream } = require(path.join(dist, 'farm.js'));
-const { connectWith } = require(path.join(dist, 'virtual-server.js'));
-const { parseEventsOptions } = require(path.join(dist, 'event-options.js'));
+const { FarmStream } = require('../../dist/farm.js');
+const { connectWith } = require('../../dist/virtual-server.js');
+const { parseEventsOptions } = require('../../dist/event-options.js');
 
 const probe = { intervalMs: 5000, timeoutMs: 5000 };
 /** The shortest backoff the API allows. */

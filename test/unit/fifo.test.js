@@ -1,10 +1,8 @@
 'use strict';
 // Fifo, the queue of EventStream: order and length across the cuts of its array.
 const assert = require('assert');
-const path = require('path');
-const { dist } = require('./helpers');
 
-const { Fifo } = require(path.join(dist, 'fifo.js'));
+const { Fifo } = require('../../dist/fifo.js');
 
 describe('Fifo', () => {
   it('gives items back in order, interleaved with pushes, across the cuts of its array', () => {

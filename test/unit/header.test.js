@@ -10,8 +10,8 @@ const os = require('os');
 const path = require('path');
 const { dist, rejectsWith } = require('./helpers');
 
-const api = require(dist);
-const { decodeHeader } = require(path.join(dist, 'header-read.js'));
+const api = require('../../dist/index.js');
+const { decodeHeader } = require('../../dist/header-read.js');
 const fixtures = path.join(__dirname, 'fixtures', 'header');
 const cli = path.join(dist, 'cli.js');
 

@@ -4,8 +4,8 @@
 const path = require('path');
 
 const dist = path.join(__dirname, '..', '..', 'dist');
-const api = require(dist);
-const { connectWith } = require(path.join(dist, 'virtual-server.js'));
+const api = require('../../dist/index.js');
+const { connectWith } = require('../../dist/virtual-server.js');
 const { fakeVirtualServer } = require('./fake-binding');
 
 /** A VirtualServer over a fake binding; returns { server, binding }. */

@@ -2,14 +2,13 @@
 // What util.inspect, console.log and JSON.stringify show of the public objects: useful state, never the
 // credentials, which a Session keeps out of their reach, and only until close().
 const assert = require('assert');
-const path = require('path');
 const util = require('util');
 const v8 = require('v8');
 const vm = require('vm');
-const { dist, settle } = require('./helpers');
+const { settle } = require('./helpers');
 const { fakeVirtualServer } = require('./fake-binding');
 
-const { connectWith } = require(path.join(dist, 'virtual-server.js'));
+const { connectWith } = require('../../dist/virtual-server.js');
 
 const secret = 'Hunter2-secret';
 const probe = { intervalMs: 5000, timeoutMs: 5000 };

@@ -1,10 +1,8 @@
 'use strict';
 // lib/pull-queue.ts alone: order, bounds, and the end (queue drained first, the error thrown once).
 const assert = require('assert');
-const path = require('path');
-const { dist } = require('./helpers');
 
-const { PullQueue } = require(path.join(dist, 'pull-queue.js'));
+const { PullQueue } = require('../../dist/pull-queue.js');
 
 describe('PullQueue', () => {
   it('hands values to waiting next() calls in order, then queues the rest', async () => {

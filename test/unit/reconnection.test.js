@@ -1,11 +1,9 @@
 'use strict';
 // lib/reconnection.ts alone: backoff, one loop at a time, giving up after maxAttempts, cancel().
 const assert = require('assert');
-const path = require('path');
-const { dist } = require('./helpers');
 
-const { Reconnection } = require(path.join(dist, 'reconnection.js'));
-const { VirtualServerError } = require(dist);
+const { Reconnection } = require('../../dist/reconnection.js');
+const { VirtualServerError } = require('../../dist/index.js');
 
 const lost = new VirtualServerError('ERR_VS_DISCONNECTED', 'the host went away');
 

@@ -1,8 +1,7 @@
 'use strict';
 const assert = require('assert');
-const path = require('path');
 
-const { isNativeObject } = require(path.join(__dirname, '..', '..', 'dist', 'values.js'));
+const { isNativeObject } = require('../../dist/values.js');
 
 describe('values', () => {
   it('takes only what stands for a COM object for one', () => {

@@ -310,7 +310,7 @@ describe('VirtualServer', () => {
 
   it('a failed connection rejects with a VirtualServerError saying where', async () => {
     const { fakeVirtualServer } = require('./fake-binding');
-    const { connectWith } = require(path.join(dist, 'virtual-server.js'));
+    const { connectWith } = require('../../dist/virtual-server.js');
     const binding = fakeVirtualServer();
     binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'Class not registered', 0x80040154));
     const error = await rejectsWith(connectWith(binding, { host: 'vshost01' }, 5000), {
@@ -321,7 +321,7 @@ describe('VirtualServer', () => {
 
   it("passes on the addon's argument errors as they are, not as ERR_VS_COM_ERROR", async () => {
     const { fakeVirtualServer } = require('./fake-binding');
-    const { connectWith } = require(path.join(dist, 'virtual-server.js'));
+    const { connectWith } = require('../../dist/virtual-server.js');
     const binding = fakeVirtualServer();
     const refused = new TypeError('The "options.password" argument must be a non-empty string');
     refused.code = 'ERR_INVALID_ARG_VALUE';

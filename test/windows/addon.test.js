@@ -11,7 +11,7 @@ describe('addon: loading and late-bound COM calls', function () {
   let dictionary;
 
   before(function () {
-    binding = require(path.join(repoRoot, 'dist', 'binding.js')).loadBinding();
+    binding = require('../../dist/binding.js').loadBinding();
   });
 
   beforeEach(async function () {

@@ -115,7 +115,7 @@ describe('the packed package on Windows x64', function () {
     // and npm needs no registry metadata, which no cache of a fresh machine holds.
     npm(cli, cache, ['install', path.join(workDir, packed.filename), ...dependencies], consumer);
     installed = { consumer, root: path.join(consumer, 'node_modules', 'virtual-server-events') };
-    binding = require(path.join(h.repoRoot, 'dist', 'binding.js')).loadBinding();
+    binding = require('../../dist/binding.js').loadBinding();
     ({ control } = await h.connectSimulator(binding, build));
   });
 

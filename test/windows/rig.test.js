@@ -22,7 +22,7 @@ describe(`rig: Windows node ${process.version} (Node-API ${process.versions.napi
   });
 
   it('finds the addon through the package loader and reports its versions', function () {
-    const { loadBinding } = require(path.join(repoRoot, 'dist', 'binding.js'));
+    const { loadBinding } = require('../../dist/binding.js');
     const binding = loadBinding();
     assert.strictEqual(binding.addonVersion, require(path.join(repoRoot, 'package.json')).version);
     assert.strictEqual(binding.napiVersion, Number(process.versions.napi));
@@ -83,7 +83,7 @@ describe('the package loader (VSE_ADDON_PATH, ERR_VS_ADDON_NOT_FOUND and ERR_VS_
   });
 
   it("the addon's own errors carry hresultName from lib/hresults.ts's table", async function () {
-    const { loadBinding } = require(path.join(repoRoot, 'dist', 'binding.js'));
+    const { loadBinding } = require('../../dist/binding.js');
     await assert.rejects(
       loadBinding().connect({ clsid: '{00000000-1111-2222-3333-444444444444}', callTimeoutMs: 20000 }),
       {
