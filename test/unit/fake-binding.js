@@ -4,7 +4,14 @@
 // It follows the contract's rules that lib relies on: calls are asynchronous, a released object rejects
 // ERR_VS_RELEASED, close() is idempotent and ends the subscription with onEnd(null).
 
+/**
+ * An Error as the addon makes them (NativeError of lib/binding.ts).
+ * @param {string} code
+ * @param {string} message
+ * @param {number} [hresult]
+ */
 function comError(code, message, hresult) {
+  /** @type {Error & { code?: string, hresult?: number }} */
   const error = new Error(message);
   error.code = code;
   if (hresult !== undefined) error.hresult = hresult;
@@ -13,7 +20,16 @@ function comError(code, message, hresult) {
 
 const DISP_E_UNKNOWNNAME = 0x80020006;
 
+/**
+ * A COM object's properties and methods by name: VARIANTs, untyped as they are to COM's IDispatch.
+ * @typedef {{ [name: string]: any }} FakeMembers
+ */
+
 class FakeObject {
+  /**
+   * @param {string} kind
+   * @param {{ props?: FakeMembers, methods?: FakeMembers, eventInterface?: object }} [options]
+   */
   constructor(kind, { props = {}, methods = {}, eventInterface } = {}) {
     this.kind = kind;
     this.props = props;
@@ -68,6 +84,8 @@ class FakeBinding {
     this.subscribeFailures = [];
     this.released = [];
     this.roots = [];
+    /** @type {FakeObject[]} the VMs, set by fakeVirtualServer() */
+    this.vms = [];
   }
 
   async connect(options) {
@@ -127,6 +145,13 @@ class FakeBinding {
     return subscription;
   }
 
+  /** The rest of NativeBinding, which lib/ calls only through loadBinding() and the CLI. */
+  callerAccess() {
+    return 'O:BAG:BAD:(A;;0x3;;;WD)';
+  }
+
+  useKnownHresults() {}
+
   /** The open subscriptions on target (or on any object of that kind). */
   subscriptionsOf(target) {
     return Array.from(this.subscriptions).filter((s) => s.target === target || s.target.kind === target);
@@ -185,7 +210,10 @@ const serverEventInterface = {
   ],
 };
 
-/** A task that completes after `polls` reads of IsComplete with the given result. */
+/**
+ * A task that completes after `polls` reads of IsComplete with the given result.
+ * @param {{ polls?: number, result?: number, error?: number, errorDescription?: string }} [options]
+ */
 function fakeTask({ polls = 1, result = 0, error, errorDescription } = {}) {
   let reads = 0;
   const props = {
@@ -205,6 +233,8 @@ function fakeTask({ polls = 1, result = 0, error, errorDescription } = {}) {
  * A Virtual Server with the given VMs ({ name, state }). Control methods follow the documented state
  * diagram at once (no events: tests emit them) and return tasks from `taskFor(method, vm)` when given.
  * shutdownAnswer: the VMs' OnRequestShutdown has the [out] isAllowed parameter.
+ * @param {{ vms?: { name: string, state: number }[], taskFor?: (method: string, vm: FakeObject) => unknown,
+ *   shutdownAnswer?: boolean }} [options]
  */
 function fakeVirtualServer({ vms = [{ name: 'web01', state: 1 }], taskFor, shutdownAnswer = false } = {}) {
   const vmObjects = vms.map((spec) => makeVm(spec, taskFor, vmEventInterface(shutdownAnswer)));

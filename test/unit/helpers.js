@@ -1,6 +1,7 @@
 'use strict';
 // Shared set-up for the unit tests: lib/ as compiled in dist/ (run `node scripts/build.js --ts-only` first),
 // connected to a fake binding.
+const assert = require('assert');
 const path = require('path');
 
 const dist = path.join(__dirname, '..', '..', 'dist');
@@ -8,26 +9,45 @@ const api = require('../../dist/index.js');
 const { connectWith } = require('../../dist/virtual-server.js');
 const { fakeVirtualServer } = require('./fake-binding');
 
-/** A VirtualServer over a fake binding; returns { server, binding }. */
+/**
+ * A VirtualServer over a fake binding; returns { server, binding }.
+ * @param {Parameters<typeof fakeVirtualServer>[0]} [fakeOptions]
+ * @param {{ probeIntervalMs?: number, probeTimeoutMs?: number, native?: object }} [options]
+ */
 async function fakeConnection(fakeOptions, { probeIntervalMs = 5000, probeTimeoutMs = 5000, native = {} } = {}) {
   const binding = fakeVirtualServer(fakeOptions);
   const server = await connectWith(binding, native, { intervalMs: probeIntervalMs, timeoutMs: probeTimeoutMs });
   return { server, binding };
 }
 
-/** Lets every queued promise callback run (no timers involved). */
+/**
+ * Lets every queued promise callback run (no timers involved).
+ * @returns {Promise<void>}
+ */
 function settle() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Asserts that a promise rejects with an error having these properties; returns the error. */
+/**
+ * What a rejection of lib/ gives: an Error whose other properties (code, hresult, cause...) a test reads.
+ * @typedef {Error & { [key: string]: unknown }} RejectionError
+ */
+
+/**
+ * Asserts that a promise rejects with an Error having these properties; returns the error.
+ * @param {Promise<unknown>} promise
+ * @param {{ [key: string]: unknown }} expected
+ * @returns {Promise<RejectionError>}
+ */
 async function rejectsWith(promise, expected) {
   try {
     await promise;
-  } catch (error) {
+  } catch (caught) {
+    if (!(caught instanceof Error)) throw new Error(`expected an Error, but it rejected with ${String(caught)}`);
+    const error = /** @type {RejectionError} */ (caught);
     for (const [key, value] of Object.entries(expected)) {
       if (value instanceof RegExp) {
-        if (!value.test(error[key]))
+        if (!value.test(String(error[key])))
           throw new Error(`error.${key} ${JSON.stringify(error[key])} does not match ${value}`, { cause: error });
       } else if (error[key] !== value) {
         throw new Error(
@@ -41,4 +61,19 @@ async function rejectsWith(promise, expected) {
   throw new Error(`expected a rejection with ${JSON.stringify(expected)}, but it resolved`);
 }
 
-module.exports = { api, dist, fakeConnection, settle, rejectsWith };
+/**
+ * The event of an iterator result, asserted to be of that type and narrowed to it.
+ * @template {{ type: string }} E
+ * @template {E['type']} T
+ * @param {IteratorResult<E, unknown>} result
+ * @param {T} type
+ * @returns {Extract<E, { type: T }>}
+ */
+function eventOf(result, type) {
+  assert.ok(!result.done, `expected a ${type} event, but the stream ended`);
+  const event = result.value;
+  assert.strictEqual(event.type, type);
+  return /** @type {Extract<E, { type: T }>} */ (event);
+}
+
+module.exports = { api, dist, fakeConnection, settle, rejectsWith, eventOf };
