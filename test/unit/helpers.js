@@ -42,21 +42,23 @@ function settle() {
 async function rejectsWith(promise, expected) {
   try {
     await promise;
-  } catch (caught) {
-    if (!(caught instanceof Error)) throw new Error(`expected an Error, but it rejected with ${String(caught)}`);
-    const error = /** @type {RejectionError} */ (caught);
+  } catch (error) {
+    if (!(error instanceof Error)) {
+      throw new Error(`expected an Error, but it rejected with ${String(error)}`, { cause: error });
+    }
+    const got = /** @type {RejectionError} */ (error);
     for (const [key, value] of Object.entries(expected)) {
       if (value instanceof RegExp) {
-        if (!value.test(String(error[key])))
-          throw new Error(`error.${key} ${JSON.stringify(error[key])} does not match ${value}`, { cause: error });
-      } else if (error[key] !== value) {
+        if (!value.test(String(got[key])))
+          throw new Error(`error.${key} ${JSON.stringify(got[key])} does not match ${value}`, { cause: error });
+      } else if (got[key] !== value) {
         throw new Error(
-          `error.${key} is ${JSON.stringify(error[key])}, expected ${JSON.stringify(value)} (${error.stack})`,
+          `error.${key} is ${JSON.stringify(got[key])}, expected ${JSON.stringify(value)} (${got.stack})`,
           { cause: error },
         );
       }
     }
-    return error;
+    return got;
   }
   throw new Error(`expected a rejection with ${JSON.stringify(expected)}, but it resolved`);
 }
