@@ -3,7 +3,7 @@
 // subscription, queueing, overflow, filters, abort, errors and reconnection. No test waits on time
 // (but for the shortest reconnection backoff): each one drives the fake and awaits the stream.
 const assert = require('assert');
-const { api, fakeConnection, settle, rejectsWith } = require('./helpers');
+const { api, fakeConnection, settle, rejectsWith, eventOf } = require('./helpers');
 const { comError } = require('./fake-binding');
 
 const { VMState } = api;
@@ -29,8 +29,8 @@ describe('EventStream', () => {
       await stream.ready();
       assert.strictEqual(binding.subscriptionsOf(target).length, 1);
       binding.emit(target, [stateChange(3), stateChange(5)]);
-      assert.deepStrictEqual((await first).value.state, VMState.TurningOn);
-      assert.deepStrictEqual((await second).value.state, VMState.Running);
+      assert.deepStrictEqual(eventOf(await first, 'stateChange').state, VMState.TurningOn);
+      assert.deepStrictEqual(eventOf(await second, 'stateChange').state, VMState.Running);
       await stream.return();
     });
 
@@ -38,8 +38,7 @@ describe('EventStream', () => {
       const { binding, stream, target } = await vmStream();
       await stream.ready();
       binding.emit(target, [stateChange(6)]);
-      const { value } = await stream.next();
-      assert.strictEqual(value.type, 'stateChange');
+      const value = eventOf(await stream.next(), 'stateChange');
       assert.strictEqual(value.vm, 'web01');
       assert.strictEqual(value.state, VMState.Paused);
       assert.ok(value.time instanceof Date);
@@ -99,6 +98,7 @@ describe('EventStream', () => {
       await stream.ready();
       binding.emit(target, [stateChange(3), stateChange(5)]);
       for await (const event of stream) {
+        assert.ok(event.type === 'stateChange', event.type);
         assert.strictEqual(event.state, VMState.TurningOn);
         break;
       }
@@ -142,8 +142,8 @@ describe('EventStream', () => {
       await Promise.all([stream.ready(), other.ready()]);
       binding.emit(target, [stateChange(3), stateChange(5)]);
       for (const s of [stream, other]) {
-        assert.strictEqual((await s.next()).value.state, 3);
-        assert.strictEqual((await s.next()).value.state, 5);
+        assert.strictEqual(eventOf(await s.next(), 'stateChange').state, 3);
+        assert.strictEqual(eventOf(await s.next(), 'stateChange').state, 5);
       }
       await Promise.all([stream.return(), other.return()]);
     });
@@ -157,7 +157,7 @@ describe('EventStream', () => {
       binding.emit(target, [stateChange(1)]);
       binding.emit(target, [stateChange(2), stateChange(3), stateChange(4)]);
       const late = [stream.next(), stream.next()];
-      const states = (await Promise.all([...early, ...late])).map((r) => r.value.state);
+      const states = (await Promise.all([...early, ...late])).map((r) => eventOf(r, 'stateChange').state);
       assert.deepStrictEqual(states, [1, 2, 3, 4]);
       await stream.return();
     });
@@ -170,7 +170,7 @@ describe('EventStream', () => {
       await settle();
       assert.strictEqual(subscription.open, false, 'unsubscribed at the overflow');
       const states = [];
-      for (let i = 0; i < 3; i++) states.push((await stream.next()).value.state);
+      for (let i = 0; i < 3; i++) states.push(eventOf(await stream.next(), 'stateChange').state);
       assert.deepStrictEqual(states, [1, 2, 3]);
       const error = await rejectsWith(stream.next(), {
         code: 'ERR_VS_EVENT_QUEUE_OVERFLOW',
@@ -186,10 +186,10 @@ describe('EventStream', () => {
       await stream.ready();
       binding.emit(target, [1, 2, 3, 4].map(stateChange));
       assert.deepStrictEqual(
-        (await Promise.all(waiting)).map((r) => r.value.state),
+        (await Promise.all(waiting)).map((r) => eventOf(r, 'stateChange').state),
         [1, 2, 3],
       );
-      assert.strictEqual((await stream.next()).value.state, 4);
+      assert.strictEqual(eventOf(await stream.next(), 'stateChange').state, 4);
       await stream.return();
     });
 
@@ -199,8 +199,8 @@ describe('EventStream', () => {
       binding.emit(target, [1, 2, 3, 4, 5].map(stateChange), 10);
       assert.strictEqual(stream.dropped, 13);
       assert.strictEqual(stream.queued, 2);
-      assert.strictEqual((await stream.next()).value.state, 4);
-      assert.strictEqual((await stream.next()).value.state, 5);
+      assert.strictEqual(eventOf(await stream.next(), 'stateChange').state, 4);
+      assert.strictEqual(eventOf(await stream.next(), 'stateChange').state, 5);
       assert.strictEqual(stream.queued, 0);
       await stream.return();
     });
@@ -216,7 +216,7 @@ describe('EventStream', () => {
       );
       assert.strictEqual(stream.queued, backlog);
       for (let i = 0; i < backlog; i++) {
-        const { value } = await stream.next();
+        const value = eventOf(await stream.next(), 'stateChange');
         if (value.state !== i % 11) assert.fail(`event ${i} came out of order`);
       }
       assert.strictEqual(stream.queued, 0);
@@ -231,8 +231,8 @@ describe('EventStream', () => {
         { method: 'OnHeartbeatStopped' },
         { method: 'OnConfigurationChanged', args: ['memory', 512] },
       ]);
-      const { value } = await stream.next();
-      assert.deepStrictEqual([value.type, value.key, value.value], ['configurationChanged', 'memory', 512]);
+      const value = eventOf(await stream.next(), 'configurationChanged');
+      assert.deepStrictEqual([value.key, value.value], ['memory', 512]);
       await stream.return();
     });
 
@@ -240,7 +240,7 @@ describe('EventStream', () => {
       const { binding, stream, target } = await vmStream();
       await stream.ready();
       binding.emit(target, [{ method: 'OnSomethingNew', args: [1] }, stateChange(5)]);
-      assert.strictEqual((await stream.next()).value.type, 'stateChange');
+      eventOf(await stream.next(), 'stateChange');
       await stream.return();
     });
   });
@@ -312,7 +312,7 @@ describe('EventStream', () => {
       await stream.ready();
       binding.emit(target, [stateChange(5)]);
       binding.end(target, comError('ERR_VS_DISCONNECTED', 'the server is gone', 0x800706ba));
-      assert.strictEqual((await stream.next()).value.state, 5);
+      assert.strictEqual(eventOf(await stream.next(), 'stateChange').state, 5);
       const error = await rejectsWith(stream.next(), {
         code: 'ERR_VS_DISCONNECTED',
         name: 'VirtualServerError',
@@ -352,11 +352,11 @@ describe('EventStream', () => {
       await stream.ready();
       binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
       target.props.State = VMState.Paused;
-      const { value } = await stream.next();
-      assert.deepStrictEqual([value.type, value.vm, value.state], ['reconnected', 'web01', VMState.Paused]);
+      const value = eventOf(await stream.next(), 'reconnected');
+      assert.deepStrictEqual([value.vm, value.state], ['web01', VMState.Paused]);
       assert.strictEqual(binding.connectCalls.length, 2, 'one new connection');
       binding.emit(target, [stateChange(5)]);
-      assert.strictEqual((await stream.next()).value.state, 5);
+      assert.strictEqual(eventOf(await stream.next(), 'stateChange').state, 5);
       await stream.return();
     });
 
@@ -373,10 +373,14 @@ describe('EventStream', () => {
         return get(object, name, args);
       };
       binding.end(target, comError('ERR_VS_DISCONNECTED', 'gone', 0x800706ba));
-      assert.strictEqual((await stream.next()).value.type, 'reconnected');
+      eventOf(await stream.next(), 'reconnected');
       assert.strictEqual(binding.subscriptionsOf(target).length, 1);
       binding.emit(target, [stateChange(5)]);
-      assert.strictEqual((await stream.next()).value.state, 5, 'no second reconnected record: a second loop ran');
+      assert.strictEqual(
+        eventOf(await stream.next(), 'stateChange').state,
+        5,
+        'no second reconnected record: a second loop ran',
+      );
       await stream.return();
       assert.strictEqual(binding.subscriptionsOf(target).length, 0);
     });
@@ -405,7 +409,7 @@ describe('EventStream', () => {
       );
       lookups[0]();
       assert.deepStrictEqual(
-        (await records).map((r) => r.value.type),
+        (await records).map((r) => eventOf(r, 'reconnected').type),
         ['reconnected', 'reconnected'],
       );
       await Promise.all([stream.return(), other.return()]);
@@ -434,8 +438,7 @@ describe('EventStream', () => {
       const stream = server.events({ reconnect: quickReconnect });
       await stream.ready();
       binding.end('server', comError('ERR_VS_DISCONNECTED', 'gone'));
-      const { value } = await stream.next();
-      assert.strictEqual(value.type, 'reconnected');
+      const value = eventOf(await stream.next(), 'reconnected');
       assert.deepStrictEqual(value.vms, [
         { vm: 'a', state: 5 },
         { vm: 'b', state: 1 },
@@ -463,14 +466,12 @@ describe('EventStream', () => {
         { method: 'OnEventLogged', args: [1042] },
         { method: 'OnServiceEvent', args: [7] },
       ]);
-      const got = [];
-      for (let i = 0; i < 4; i++) got.push((await stream.next()).value);
+      const state = eventOf(await stream.next(), 'vmStateChange');
+      const heartbeat = eventOf(await stream.next(), 'vmHeartbeatStopped');
+      const logged = eventOf(await stream.next(), 'eventLogged');
+      const service = eventOf(await stream.next(), 'serviceEvent');
       assert.deepStrictEqual(
-        got.map((e) => e.type),
-        ['vmStateChange', 'vmHeartbeatStopped', 'eventLogged', 'serviceEvent'],
-      );
-      assert.deepStrictEqual(
-        [got[0].vm, got[0].state, got[1].vm, got[2].messageId, got[3].messageId],
+        [state.vm, state.state, heartbeat.vm, logged.messageId, service.messageId],
         ['web01', 5, 'web01', 1042, 7],
       );
       await stream.return();
