@@ -41,15 +41,19 @@ describe('VMState', () => {
   });
 
   it('the helpers throw ERR_INVALID_ARG_TYPE for a wrong type (parseState(null) crashed, stateName("Running") answered 5)', () => {
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => parseState(null), {
       code: 'ERR_INVALID_ARG_TYPE',
       message: /"text" argument must be of type string or number/,
     });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => parseState({ name: 'Running' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => stateName('Running'), {
       code: 'ERR_INVALID_ARG_TYPE',
       message: /"state" argument must be of type number/,
     });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => api.hresultName('E_ACCESSDENIED'), {
       code: 'ERR_INVALID_ARG_TYPE',
       message: /"hresult" argument must be of type number/,

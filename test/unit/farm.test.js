@@ -3,6 +3,7 @@
 // per-host reconnection and backoff, what ends the stream, queue bounds, abort, and that no host's
 // connecting, losing or closing waits on another's. No test waits on time but for the shortest backoff.
 const assert = require('assert');
+const { isError } = require('../support/thrown');
 const util = require('util');
 const { api, settle, rejectsWith } = require('./helpers');
 const { fakeVirtualServer, comError } = require('./fake-binding');
@@ -65,9 +66,12 @@ function waitUntil(condition) {
 describe('watch() of several hosts', () => {
   describe('its targets', () => {
     it('refuses what is not a list of hosts', () => {
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => api.watch(undefined), { code: 'ERR_INVALID_ARG_TYPE', message: /"targets" argument/ });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => api.watch({ host: 'a' }), { code: 'ERR_INVALID_ARG_TYPE' });
       assert.throws(() => api.watch([]), { code: 'ERR_INVALID_ARG_VALUE', message: /must list at least one host/ });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => api.watch([null]), { code: 'ERR_INVALID_ARG_TYPE', message: /"targets\[0\]" argument/ });
     });
 
@@ -77,9 +81,11 @@ describe('watch() of several hosts', () => {
         message: /'targets\[1\]\.host' must be at most 255 characters long/,
       });
       assert.throws(() => api.watch([{ clsid: 'nope' }]), { message: /'targets\[0\]\.clsid' must be a CLSID/ });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => api.watch([{ hots: 'a' }]), {
         message: /'hots' \(did you mean 'targets\[0\]\.host'\?\)\. Its keys are host, .*, name$/,
       });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => api.watch([{ name: 5 }]), { code: 'ERR_INVALID_ARG_TYPE', message: /targets\[0\]\.name/ });
       assert.throws(() => api.watch([{ host: 'a', probeInterval: 5 }]), {
         code: 'ERR_OUT_OF_RANGE',
@@ -96,7 +102,7 @@ describe('watch() of several hosts', () => {
       ]) {
         assert.throws(
           () => api.watch(bad),
-          (error) => !error.message.includes(secret) && !error.message.includes('svc'),
+          (error) => isError(error) && !error.message.includes(secret) && !error.message.includes('svc'),
         );
       }
     });
@@ -112,7 +118,9 @@ describe('watch() of several hosts', () => {
 
     it('checks the stream options as events() does, with disconnected among the types', () => {
       assert.throws(() => api.watch([{}], { maxQueue: 0 }), { code: 'ERR_OUT_OF_RANGE' });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => api.watch([{}], { types: ['stateChange'] }), { message: /vmStateChange.*disconnected/ });
+      // @ts-expect-error -- deliberately bad input
       assert.doesNotThrow(() => api.watch([{}], { types: ['disconnected'] }));
     });
 

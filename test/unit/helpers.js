@@ -8,6 +8,7 @@ const dist = path.join(__dirname, '..', '..', 'dist');
 const api = require('../../dist/index.js');
 const { connectWith } = require('../../dist/virtual-server.js');
 const { fakeVirtualServer } = require('./fake-binding');
+const { isError } = require('../support/thrown');
 
 /**
  * A VirtualServer over a fake binding; returns { server, binding }.
@@ -28,10 +29,7 @@ function settle() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/**
- * What a rejection of lib/ gives: an Error whose other properties (code, hresult, cause...) a test reads.
- * @typedef {Error & { [key: string]: unknown }} RejectionError
- */
+/** @typedef {import('../support/thrown').ThrownError} RejectionError */
 
 /**
  * Asserts that a promise rejects with an Error having these properties; returns the error.
@@ -43,10 +41,10 @@ async function rejectsWith(promise, expected) {
   try {
     await promise;
   } catch (error) {
-    if (!(error instanceof Error)) {
-      throw new Error(`expected an Error, but it rejected with ${String(error)}`, { cause: error });
+    if (!isError(error)) {
+      throw new Error(`expected an Error with a string code, but it rejected with ${String(error)}`, { cause: error });
     }
-    const got = /** @type {RejectionError} */ (error);
+    const got = error;
     for (const [key, value] of Object.entries(expected)) {
       if (value instanceof RegExp) {
         if (!value.test(String(got[key])))
@@ -78,4 +76,4 @@ function eventOf(result, type) {
   return /** @type {Extract<E, { type: T }>} */ (event);
 }
 
-module.exports = { api, dist, fakeConnection, settle, rejectsWith, eventOf };
+module.exports = { api, dist, fakeConnection, settle, rejectsWith, eventOf, isError };

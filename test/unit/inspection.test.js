@@ -5,7 +5,7 @@ const assert = require('assert');
 const util = require('util');
 const v8 = require('v8');
 const vm = require('vm');
-const { settle } = require('./helpers');
+const { settle, isError } = require('./helpers');
 const { fakeVirtualServer } = require('./fake-binding');
 
 const { connectWith } = require('../../dist/virtual-server.js');
@@ -39,6 +39,7 @@ function printed(object) {
   try {
     texts.push(JSON.stringify(object));
   } catch (error) {
+    assert.ok(isError(error));
     texts.push(error.message); // circular structures throw; what they say is printed too
   }
   return texts;
@@ -95,6 +96,7 @@ describe('inspection', () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc');
     const binding = fakeVirtualServer();
+    /** @type {{ host: string, user: string, password: string } | undefined} */
     let options = { host: 'vshost01', user: 'svc', password: secret };
     const server = await connectWith(binding, options, probe);
     const held = new WeakRef(options);

@@ -98,12 +98,16 @@ describe('VirtualMachine', () => {
     it('checks options at the call', async () => {
       const { vm } = await vmOf();
       assert.throws(() => vm.startup({ timeout: -1 }), { code: 'ERR_OUT_OF_RANGE' });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.pause({ signal: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.save(1), { code: 'ERR_INVALID_ARG_TYPE' });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.startup({ timout: 1000 }), {
         code: 'ERR_INVALID_ARG_VALUE',
         message: /'timout' \(did you mean 'options\.timeout'\?\)/,
       });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.reset({ force: true }), {
         code: 'ERR_INVALID_ARG_VALUE',
         message: /unknown key: 'force'\. Its keys are timeout, signal/,
@@ -171,10 +175,14 @@ describe('VirtualMachine', () => {
 
     it('checks its arguments at the call', async () => {
       const { vm } = await vmOf();
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.waitForState('Running'), { code: 'ERR_INVALID_ARG_TYPE' });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.waitForState(11), { code: 'ERR_INVALID_ARG_VALUE' });
       assert.throws(() => vm.waitForState([]), { code: 'ERR_INVALID_ARG_VALUE' });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.waitForState(5, { timeout: 'soon' }), { code: 'ERR_INVALID_ARG_TYPE' });
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => vm.waitForState(5, { timeoutMs: 1000 }), {
         code: 'ERR_INVALID_ARG_VALUE',
         message: /did you mean 'options\.timeout'/,
@@ -272,12 +280,16 @@ describe('VirtualMachine', () => {
 
   it('events() checks requestShutdown', async () => {
     const { vm } = await vmOf();
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => vm.events({ requestShutdown: 'maybe' }), { code: 'ERR_INVALID_ARG_VALUE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => vm.events({ types: ['vmStateChange'] }), { code: 'ERR_INVALID_ARG_VALUE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => vm.events({ requestShutdwon: 'deny' }), {
       code: 'ERR_INVALID_ARG_VALUE',
       message: /did you mean 'options\.requestShutdown'/,
     });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => vm.events({ type: ['reset'] }), {
       code: 'ERR_INVALID_ARG_VALUE',
       message: /did you mean 'options\.types'/,

@@ -1,6 +1,7 @@
 'use strict';
 // connect() and VirtualServer on a fake binding, and the argument checks that run before any COM work.
 const assert = require('assert');
+const { isError } = require('../support/thrown');
 const { pathToFileURL } = require('url');
 const path = require('path');
 const util = require('util');
@@ -15,6 +16,7 @@ describe('connect()', () => {
     assert.ok(error instanceof api.VirtualServerError);
   });
 
+  /** @type {[unknown, string, ErrorConstructor][]} options that are bad on purpose, the code, the class */
   const badOptions = [
     [5, 'ERR_INVALID_ARG_TYPE', TypeError],
     [{ host: 5 }, 'ERR_INVALID_ARG_TYPE', TypeError],
@@ -46,14 +48,16 @@ describe('connect()', () => {
   for (const [options, code, type] of badOptions) {
     it(`throws ${code} at the call for ${JSON.stringify(options).replace(/(\w)\1{9,}/g, (run, c) => `${c}x${run.length}`)}`, () => {
       assert.throws(
+        // @ts-expect-error -- deliberately bad input
         () => api.connect(options),
-        (error) => error instanceof type && error.code === code,
+        (error) => isError(error) && error instanceof type && error.code === code,
       );
     });
   }
 
   describe('unknown keys are refused, naming the key and what was meant, never the value', () => {
     const secret = 'Hunter2-secret';
+    /** @type {[string, unknown, RegExp][]} what, options with an unknown key, the message */
     const cases = [
       [
         'user and password beside credentials',
@@ -87,8 +91,10 @@ describe('connect()', () => {
     for (const [what, options, message] of cases) {
       it(`for ${what}`, () => {
         assert.throws(
+          // @ts-expect-error -- deliberately bad input
           () => api.connect(options),
           (error) => {
+            assert.ok(isError(error));
             assert.strictEqual(error.code, 'ERR_INVALID_ARG_VALUE');
             assert.ok(error instanceof TypeError);
             assert.match(error.message, message);
@@ -116,6 +122,7 @@ describe('connect()', () => {
 
   describe('argument errors about credentials never show the value', () => {
     const secret = 'Hunter2-secret';
+    /** @type {[string, unknown, string[]][]} what, bad credentials, the texts the error must not show */
     const cases = [
       ['a number password', { host: 'h', credentials: { user: 'u', password: 12345678 } }, ['12345678']],
       [
@@ -136,9 +143,11 @@ describe('connect()', () => {
     for (const [what, options, hidden] of cases) {
       it(`for ${what}`, () => {
         assert.throws(
+          // @ts-expect-error -- deliberately bad input
           () => api.connect(options),
           (error) => {
-            assert.match(error.code, /^ERR_INVALID_ARG_/);
+            assert.ok(isError(error));
+            assert.match(String(error.code), /^ERR_INVALID_ARG_/);
             assert.match(error.message, /options\.credentials/, 'names the argument');
             for (const text of hidden) {
               assert.ok(!error.message.includes(text), `the message shows ${text}: ${error.message}`);
@@ -155,6 +164,7 @@ describe('connect()', () => {
     assert.throws(
       () => api.connect({ host: 'h', credentials: { user: 'u', password: '' } }),
       (error) =>
+        isError(error) &&
         error instanceof TypeError &&
         error.code === 'ERR_INVALID_ARG_VALUE' &&
         /options\.credentials\.password' must not be empty: Windows refuses blank passwords over the network/.test(
@@ -167,7 +177,7 @@ describe('connect()', () => {
   it('never puts a password into an error message', () => {
     assert.throws(
       () => api.connect({ credentials: { user: 'alice', password: 'hunter2' } }),
-      (error) => !error.message.includes('hunter2'),
+      (error) => isError(error) && !error.message.includes('hunter2'),
     );
   });
 });
@@ -230,7 +240,9 @@ describe('VirtualServer', () => {
 
   it('throws ERR_INVALID_ARG_TYPE for a name that is not a string, before any COM call', async () => {
     const { server } = await fakeConnection();
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.findVirtualMachine(42), { code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.findVirtualMachine(), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => server.findVirtualMachine(''), { code: 'ERR_INVALID_ARG_VALUE' });
   });
@@ -238,11 +250,17 @@ describe('VirtualServer', () => {
   it('checks events() options at the call', async () => {
     const { server } = await fakeConnection();
     assert.throws(() => server.events({ maxQueue: 0 }), { code: 'ERR_OUT_OF_RANGE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ maxQueue: '1' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ overflow: 'ignore' }), { code: 'ERR_INVALID_ARG_VALUE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ types: 'vmStateChange' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ types: ['stateChange'] }), { code: 'ERR_INVALID_ARG_VALUE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ signal: {} }), { code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ reconnect: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => server.events({ reconnect: { maxAttempts: 0 } }), { code: 'ERR_OUT_OF_RANGE' });
   });
@@ -270,19 +288,24 @@ describe('VirtualServer', () => {
     ]) {
       assert.doesNotThrow(() => server.events({ reconnect }), JSON.stringify(reconnect));
     }
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events(null), { code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ maxQueu: 5 }), {
       code: 'ERR_INVALID_ARG_VALUE',
       message: /'maxQueu' \(did you mean 'options\.maxQueue'\?\)/,
     });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ requestShutdown: 'deny' }), {
       code: 'ERR_INVALID_ARG_VALUE',
       message: /unknown key: 'requestShutdown'/,
     });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ initialDelay: 500 }), {
       code: 'ERR_INVALID_ARG_VALUE',
       message: /did you mean 'options\.reconnect\.initialDelay'/,
     });
+    // @ts-expect-error -- deliberately bad input
     assert.throws(() => server.events({ reconnect: { maxAttempt: 3 } }), {
       code: 'ERR_INVALID_ARG_VALUE',
       message: /'maxAttempt' \(did you mean 'options\.reconnect\.maxAttempts'\?\)/,
@@ -313,7 +336,7 @@ describe('VirtualServer', () => {
     const { connectWith } = require('../../dist/virtual-server.js');
     const binding = fakeVirtualServer();
     binding.connectFailures.push(comError('ERR_VS_COM_ERROR', 'Class not registered', 0x80040154));
-    const error = await rejectsWith(connectWith(binding, { host: 'vshost01' }, 5000), {
+    const error = await rejectsWith(connectWith(binding, { host: 'vshost01' }, { intervalMs: 5000, timeoutMs: 5000 }), {
       hresultName: 'REGDB_E_CLASSNOTREG',
     });
     assert.match(error.message, /connecting to Virtual Server on host "vshost01"/);
@@ -323,6 +346,7 @@ describe('VirtualServer', () => {
     const { fakeVirtualServer } = require('./fake-binding');
     const { connectWith } = require('../../dist/virtual-server.js');
     const binding = fakeVirtualServer();
+    /** @type {TypeError & { code?: string }} */
     const refused = new TypeError('The "options.password" argument must be a non-empty string');
     refused.code = 'ERR_INVALID_ARG_VALUE';
     binding.connect = () => {
@@ -396,7 +420,7 @@ describe('NODE_DEBUG=virtual-server-events', () => {
       const { fakeVirtualServer, comError } = require(${JSON.stringify(path.join(__dirname, 'fake-binding.js'))});
       (async () => {
         const binding = fakeVirtualServer();
-        const server = await connectWith(binding, { host: 'vshost01', user: 'alice', password: 'hunter2', domain: 'CONTOSO' }, 5000);
+        const server = await connectWith(binding, { host: 'vshost01', user: 'alice', password: 'hunter2', domain: 'CONTOSO' }, { intervalMs: 5000, timeoutMs: 5000 });
         const stream = server.events();
         await stream.ready();
         binding.roots[0].props.Name = () => { throw comError('ERR_VS_COM_ERROR', 'Access is denied', 0x80070005); };
