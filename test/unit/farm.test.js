@@ -5,7 +5,7 @@
 const assert = require('assert');
 const { isError } = require('../support/thrown');
 const util = require('util');
-const { api, settle, rejectsWith } = require('./helpers');
+const { api, settle, rejectsWith, eventOf } = require('./helpers');
 const { fakeVirtualServer, comError } = require('./fake-binding');
 
 const { FarmStream } = require('../../dist/farm.js');
@@ -22,10 +22,14 @@ const lost = () => comError('ERR_VS_DISCONNECTED', 'the server went away', 0x800
 /**
  * A farm over fake hosts: `specs` maps a host name to its fake Virtual Server's options, plus
  * `connect` to replace how it connects (e.g. a connection that never comes).
- * @param {Record<string, { vms?: Array<{ name: string, state: number }>, connect?: () => Promise<unknown> }>} specs
+ * @param {Record<string, {
+ *   vms?: Array<{ name: string, state: number }>,
+ *   connect?: () => Promise<import('../../dist/virtual-server.js').VirtualServer>,
+ * }>} specs
  * @param {object} [options] what watch() takes besides the targets
  */
 function fakeFarm(specs, options) {
+  /** @type {Record<string, import('./fake-binding').FakeBinding>} */
   const bindings = {};
   const hosts = Object.keys(specs).map((name) => {
     const spec = specs[name];
@@ -34,7 +38,9 @@ function fakeFarm(specs, options) {
     return { name, connect: spec.connect || (() => connectWith(binding, {}, probe)) };
   });
   const { stream } = parseEventsOptions(options, [...api.virtualServerEventTypes, 'disconnected']);
-  return { farm: new FarmStream(hosts, stream), bindings };
+  /** @type {FarmStream<import('../../dist/index.js').HostEvent>} what watch() returns */
+  const farm = new FarmStream(hosts, stream);
+  return { farm, bindings };
 }
 
 /** The next `count` values of the stream, as [host, type, detail] rows. */
@@ -188,7 +194,7 @@ describe('watch() of several hosts', () => {
       const { farm, bindings } = fakeFarm({ A: {}, B: {} });
       await farm.ready();
       bindings.A.end('server', lost());
-      const [record] = [(await farm.next()).value];
+      const record = eventOf(await farm.next(), 'disconnected');
       assert.strictEqual(record.type, 'disconnected');
       assert.strictEqual(record.host, 'A');
       assert.strictEqual(record.retrying, false);
@@ -254,7 +260,7 @@ describe('watch() of several hosts', () => {
       for (let i = 0; i < 2; i++) bindings.A.connectFailures.push(comError('ERR_VS_COM_ERROR', 'down', 0x800706ba));
       bindings.A.end('server', lost());
       assert.deepStrictEqual(await take(farm, 1), [['A', 'disconnected', true]]);
-      const { value } = await farm.next();
+      const value = eventOf(await farm.next(), 'disconnected');
       assert.deepStrictEqual([value.host, value.type, value.retrying], ['A', 'disconnected', false]);
       assert.match(value.error.message, /^A stayed unreachable after 2 reconnection attempts: /);
       assert.strictEqual(farm.hostStates.A, 'lost');
@@ -266,7 +272,7 @@ describe('watch() of several hosts', () => {
       const { farm, bindings } = fakeFarm({ A: {}, B: {} }, { reconnect: quickReconnect });
       bindings.A.connectFailures.push(comError('ERR_VS_COM_ERROR', 'class not registered', 0x80040154));
       await farm.ready();
-      const { value } = await farm.next();
+      const value = eventOf(await farm.next(), 'disconnected');
       assert.deepStrictEqual([value.host, value.type, value.retrying], ['A', 'disconnected', true]);
       assert.match(value.error.message, /class not registered/);
       bindings.B.emit('server', [logged(5)]);
@@ -316,7 +322,7 @@ describe('watch() of several hosts', () => {
       const first = farm.next();
       await waitUntil(() => bindings.B.subscriptionsOf('server').length === 1);
       bindings.B.emit('server', [logged(1)]);
-      assert.strictEqual((await first).value.host, 'B');
+      assert.strictEqual((await first).value?.host, 'B');
       assert.strictEqual(connecting, 1);
       assert.deepStrictEqual(farm.hostStates, { A: 'connecting', B: 'connected' });
       await farm.return();
@@ -327,6 +333,7 @@ describe('watch() of several hosts', () => {
       const { farm, bindings } = fakeFarm({ A: {}, B: {} });
       await farm.ready();
       const [subscriptionA] = bindings.A.subscriptionsOf('server');
+      /** @type {((value?: unknown) => void) | undefined} */
       let finishA;
       subscriptionA.close = () => new Promise((resolve) => (finishA = resolve));
       const returned = farm.return();
@@ -335,18 +342,22 @@ describe('watch() of several hosts', () => {
       void returned.then(() => (settled = true));
       await settle();
       assert.strictEqual(settled, false, 'return() resolves once every host is let go');
+      assert.ok(finishA);
       finishA();
       await returned;
     });
 
     it("a host's connection that comes after return() is let go at once", async () => {
+      /** @type {((server: import('../../dist/virtual-server.js').VirtualServer) => void) | undefined} */
       let arrive;
       const binding = fakeVirtualServer();
       const { farm } = fakeFarm({ A: { connect: () => new Promise((resolve) => (arrive = resolve)) } });
       void farm.next().catch(() => undefined);
       await settle();
       await farm.return();
-      arrive(await connectWith(binding, {}, probe));
+      const server = await connectWith(binding, {}, probe);
+      assert.ok(arrive);
+      arrive(server);
       await waitUntil(() => binding.released.includes(binding.roots[0]));
       assert.strictEqual(binding.subscriptions.size, 0, 'and it never subscribed');
     });

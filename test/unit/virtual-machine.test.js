@@ -1,7 +1,7 @@
 'use strict';
 // VirtualMachine on a fake binding: properties, control methods and their IVMTask, waitForState.
 const assert = require('assert');
-const { api, fakeConnection, settle, rejectsWith } = require('./helpers');
+const { api, fakeConnection, settle, rejectsWith, eventOf } = require('./helpers');
 const { fakeTask } = require('./fake-binding');
 
 const { VMState } = api;
@@ -310,8 +310,12 @@ describe('VirtualMachine', () => {
       { method: 'OnTripleFault' },
       { method: 'OnConfigurationChanged', args: ['name', 'Grüße'] },
     ]);
-    const got = [];
-    for (let i = 0; i < 7; i++) got.push((await stream.next()).value);
+    const results = [];
+    for (let i = 0; i < 7; i++) results.push(await stream.next());
+    const got = results.map((r) => {
+      assert.ok(!r.done, 'the stream ended');
+      return r.value;
+    });
     assert.deepStrictEqual(
       got.map((e) => e.type),
       [
@@ -325,9 +329,10 @@ describe('VirtualMachine', () => {
       ],
     );
     assert.strictEqual(got[0].time.getTime(), when);
-    assert.strictEqual(got[2].allowed, true);
-    assert.strictEqual(got[3].allowed, null, 'null when the interface asked nothing');
-    assert.deepStrictEqual([got[6].key, got[6].value], ['name', 'Grüße']);
+    assert.strictEqual(eventOf(results[2], 'requestShutdown').allowed, true);
+    assert.strictEqual(eventOf(results[3], 'requestShutdown').allowed, null, 'null when the interface asked nothing');
+    const configuration = eventOf(results[6], 'configurationChanged');
+    assert.deepStrictEqual([configuration.key, configuration.value], ['name', 'Grüße']);
     assert.ok(got.every((e) => e.vm === 'web01'));
     await stream.return();
   });
