@@ -411,8 +411,18 @@ function run(argv, envChanges, debug) {
 
 const traceLine = /^VIRTUAL-SERVER-EVENTS \d+: /;
 
-/** Runs one row plainly and under NODE_DEBUG; returns the problems found (none when it passes). */
-function problemsOf([what, argv, expected, envChanges]) {
+/**
+ * What a row expects: the exit status, the message, and the usage hint or the error code after it.
+ * @typedef {{ status: number, message: RegExp, hint?: RegExp, code?: string }} Expected
+ */
+
+/**
+ * Runs one row plainly and under NODE_DEBUG; returns the problems found (none when it passes).
+ * @param {unknown[]} row [what, argv, expected, env changes]: the rows are of many shapes, checked here
+ */
+function problemsOf(row) {
+  const [what, argv, expected, envChanges] =
+    /** @type {[string, string[], Expected, Record<string, string | undefined> | undefined]} */ (row);
   if (onWindows && expected === platform) return []; // a good command line: test/windows runs these
   const problems = [];
   for (const debug of [false, true]) {

@@ -5,7 +5,7 @@ const { rows, problemsOf } = require('./bad-input-cli-table');
 
 describe(`vsevents bad input (${rows.length} rows)`, () => {
   for (const row of rows) {
-    it(row[0], () => {
+    it(String(row[0]), () => {
       assert.deepStrictEqual(problemsOf(row), []);
     });
   }

@@ -6,10 +6,18 @@
 // check the trace.
 const assert = require('assert');
 const util = require('util');
-const { api } = require('./helpers');
+const helpers = require('./helpers');
 const { comError, fakeVirtualServer } = require('./fake-binding');
 
 const { connectWith } = require('../../dist/virtual-server.js');
+
+/**
+ * lib/'s API with the parameters of its functions loosened to unknown: the rows pass bad input on
+ * purpose, and the checker still knows each function's name and what it returns.
+ * @typedef {typeof helpers.api} Api
+ * @typedef {{ [K in keyof Api]: Api[K] extends (...args: never[]) => infer R ? (...args: unknown[]) => R : Api[K] }} LooseApi
+ */
+const api = /** @type {LooseApi} */ (helpers.api);
 
 const SECRET = 'Hunter2-secret';
 const USER = 'svc-monitor';
@@ -680,6 +688,14 @@ const rows = [
       ]),
 ];
 
+/**
+ * The answer a row must give: a throw or a rejection (code, message, the error's class when not the
+ * one its code implies), or a value.
+ * @typedef {{ how: 'throws' | 'rejects', code: string, message: RegExp, type?: new (...args: never[]) => Error }
+ *   | { how: 'returns', value: unknown }} Expected
+ * @typedef {Awaited<ReturnType<typeof context>>} Context
+ */
+
 /** A connection with credentials, one of its VMs, and a closed connection with its VM and stream. */
 async function context() {
   const open = fakeVirtualServer();
@@ -730,6 +746,7 @@ async function answerOf(call, c) {
   }
 }
 
+/** @param {{ code: string, type?: new (...args: never[]) => Error }} expected */
 function expectedClass({ code, type }) {
   if (type) return type;
   if (code === RANGE) return RangeError;
@@ -742,8 +759,12 @@ function printed(object) {
   return [util.inspect(object), util.inspect(object, { showHidden: true, depth: Infinity, customInspect: false })];
 }
 
-/** The row's problems (empty when it answered as it must). */
-async function problemsOf([what, call, expected]) {
+/**
+ * The row's problems (empty when it answered as it must).
+ * @param {unknown[]} row [what, call(context), expected answer]: the rows are of many shapes, checked here
+ */
+async function problemsOf(row) {
+  const [what, call, expected] = /** @type {[string, (c: Context) => unknown, Expected]} */ (row);
   const c = await context();
   const answer = await answerOf(call, c);
   const problems = [];
