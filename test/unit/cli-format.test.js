@@ -12,8 +12,10 @@ describe('vsevents output', () => {
     assert.strictEqual(localTime(time), at);
   });
 
+  /** @type {[Parameters<typeof eventLine>[0], string][]} the event, its line */
   const lines = [
     [{ type: 'stateChange', vm: 'web01', time, state: 5 }, `${at}  web01  stateChange  Running`],
+    // @ts-expect-error -- a state the enum does not know, as a newer Virtual Server could send
     [{ type: 'vmStateChange', vm: 'db', time, state: 42 }, `${at}  db  vmStateChange  Unknown(42)`],
     [
       { type: 'configurationChanged', vm: 'web01', time, key: 'notes', value: 'Grüße' },
@@ -28,6 +30,7 @@ describe('vsevents output', () => {
       `${at}  web01  configurationChanged  sizes = [1,"9223372036854775808"]`,
     ],
     [
+      // @ts-expect-error -- lib/ types event values as NativeValue, which has no Error, yet an unconvertible one arrives as one
       { type: 'configurationChanged', vm: 'web01', time, key: 'odd', value: [new Error('VT_RECORD is not supported')] },
       `${at}  web01  configurationChanged  odd = ["(VT_RECORD is not supported)"]`,
     ],

@@ -37,6 +37,7 @@ describe('vsevents arguments', () => {
     );
   });
 
+  /** @type {[string[], RegExp][]} the command line, the message */
   const usageErrors = [
     [['frobnicate'], /unknown command "frobnicate"/],
     [['list', '--nope'], /unknown option --nope/],
