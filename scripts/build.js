@@ -56,6 +56,6 @@ try {
   buildTypeScript();
   if (!process.argv.includes('--ts-only')) buildNative();
 } catch (error) {
-  process.stderr.write(`build: ${error.message}\n`);
+  process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }

@@ -110,7 +110,7 @@ function mountsUnder(dir) {
 // `run(command, args, options)` runs a command to completion or throws; `log` reports progress.
 function ensure({ run, log }) {
   if (isReady()) return;
-  if (process.getuid() !== 0) {
+  if (!process.getuid || process.getuid() !== 0) {
     throw new Error(
       'creating the Debian 13 chroot for Wine 10 needs root (debootstrap, chroot, mounts): run as root, ' +
         'or install Wine 10 or later as the system Wine',

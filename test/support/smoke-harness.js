@@ -21,12 +21,15 @@ async function run() {
       process.stdout.write('  ok   ' + t.name + '\n');
     } catch (error) {
       failed += 1;
-      failures.push({ title: t.name, error: String((error && error.message) || error).split('\n')[0] });
+      failures.push({
+        title: t.name,
+        error: String((error instanceof Error && error.message) || error).split('\n')[0],
+      });
       process.stdout.write(
         '  FAIL ' +
           t.name +
           '\n       ' +
-          String((error && error.stack) || error)
+          String((error instanceof Error && error.stack) || error)
             .split('\n')
             .join('\n       ') +
           '\n',
