@@ -7,6 +7,7 @@ const fs = require('fs');
 const path = require('path');
 const v8 = require('v8');
 const h = require('../support/harness');
+const { isError } = require('../support/thrown');
 
 v8.setFlagsFromString('--expose-gc');
 const gc = require('vm').runInNewContext('gc');
@@ -164,7 +165,7 @@ async function slowConsumer(server, vm, overflow) {
           peak = Math.max(peak, process.memoryUsage().rss / 1048576);
         }
       } catch (error) {
-        if (error.code !== 'ERR_VS_EVENT_QUEUE_OVERFLOW') throw error;
+        if (!isError(error) || error.code !== 'ERR_VS_EVENT_QUEUE_OVERFLOW') throw error;
       }
     })();
     await server.session.call(server.session.root, 'WaitForIdle', [600000], 'waiting for the bench source');

@@ -2,6 +2,7 @@
 // The addon through the package loader: it loads, reports its versions, and a COM object round-trips
 // values late-bound (Scripting.Dictionary from Wine's scrrun.dll, or Windows' own).
 const assert = require('assert');
+const { isError } = require('../support/thrown');
 const path = require('path');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -77,6 +78,7 @@ describe('addon: loading and late-bound COM calls', function () {
 
   it('rejects with the HRESULT in code, hresult and message', async function () {
     await assert.rejects(binding.call(dictionary, 'NoSuchMethod', []), (error) => {
+      assert.ok(isError(error));
       assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
       assert.strictEqual(error.hresult, 0x80020006);
       assert.match(error.message, /"NoSuchMethod".*0x80020006 DISP_E_UNKNOWNNAME/);
@@ -84,6 +86,7 @@ describe('addon: loading and late-bound COM calls', function () {
     });
     await binding.call(dictionary, 'Add', ['dup', 1]);
     await assert.rejects(binding.call(dictionary, 'Add', ['dup', 2]), (error) => {
+      assert.ok(isError(error));
       assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
       assert.strictEqual(typeof error.hresult, 'number');
       assert.ok(error.hresult >= 0x80000000, `hresult ${error.hresult} is unsigned and a failure`);
@@ -94,6 +97,7 @@ describe('addon: loading and late-bound COM calls', function () {
 
   it('explains a ProgID that is not registered', async function () {
     await assert.rejects(binding.connect({ progId: 'No.Such.Server' }), (error) => {
+      assert.ok(isError(error));
       assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
       assert.strictEqual(error.hresult, 0x800401f3);
       assert.match(error.message, /No\.Such\.Server on this host.*CO_E_CLASSSTRING.*installed/);

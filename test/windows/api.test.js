@@ -4,6 +4,7 @@
 // filters, abort, several streams, close. Control methods: api-control.test.js. Waits are on conditions.
 const assert = require('assert');
 const h = require('../support/harness');
+const { isError } = require('../support/thrown');
 
 const api = require(h.repoRoot);
 const { VMState } = api;
@@ -222,7 +223,7 @@ describe(`public API against the simulator (build: ${build})`, function () {
     assert.strictEqual(await fire('AdvisedSinkCount', vm.name), 1);
     const reason = new Error('stop watching');
     controller.abort(reason);
-    await assert.rejects(pending, (error) => error.name === 'AbortError' && error.cause === reason);
+    await assert.rejects(pending, (error) => isError(error) && error.name === 'AbortError' && error.cause === reason);
     await h.waitUntil(async () => (await fire('AdvisedSinkCount', vm.name)) === 0, 'the sink to be unadvised');
   });
 

@@ -8,6 +8,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const h = require('../support/harness');
+const { isError } = require('../support/thrown');
 
 const CLSID = '{6E0C1B53-8B41-4C43-9A5E-0D7C2B6A1F05}';
 const UNSINKABLE_IID = '{6E0C1B53-8B41-4C43-9A5E-0D7C2B6A1F03}';
@@ -96,6 +97,7 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
   it('refuses a source interface it cannot sink, naming the interface, method, parameter and why', async function () {
     const events = h.collector();
     await assert.rejects(binding.subscribe(probe, events.options({ iid: UNSINKABLE_IID })), (error) => {
+      assert.ok(isError(error));
       assert.strictEqual(error.code, 'ERR_VS_EVENTS_UNAVAILABLE');
       assert.match(
         error.message,

@@ -4,9 +4,11 @@
 // without events reject with ERR_VS_EVENTS_UNAVAILABLE. Never a crash. Needs no simulator.
 const assert = require('assert');
 const h = require('../support/harness');
+const { isError } = require('../support/thrown');
 
 function throwsArg(fn, code, pattern) {
   assert.throws(fn, (error) => {
+    assert.ok(isError(error));
     assert.ok(error instanceof TypeError || error instanceof RangeError, `${error.name}: ${error.message}`);
     assert.strictEqual(error.code, code, error.message);
     assert.match(error.message, pattern);
@@ -59,7 +61,7 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     throwsArg(() => binding.connect({ user: 'u', password: 'secret-pw' }), 'ERR_INVALID_ARG_VALUE', /given a host/);
     assert.throws(
       () => binding.connect({ user: 'u', password: 'secret-pw' }),
-      (e) => !e.message.includes('secret-pw'),
+      (e) => isError(e) && !e.message.includes('secret-pw'),
     );
     throwsArg(
       () => binding.connect({ callTimeoutMs: '1s' }),
@@ -71,6 +73,7 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
 
   it('connect() with a well-formed CLSID nobody registered rejects with the HRESULT', async function () {
     await assert.rejects(binding.connect({ clsid: '{00000000-1111-2222-3333-444444444444}' }), (error) => {
+      assert.ok(isError(error));
       assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
       assert.strictEqual(error.hresult, 0x80040154);
       assert.match(error.message, /CLSID \{00000000-1111-2222-3333-444444444444\} on this host.*REGDB_E_CLASSNOTREG/);
@@ -83,6 +86,7 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     // DCOM, answers REGDB_E_CLASSNOTREG at once. Either way the rejection must say where, not with what.
     const options = { host: 'no-such-host.invalid', user: 'someone', password: 'pw-secret-1234', domain: 'LAB' };
     await assert.rejects(binding.connect(options), (error) => {
+      assert.ok(isError(error));
       assert.match(error.code, /^ERR_VS_/);
       assert.ok(error.hresult >= 0x80000000, `a failure HRESULT: ${error.hresult}`);
       assert.match(error.message, /on host no-such-host\.invalid failed: 0x[0-9A-F]{8}/);
@@ -207,6 +211,7 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
   it('describeEvents() and subscribe() explain an object that fires no events', async function () {
     for (const promise of [binding.describeEvents(object), binding.subscribe(object, validSubscribe())]) {
       await assert.rejects(promise, (error) => {
+        assert.ok(isError(error));
         assert.strictEqual(error.code, 'ERR_VS_EVENTS_UNAVAILABLE');
         assert.match(error.message, /no connection points/);
         return true;
@@ -227,7 +232,8 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     ]) {
       await assert.rejects(
         promise,
-        (error) => error.code === 'ERR_VS_RELEASED' && /released with release\(\)/.test(error.message),
+        (error) =>
+          isError(error) && error.code === 'ERR_VS_RELEASED' && /released with release\(\)/.test(error.message),
       );
     }
     await assert.rejects(binding.call(object, 'Add', ['k', released]), { code: 'ERR_VS_RELEASED' });

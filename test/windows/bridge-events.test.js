@@ -4,6 +4,7 @@
 // two subscriptions on one object, subscribing and closing while events fire, [out] answers, batching.
 const assert = require('assert');
 const h = require('../support/harness');
+const { isError } = require('../support/thrown');
 
 const { VMVMState } = h.sim;
 const build = h.sim.simulatorBuild();
@@ -28,6 +29,7 @@ describe(`bridge events (simulator build: ${build})`, function () {
   it("turns a Virtual Server failure into its HRESULT, its VM_E_* name and the server's own words", async function () {
     const { vm } = await newVm('failing', VMVMState.Running);
     await assert.rejects(binding.call(vm, 'Startup', []), (error) => {
+      assert.ok(isError(error));
       assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
       assert.strictEqual(error.hresult, 0xa0040500);
       assert.match(error.message, /^calling "Startup" failed: 0xA0040500 VM_E_VM_RUNNING: .+ \(the server says: .+\)$/);
@@ -360,6 +362,7 @@ describe(`bridge events (simulator build: ${build})`, function () {
       await assert.rejects(
         binding.subscribe(vm, events.options({ outAnswers: { OnRequestShutdown: { isAllowed: false } } })),
         (error) => {
+          assert.ok(isError(error));
           assert.strictEqual(error.code, 'ERR_INVALID_ARG_VALUE');
           assert.match(
             error.message,

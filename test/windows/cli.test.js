@@ -4,6 +4,7 @@
 const assert = require('assert');
 const { spawn } = require('child_process');
 const h = require('../support/harness');
+const { isError } = require('../support/thrown');
 const { vsevents, killRunning, cli } = require('../support/vsevents-runner');
 
 const api = require(h.repoRoot);
@@ -35,6 +36,7 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     try {
       await h.waitUntil(subscribed, 'vsevents to subscribe');
     } catch (error) {
+      assert.ok(isError(error));
       error.message += `; vsevents printed: ${JSON.stringify(run.result)}`;
       throw error;
     }

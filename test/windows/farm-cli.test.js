@@ -4,6 +4,7 @@
 // field, a host that cannot be reached, exit codes.
 const assert = require('assert');
 const h = require('../support/harness');
+const { isError } = require('../support/thrown');
 const { vsevents, killRunning } = require('../support/vsevents-runner');
 
 const build = h.sim.simulatorBuild();
@@ -42,6 +43,7 @@ describe(`vsevents of two hosts (build: ${build})`, function () {
         return true;
       }, 'vsevents to subscribe');
     } catch (error) {
+      assert.ok(isError(error));
       error.message += `; vsevents printed: ${JSON.stringify(run.result)}`;
       throw error;
     }
