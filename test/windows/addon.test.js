@@ -89,7 +89,10 @@ describe('addon: loading and late-bound COM calls', function () {
       assert.ok(isError(error));
       assert.strictEqual(error.code, 'ERR_VS_COM_ERROR');
       assert.strictEqual(typeof error.hresult, 'number');
-      assert.ok(error.hresult >= 0x80000000, `hresult ${error.hresult} is unsigned and a failure`);
+      assert.ok(
+        typeof error.hresult === 'number' && error.hresult >= 0x80000000,
+        `hresult ${error.hresult} is unsigned and a failure`,
+      );
       assert.match(error.message, /calling "Add" failed: 0x[0-9A-F]{8}/);
       return true;
     });

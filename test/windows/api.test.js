@@ -163,13 +163,14 @@ describe(`public API against the simulator (build: ${build})`, function () {
     await fire('FireBurst', 'OnConfigurationChanged', 500, vm.name);
     await h.waitIdle(binding, control);
     const values = [];
+    /** @type {unknown} */
     let failure;
     try {
       for await (const event of stream) values.push(event.value);
     } catch (error) {
       failure = error;
     }
-    assert.ok(failure, 'the stream ended with an error');
+    assert.ok(isError(failure), 'the stream ended with an error');
     assert.strictEqual(failure.code, 'ERR_VS_EVENT_QUEUE_OVERFLOW');
     assert.ok(values.length >= 50 && values.length < 500, `delivered ${values.length}`);
     assert.deepStrictEqual(
@@ -303,7 +304,7 @@ describe(`public API against the simulator (build: ${build})`, function () {
     const { spawnSync } = require('child_process');
     const result = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', timeout: 110000 });
     assert.strictEqual(result.status, 0, `${result.stdout}\n${result.stderr}`);
-    const outcome = JSON.parse(result.stdout.trim().split('\n').pop());
+    const outcome = JSON.parse(String(result.stdout.trim().split('\n').pop()));
     assert.strictEqual(outcome.plain.code, 'ERR_VS_DISCONNECTED', outcome.plain.message);
     assert.ok(outcome.plain.hresult >= 0x80000000, `with the HRESULT: ${outcome.plain.message}`);
     assert.match(outcome.plain.message, /virtual machine "dies-\d+"/);

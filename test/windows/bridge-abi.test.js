@@ -113,6 +113,7 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
   });
 
   it('turns hostile VARIANTs a server could send into ERR_VS_UNSUPPORTED_VARIANT values, without crashing', async function () {
+    /** @type {[string, RegExp][]} the kind of hostile VARIANT, what its refusal says */
     const cases = [
       ['mismatched-array', /SAFEARRAY whose elements are not the VT_I4 its VARIANT declares/],
       ['deep-array', /SAFEARRAYs nested more than 32 levels deep/],
@@ -125,7 +126,7 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
     cases.forEach(([kind, message], index) => {
       let value = events.records[index].args[6];
       while (Array.isArray(value)) value = value[0]; // deep-array: the levels it could read, then the refusal
-      assert.ok(value instanceof Error, `${kind}: ${JSON.stringify(value)}`);
+      assert.ok(isError(value), `${kind}: ${JSON.stringify(value)}`);
       assert.strictEqual(value.code, 'ERR_VS_UNSUPPORTED_VARIANT', kind);
       assert.match(value.message, message, kind);
     });
@@ -148,6 +149,7 @@ describe('bridge ABI: a custom event interface called by compiled code', functio
     await binding.subscribe(probe, doomed.options({ probeIntervalMs }));
     await binding.call(probe, 'FailProbes', [E_ACCESSDENIED, 1000]);
     await doomed.waitForEnd();
+    assert.ok(doomed.ended, 'ended with an error');
     assert.strictEqual(doomed.ended.code, 'ERR_VS_DISCONNECTED');
     assert.strictEqual(doomed.ended.hresult, 0x80070005);
     assert.match(doomed.ended.message, /E_ACCESSDENIED.*3 probes in a row failed/);

@@ -18,6 +18,7 @@ function throwsArg(fn, code, pattern) {
 
 // Arrays nested `levels` deep, the innermost holding 'core'.
 function nested(levels) {
+  /** @type {import('../../dist/binding.js').NativeValue} */
   let value = 'core';
   for (let i = 0; i < levels; i++) value = [value];
   return value;
@@ -87,10 +88,16 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     const options = { host: 'no-such-host.invalid', user: 'someone', password: 'pw-secret-1234', domain: 'LAB' };
     await assert.rejects(binding.connect(options), (error) => {
       assert.ok(isError(error));
-      assert.match(error.code, /^ERR_VS_/);
-      assert.ok(error.hresult >= 0x80000000, `a failure HRESULT: ${error.hresult}`);
+      assert.match(String(error.code), /^ERR_VS_/);
+      assert.ok(
+        typeof error.hresult === 'number' && error.hresult >= 0x80000000,
+        `a failure HRESULT: ${error.hresult}`,
+      );
       assert.match(error.message, /on host no-such-host\.invalid failed: 0x[0-9A-F]{8}/);
-      assert.ok(!error.message.includes('pw-secret-1234') && !error.stack.includes('pw-secret-1234'), 'no password');
+      assert.ok(
+        !error.message.includes('pw-secret-1234') && !String(error.stack).includes('pw-secret-1234'),
+        'no password',
+      );
       return true;
     });
   });
@@ -131,6 +138,7 @@ describe('bridge arguments: every native entry point refuses bad input clearly',
     );
     throwsArg(() => binding.call(object, 'Add', ['k', 2n ** 70n]), 'ERR_OUT_OF_RANGE', /"args\[1\]".*64-bit/);
     throwsArg(() => binding.put(object, 'CompareMode', () => 1), 'ERR_INVALID_ARG_TYPE', /"value" argument/);
+    /** @type {import('../../dist/binding.js').NativeValue[]} */
     const cyclic = [1];
     cyclic.push(cyclic);
     throwsArg(

@@ -37,6 +37,7 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
     const readBeforeBlock = events.records.length;
     h.blockJsThread(2000);
     await events.waitForEnd();
+    assert.ok(events.ended, 'ended with an error');
     assert.strictEqual(events.ended.code, 'ERR_VS_EVENT_QUEUE_OVERFLOW');
     assert.match(events.ended.message, /maxQueue \(5 /);
     assert.ok(
@@ -59,7 +60,7 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
     await h.waitIdle(binding, control);
     await h.waitUntil(() => events.records.length + events.dropped === count, 'every event to be delivered or counted');
     assert.ok(events.dropped > 0, 'some events were dropped while JS was blocked');
-    const values = events.records.map((r) => r.args[1]);
+    const values = events.records.map((r) => Number(r.args[1]));
     assert.strictEqual(values[values.length - 1], count, 'the newest event is kept');
     values.forEach((v, i) => assert.ok(i === 0 || v > values[i - 1], `in order: ${values}`));
     await subscription.close();
@@ -86,21 +87,23 @@ describe(`bridge lifetime (simulator build: ${build})`, function () {
     for (let round = 0; round < 3; round += 1) {
       const worker = new Worker(path.join(__dirname, 'fixtures', 'bridge', 'worker-subscriber.js'));
       let name;
-      await new Promise((resolve, reject) => {
-        worker.on('error', reject);
-        worker.on('message', (message) => {
-          if (message.error) reject(new Error(message.error));
-          if (message.vm) name = message.vm;
-          // Round 0 terminates at the first events, round 1 once subscribed (the burst just asked for),
-          // round 2 while subscribe() is still in flight.
-          if (
-            (round === 0 && message.firstEvents) ||
-            (round === 1 && message.subscribed) ||
-            (round === 2 && message.subscribing)
-          )
-            resolve();
-        });
-      });
+      await new Promise(
+        /** @param {(value?: void) => void} resolve */ (resolve, reject) => {
+          worker.on('error', reject);
+          worker.on('message', (message) => {
+            if (message.error) reject(new Error(message.error));
+            if (message.vm) name = message.vm;
+            // Round 0 terminates at the first events, round 1 once subscribed (the burst just asked for),
+            // round 2 while subscribe() is still in flight.
+            if (
+              (round === 0 && message.firstEvents) ||
+              (round === 1 && message.subscribed) ||
+              (round === 2 && message.subscribing)
+            )
+              resolve();
+          });
+        },
+      );
       await worker.terminate();
       assert.ok(name, 'the worker said which VM it used');
       await h.waitUntil(async () => (await sinkCount(name)) === 0, `worker ${round}'s sink to be unadvised`);

@@ -20,7 +20,7 @@ function inFreshProcess(callers, body) {
     (${body})(binding, attempt).then((result) => console.log(JSON.stringify(result)), (error) => { console.error(error); process.exitCode = 1; });`;
   const result = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 60000 });
   assert.strictEqual(result.status, 0, `${result.stdout}${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop());
+  return JSON.parse(String(result.stdout.trim().split('\n').pop()));
 }
 
 describe('caller access: who may call into the event sinks', function () {

@@ -39,7 +39,7 @@ describe(`vsevents of two hosts (build: ${build})`, function () {
   async function untilSubscribed(run, hosts) {
     try {
       await h.waitUntil(async () => {
-        for (const host of hosts) if ((await sinks(host)) < 1) return false;
+        for (const host of hosts) if (Number(await sinks(host)) < 1) return false;
         return true;
       }, 'vsevents to subscribe');
     } catch (error) {

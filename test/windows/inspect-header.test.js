@@ -46,7 +46,8 @@ describe(`inspect --header against the simulator (build: ${build})`, function ()
   });
 
   async function discovered() {
-    const vm = await /** @type {import('../../lib/index').VirtualServer} */ (server).findVirtualMachine(vmName);
+    assert.ok(server, 'connected in before()');
+    const vm = await server.findVirtualMachine(vmName);
     return (await server.eventInterfaces()).concat(await vm.eventInterfaces());
   }
 

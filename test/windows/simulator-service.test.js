@@ -24,6 +24,11 @@ describe(`simulator lifetime and hosts (${build} build)`, function () {
 
   // `count` clients, one after another, each in its own process: activates VirtualServer.Application, runs
   // `each(client, index)`, quits. Returns the activation results, the serving process ids and the time taken.
+  /**
+   * @param {number} count
+   * @param {Record<string, string>} env
+   * @param {(client: Awaited<ReturnType<typeof sim.startClient>>, index: number) => Promise<void>} [each]
+   */
   async function activateInTurn(count, env, each = async () => {}) {
     const results = [];
     const pids = [];

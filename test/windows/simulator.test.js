@@ -105,8 +105,8 @@ describe(`simulated Virtual Server (${build} build)`, function () {
       } finally {
         sim.registerSimulator(build);
       }
-      await connect();
-      assert.strictEqual(ok(await client.call('ctl', 'get', 'Build')).result.value, build);
+      const reconnected = await connect();
+      assert.strictEqual(ok(await reconnected.call('ctl', 'get', 'Build')).result.value, build);
     });
 
     it('unregisters with /unregserver: the ProgIDs are gone until registered again', async function () {
