@@ -46,6 +46,13 @@ function summary(values) {
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** Reads `count` events of a stream; resolves with the ms the reading took from `start`. */
+/**
+ * @template E
+ * @param {AsyncIterable<E>} stream
+ * @param {number} count
+ * @param {number} start
+ * @param {(event: E) => unknown} [onEvent]
+ */
 async function consume(stream, count, start, onEvent = () => undefined) {
   let seen = 0;
   for await (const event of stream) {
@@ -70,7 +77,7 @@ async function outOfProcess(binding, control) {
   const ratio = [];
   for (let run = 0; run < RUNS; run++) {
     const line = execFileSync(client, [name, h.sim.CONTROL_PROGID, String(N.oop)], { encoding: 'utf8' });
-    const result = JSON.parse(line.trim().split('\n').pop());
+    const result = JSON.parse(String(line.trim().split('\n').pop()));
     if (result.error) throw new Error(`raw_sink_client: ${result.error}`);
     const rawPerSec = result.events / result.seconds;
     const stream = vm.events({ types: ['stateChange'] });
@@ -98,6 +105,7 @@ function rawEvents(count, batched) {
 }
 
 async function inProcess(server, vm) {
+  /** @type {Record<'bridge' | 'naive' | 'batched' | 'toBatched' | 'toNaive', number[]>} */
   const rows = { bridge: [], naive: [], batched: [], toBatched: [], toNaive: [] };
   for (let run = 0; run < RUNS; run++) {
     const stream = vm.events({ maxQueue: N.inProc });
@@ -222,6 +230,7 @@ async function idleCpu(server) {
 }
 
 async function calls(server) {
+  /** @type {Record<'api' | 'raw' | 'perCallTsfn' | 'sharedTsfn' | 'apiToRaw' | 'sharedToPerCall', number[]>} */
   const rows = { api: [], raw: [], perCallTsfn: [], sharedTsfn: [], apiToRaw: [], sharedToPerCall: [] };
   const rate = async (get) => {
     const start = nowMs();
