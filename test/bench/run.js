@@ -11,7 +11,7 @@ const { isError } = require('../support/thrown');
 
 v8.setFlagsFromString('--expose-gc');
 const gc = require('vm').runInNewContext('gc');
-const api = require(h.repoRoot);
+const api = require('../..'); // the package, through its main (dist/index.js) and types
 const quick = process.argv.includes('--quick');
 const RUNS = 5;
 const benchDir = path.join(h.repoRoot, 'build', 'bench');

@@ -4,7 +4,7 @@
 const assert = require('assert');
 const h = require('../support/harness');
 
-const api = require(h.repoRoot);
+const api = require('../..'); // the package, through its main (dist/index.js) and types
 const { VMState } = api;
 const build = h.sim.simulatorBuild();
 const S = VMState;
@@ -44,6 +44,11 @@ describe(`control methods against the simulator (build: ${build})`, function () 
     return states;
   }
 
+  /** @typedef {import('../../dist/index.js').VMState} VMStateValue */
+  /**
+   * The control method, the state it starts from, the states it goes through.
+   * @type {['startup' | 'save' | 'reset' | 'pause' | 'resume' | 'turnOff', VMStateValue, VMStateValue[]][]}
+   */
   const sequences = [
     ['startup', S.TurnedOff, [S.TurningOn, S.Running]],
     ['startup', S.Saved, [S.TurningOn, S.Restoring, S.Running]],

@@ -6,7 +6,7 @@ const assert = require('assert');
 const h = require('../support/harness');
 const { isError } = require('../support/thrown');
 
-const api = require(h.repoRoot);
+const api = require('../..'); // the package, through its main (dist/index.js) and types
 const { VMState } = api;
 const build = h.sim.simulatorBuild();
 

@@ -7,7 +7,7 @@ const h = require('../support/harness');
 const { isError } = require('../support/thrown');
 const { vsevents, killRunning, cli } = require('../support/vsevents-runner');
 
-const api = require(h.repoRoot);
+const api = require('../..'); // the package, through its main (dist/index.js) and types
 const { VMState } = api;
 const build = h.sim.simulatorBuild();
 

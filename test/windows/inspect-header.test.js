@@ -10,7 +10,7 @@ const path = require('path');
 const h = require('../support/harness');
 const runner = require('../support/vsevents-runner');
 
-const api = require(h.repoRoot);
+const api = require('../..'); // the package, through its main (dist/index.js) and types
 const build = h.sim.simulatorBuild();
 const otherBuild = build === 'dispatch' ? 'vtable' : 'dispatch';
 
@@ -26,7 +26,7 @@ function vsevents(...args) {
 
 describe(`inspect --header against the simulator (build: ${build})`, function () {
   this.timeout(120000);
-  /** @type {import('../../lib/index').VirtualServer | undefined} */
+  /** @type {import('../../dist/index.js').VirtualServer | undefined} */
   let server;
   let binding;
   let control;
