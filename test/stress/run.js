@@ -32,6 +32,7 @@ function usage(problem) {
 }
 
 function parseArgs(argv) {
+  /** @type {{ reduced: boolean, builds: string[], names: string[], runs: number | undefined }} */
   const options = { reduced: false, builds: h.sim.BUILDS, names: cases.map((c) => c.name), runs: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -76,6 +77,10 @@ function withDeadline(promise, ms, what) {
 async function runCase(stressCase, build, options) {
   const runs = options.runs || stressCase.runs[options.reduced ? 'reduced' : 'full'];
   const context = { build, reduced: options.reduced, figures: {} };
+  /**
+   * @type {{ case: string, build: string, what: string, runs: number, passes: number,
+   *   failures: { run: number | string, error: string }[], ms?: ReturnType<typeof stats>, [figure: string]: unknown }}
+   */
   const outcome = { case: stressCase.name, build, what: stressCase.what, runs, passes: 0, failures: [] };
   const times = [];
   const perRun = [];

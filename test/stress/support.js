@@ -50,9 +50,9 @@ async function waitIdle(control, timeoutMs = 120000) {
 }
 
 /** Runs test/stress/fixtures/<name>.js in a child Windows node; its JSON lines as messages. */
-async function runFixture(name, args, { timeoutMs = 60000, env } = {}) {
+async function runFixture(name, args, { timeoutMs = 60000 } = {}) {
   const started = Date.now();
-  const result = await h.runChild(path.join(fixturesDir, `${name}.js`), args.map(String), { timeoutMs, env });
+  const result = await h.runChild(path.join(fixturesDir, `${name}.js`), args.map(String), { timeoutMs });
   const failed = result.messages.find((message) => message.error);
   if (failed) throw new Error(`${name}.js: ${failed.error}`);
   if (result.status !== 0) {

@@ -5,10 +5,19 @@
 // stay within a small constant of where they started (measured after one warm-up run).
 const path = require('path');
 const { Worker } = require('worker_threads');
-const support = require('../support');
-
-const { h, api, binding, probe, openControl, waitForNoSinks, waitIdle, runFixture, resources, assertNoGrowth } =
-  support;
+const {
+  h,
+  api,
+  binding,
+  probe,
+  openControl,
+  waitForNoSinks,
+  waitIdle,
+  runFixture,
+  resources,
+  assertNoGrowth,
+} = require('../support');
+const { isError } = require('../../support/thrown');
 
 const BURST = 5000;
 
@@ -79,7 +88,7 @@ const abortCase = inProcess('teardown-abort', 'abort the signal of a stream mid-
     }
     throw new Error('the aborted stream ended without AbortError');
   } catch (error) {
-    if (error.name !== 'AbortError') throw error;
+    if (!isError(error) || error.name !== 'AbortError') throw error;
   }
 });
 
@@ -103,9 +112,11 @@ const gcCase = inProcess(
   'teardown-gc',
   'garbage collection of a native subscription nobody holds, mid-burst',
   async (context, fire) => {
-    if (!global.gc) throw new Error('run with --expose-gc (npm run test:stress does)');
+    const { gc } = global;
+    if (!gc) throw new Error('run with --expose-gc (npm run test:stress does)');
     const rawServer = await binding.connect({});
-    const target = await binding.call(rawServer, 'FindVirtualMachine', [context.vmName]);
+    const target = h.objectOf(await binding.call(rawServer, 'FindVirtualMachine', [context.vmName]), 'the VM');
+    /** @type {import('../../../dist/binding').NativeError | null | undefined} */
     let ended;
     await binding.subscribe(target, {
       maxQueue: 100000,
@@ -119,12 +130,12 @@ const gcCase = inProcess(
     }); // the handle is dropped at once
     await fire();
     await h.waitUntil(() => {
-      global.gc();
+      gc();
       return ended !== undefined;
     }, 'the collected subscription to end');
     binding.release(target);
     binding.release(rawServer);
-    if (ended !== null) throw new Error(`the collected subscription ended with ${ended && ended.code}`);
+    if (ended) throw new Error(`the collected subscription ended with ${ended.code}`);
   },
 );
 
@@ -168,13 +179,16 @@ const workerCase = isolated(
     const worker = new Worker(path.join(__dirname, '..', 'fixtures', 'worker.js'), {
       workerData: { vmName, probe },
     });
-    await new Promise((resolve, reject) => {
-      worker.on('error', reject);
-      worker.on('message', (message) => {
-        if (message.error) reject(new Error(message.error));
-        if (message.step === at) resolve();
-      });
-    });
+    await new Promise(
+      /** @param {(value?: unknown) => void} resolve @param {(error: Error) => void} reject */
+      (resolve, reject) => {
+        worker.on('error', reject);
+        worker.on('message', (message) => {
+          if (message.error) reject(new Error(message.error));
+          if (message.step === at) resolve();
+        });
+      },
+    );
     await worker.terminate();
   },
 );
