@@ -2,12 +2,14 @@
 'use strict';
 // `npm test`: builds what is missing, then runs every test layer and totals them.
 //   lint     scripts/lint.js: ESLint, prettier and clang-format, each a test in the summary
-//   unit     mocha test/unit on this node (Linux or Windows), with a fake binding where COM is needed
+//   unit     mocha test/unit on this node (Linux or Windows), with a fake binding where COM is needed, and
+//            the contract suite (test/contract) against virtual-server-events/testing's fake
 //   rig      mocha test/rig on this node: the build files, the cross-built addon's imports, Windows node
 //            under each Wine (objdump, gyp and Wine: not unit tests)
 //   windows  mocha test/windows on Windows node (under Wine on Linux) against the real addon and the
 //            simulator, once per simulator build (event interfaces as dispinterfaces, then as vtables):
-//            every suite on the main Node (the newest LTS); the rig, API and bridge suites on each other
+//            every suite, and the contract suite against the real addon, on the main Node (the newest
+//            LTS); the rig, API and bridge suites on each other
 //            line scripts/windows-node-versions.json pins. On Linux each Node runs under the Wine that
 //            can start it (scripts/wines.js): Node >= 24 under Wine 10 from a Debian 13 chroot on Debian 12
 //   stress   test/stress/run.js --reduced on the main Windows node: each fault, teardown race and load
@@ -24,7 +26,10 @@ const wineNode = require('./wine-node');
 const { wineFor } = require('./wines');
 
 const onLinux = process.platform === 'linux';
-const everySuite = { patterns: ['test/windows/**/*.test.js'], what: 'every windows suite' };
+const everySuite = {
+  patterns: ['test/windows/**/*.test.js', 'test/contract/**/*.test.js'],
+  what: 'every windows suite and the contract suite',
+};
 // What every other line runs: the addon loads (rig), and the public API and the bridge work on it.
 const coreSuites = {
   patterns: ['test/windows/rig.test.js', 'test/windows/api*.test.js', 'test/windows/bridge-*.test.js'],
@@ -153,6 +158,7 @@ async function runWindowsLayer() {
         (summaryFile) =>
           spawnWindowsNode(version, mochaArgs(suites.patterns, 60000, hostPath), {
             VSE_SIMULATOR_BUILD: simulatorBuild,
+            VSE_CONTRACT_DRIVER: 'simulator',
             VSE_TEST_SUMMARY: hostPath(summaryFile),
           }),
       );
@@ -246,8 +252,8 @@ async function main() {
   );
   await runRunner(`unit tests (node ${process.version}, ${process.platform})`, null, (summaryFile) =>
     spawnLocalNode(
-      mochaArgs(['test/unit/**/*.test.js'], 10000, (p) => p),
-      { VSE_TEST_SUMMARY: summaryFile },
+      mochaArgs(['test/unit/**/*.test.js', 'test/contract/**/*.test.js'], 10000, (p) => p),
+      { VSE_CONTRACT_DRIVER: 'fake', VSE_TEST_SUMMARY: summaryFile },
     ),
   );
   await runRunner(`rig tests (node ${process.version}, ${process.platform})`, null, (summaryFile) =>
