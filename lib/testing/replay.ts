@@ -56,7 +56,8 @@ const serverEvents: Record<string, (world: World, record: CapturedEvent) => void
 const clientRecords = ['reconnected', 'disconnected'];
 const STATE_TYPES = ['stateChange', 'vmStateChange'];
 
-export async function replayCapture(
+/** Checks the options and every record at the call (bad ones throw), then fires them. */
+export function replayCapture(
   world: World,
   capture: string | readonly object[],
   options?: ReplayOptions,
@@ -66,8 +67,15 @@ export async function replayCapture(
   const speed = given.speed === undefined ? 1 : given.speed;
   if (typeof speed !== 'number' || !(speed > 0) || speed === Infinity)
     throw invalidArgValue('options.speed', speed, 'must be a number above 0 (2 replays twice as fast as recorded)');
-  const records = parseCapture(capture);
+  return fireAll(world, parseCapture(capture), timing, speed);
+}
 
+async function fireAll(
+  world: World,
+  records: Array<{ record: CapturedEvent }>,
+  timing: ReplayOptions['timing'],
+  speed: number,
+): Promise<ReplayResult> {
   const defined: string[] = [];
   for (const { record } of records) {
     if (record.vm !== undefined && !clientRecords.includes(record.type) && !world.find(record.vm)) {
