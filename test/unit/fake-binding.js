@@ -2,7 +2,15 @@
 // An in-memory NativeBinding (lib/binding.ts) for unit tests of lib/: COM objects are plain objects with
 // properties and methods, subscriptions are driven by the test (emit, end), nothing happens on its own.
 // It follows the contract's rules that lib relies on: calls are asynchronous, a released object rejects
-// ERR_VS_RELEASED, close() is idempotent and ends the subscription with onEnd(null).
+// ERR_VS_RELEASED, close() is idempotent and ends the subscription with onEnd(null). Unlike the public fake
+// (virtual-server-events/testing, built on the same state diagram), it lets tests reach into the raw
+// layer: failures to inject, raw records to emit, tasks to script, ref() calls to read.
+
+const path = require('path');
+
+const dist = path.join(__dirname, '..', '..', 'dist');
+const { plan, controlMethods } = require(path.join(dist, 'testing', 'state-diagram.js'));
+const { knownHresults } = require(path.join(dist, 'hresults.js'));
 
 /**
  * An Error as the addon makes them (NativeError of lib/binding.ts).
@@ -258,27 +266,19 @@ function makeVm({ name, state }, taskFor, eventInterface) {
     props: { Name: name, State: state, ConfigID: `config-${name}`, File: `C:\\VMs\\${name}.vmc` },
     eventInterface,
   });
-  const VM_E_VM_NOT_RUNNING = 0xa0040206;
-  const VM_E_VM_RUNNING = 0xa0040500;
-  const transition = (method, allowedFrom, to, hresult) => () => {
-    if (!allowedFrom.includes(vm.props.State)) throw comError('ERR_VS_COM_ERROR', `${method} refused`, hresult);
-    vm.props.State = to;
-    return taskFor ? taskFor(method, vm) : undefined;
+  // The state diagram and its refusals are the public fake's (lib/testing/state-diagram.ts); here a call
+  // moves the VM to where its sequence ends at once, and fires nothing (the tests emit what they need).
+  const transition = (method) => () => {
+    const outcome = plan(method, vm.props.State, false);
+    if (outcome.hresultName) {
+      const [hresult] = knownHresults.find(([, known]) => known === outcome.hresultName);
+      throw comError('ERR_VS_COM_ERROR', `${method} refused: the virtual machine ${outcome.reason}`, hresult);
+    }
+    vm.props.State = outcome.final;
+    return outcome.returnsTask && taskFor ? taskFor(method, vm) : undefined;
   };
-  vm.methods = {
-    Startup: transition('Startup', [1, 2], 5, VM_E_VM_RUNNING),
-    TurnOff: transition('TurnOff', [5, 6], 1, VM_E_VM_NOT_RUNNING),
-    Save: transition('Save', [5, 6], 2, VM_E_VM_NOT_RUNNING),
-    Reset: transition('Reset', [5], 5, VM_E_VM_NOT_RUNNING),
-    Pause: () => {
-      if (vm.props.State !== 5) throw comError('ERR_VS_COM_ERROR', 'Pause refused', 0x80004005);
-      vm.props.State = 6;
-    },
-    Resume: () => {
-      if (vm.props.State !== 6) throw comError('ERR_VS_COM_ERROR', 'Resume refused', 0x80004005);
-      vm.props.State = 5;
-    },
-  };
+  vm.methods = {};
+  for (const method of controlMethods) vm.methods[method] = transition(method);
   return vm;
 }
 
