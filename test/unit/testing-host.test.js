@@ -4,6 +4,7 @@
 // refusals of bad arguments. The behaviour shared with the simulator is the contract suite's
 // (test/contract); these are what only the fake has.
 const assert = require('assert');
+const { spawnSync } = require('child_process');
 const path = require('path');
 const { inspect } = require('util');
 const { api, dist, rejectsWith } = require('./helpers');
@@ -44,12 +45,25 @@ describe('testing: the package entry', () => {
     await server.close();
   });
 
-  it('package.json ships dist/ and maps the subpath for Node (exports) and for TypeScript (typesVersions)', () => {
+  it('package.json ships dist/ and testing.js, and maps the subpath for Node (exports) and TypeScript (typesVersions)', () => {
     const pkg = require(path.join(dist, '..', 'package.json'));
     assert.strictEqual(pkg.exports['./testing'], './dist/testing/index.js');
     assert.strictEqual(pkg.exports['.'], './' + pkg.main);
     assert.deepStrictEqual(pkg.typesVersions['*'].testing, ['dist/testing/index.d.ts']);
-    assert.ok(pkg.files.includes('dist/'));
+    assert.ok(pkg.files.includes('dist/') && pkg.files.includes('testing.js'));
+    // What Node 12.16 (whose require() ignores exports) loads for the subpath: the same module.
+    assert.strictEqual(require(path.join(dist, '..', 'testing.js')), testing);
+  });
+
+  it('import gives named exports (Node detects them in the CommonJS output)', () => {
+    const code =
+      "import { FakeVirtualServer, VMState, ErrorCodes } from 'virtual-server-events/testing';" +
+      'console.log(typeof FakeVirtualServer, VMState.Running, ErrorCodes.TIMEOUT);';
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: path.join(dist, '..'),
+      encoding: 'utf8',
+    });
+    assert.strictEqual(run.stdout.trim(), 'function 5 ERR_VS_TIMEOUT', run.stderr);
   });
 });
 

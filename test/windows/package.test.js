@@ -134,6 +134,9 @@ describe('the packed package on Windows x64', function () {
       'dist/index.d.ts',
       'dist/cli.js',
       'dist/events.d.ts',
+      'dist/testing/index.js',
+      'dist/testing/index.d.ts',
+      'testing.js',
       'prebuilds/win32-x64/virtual-server-events.napi.node',
     ]) {
       assert.ok(files.includes(file), `${file} is in the package`);
@@ -162,6 +165,27 @@ describe('the packed package on Windows x64', function () {
     const loaded = JSON.parse(result.stdout);
     assert.ok(loaded.napiVersion >= 5);
     assert.ok(loaded.exports.includes('connect') && loaded.exports.includes('VMState'));
+  });
+
+  it("require('virtual-server-events/testing') of the installed package runs a script on the fake", function () {
+    const result = node(
+      [
+        '-e',
+        `
+      const { FakeVirtualServer } = require('virtual-server-events/testing');
+      const host = new FakeVirtualServer({ virtualMachines: ['web01'] });
+      host.connect().then(async (server) => {
+        const vm = await server.findVirtualMachine('web01');
+        await vm.startup();
+        console.log(await vm.state());
+        await server.close();
+      });
+    `,
+      ],
+      installed.consumer,
+    );
+    assert.strictEqual(result.status, 0, result.stderr);
+    assert.strictEqual(result.stdout.trim(), '5');
   });
 
   it('import() of the installed package gives the named exports', function () {
