@@ -9,7 +9,7 @@
 //   windows  mocha test/windows on Windows node (under Wine on Linux) against the real addon and the
 //            simulator, once per simulator build (event interfaces as dispinterfaces, then as vtables):
 //            every suite, and the contract suite against the real addon, on the main Node (the newest
-//            LTS); the rig, API and bridge suites on each other
+//            LTS); the rig, API, bridge and contract suites on each other
 //            line scripts/windows-node-versions.json pins. On Linux each Node runs under the Wine that
 //            can start it (scripts/wines.js): Node >= 24 under Wine 10 from a Debian 13 chroot on Debian 12
 //   stress   test/stress/run.js --reduced on the main Windows node: each fault, teardown race and load
@@ -30,10 +30,16 @@ const everySuite = {
   patterns: ['test/windows/**/*.test.js', 'test/contract/**/*.test.js'],
   what: 'every windows suite and the contract suite',
 };
-// What every other line runs: the addon loads (rig), and the public API and the bridge work on it.
+// What every other line runs: the addon loads (rig), and the public API (the contract suite's part of it
+// too) and the bridge work on it.
 const coreSuites = {
-  patterns: ['test/windows/rig.test.js', 'test/windows/api*.test.js', 'test/windows/bridge-*.test.js'],
-  what: 'the rig, API and bridge suites',
+  patterns: [
+    'test/windows/rig.test.js',
+    'test/windows/api*.test.js',
+    'test/windows/bridge-*.test.js',
+    'test/contract/**/*.test.js',
+  ],
+  what: 'the rig, API, bridge and contract suites',
 };
 const runnerTimeoutMs = 20 * 60 * 1000;
 const mochaBin = path.join(rig.repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');

@@ -8,6 +8,7 @@ const { spawnSync } = require('child_process');
 const path = require('path');
 const { inspect } = require('util');
 const { api, dist, rejectsWith } = require('./helpers');
+const { take } = require('../support/take');
 
 const testing = require('virtual-server-events/testing');
 const { FakeVirtualServer } = testing;
@@ -19,16 +20,6 @@ async function connected(options, connectOptions = quick) {
   const host = new FakeVirtualServer(options);
   const server = await host.connect(connectOptions);
   return { host, server };
-}
-
-async function take(stream, count) {
-  const events = [];
-  for (let i = 0; i < count; i++) {
-    const { value, done } = await stream.next();
-    assert.ok(!done, `the stream ended after ${i} of ${count} events`);
-    events.push(value);
-  }
-  return events;
 }
 
 describe('testing: the package entry', () => {

@@ -1,10 +1,12 @@
 'use strict';
 // The public API (require of the repo as the package) end to end against the simulator build of this run
-// (VSE_SIMULATOR_BUILD): lookup, typed events of both interfaces, the shutdown answer, queue bounds,
-// filters, abort, several streams, close. Control methods: api-control.test.js. Waits are on conditions.
+// (VSE_SIMULATOR_BUILD): queue bounds, filters, abort, several streams, close, discovery, a dying server.
+// Lookup, the typed events of both interfaces, the shutdown answer and the control methods are the
+// contract suite's (test/contract), which runs them against the simulator and the fake. Waits are on conditions.
 const assert = require('assert');
 const h = require('../support/harness');
 const { isError } = require('../support/thrown');
+const { take } = require('../support/take');
 
 const api = require('../..'); // the package, through its main (dist/index.js) and types
 const { VMState } = api;
@@ -32,117 +34,6 @@ describe(`public API against the simulator (build: ${build})`, function () {
     const name = await h.defineVm(binding, control, prefix, state);
     return server.findVirtualMachine(name);
   }
-
-  async function take(stream, count) {
-    const events = [];
-    for (let i = 0; i < count; i++) {
-      const { value, done } = await stream.next();
-      assert.ok(!done, `the stream ended after ${i} of ${count} events`);
-      events.push(value);
-    }
-    return events;
-  }
-
-  it('reads the server and finds VMs by name, case-insensitively', async function () {
-    assert.match(await server.name(), /simulated/);
-    assert.match(await server.version(), /^1\.1\./);
-    const vm = await newVm('lookup');
-    const again = await server.findVirtualMachine(vm.name.toUpperCase());
-    assert.strictEqual(again.name, vm.name);
-    const names = (await server.virtualMachines()).map((v) => v.name);
-    assert.ok(names.includes(vm.name), names.join(', '));
-    assert.strictEqual(await vm.state(), VMState.TurnedOff);
-    assert.match(await vm.configId(), /^\{[0-9A-F-]{36}\}$/i);
-    assert.strictEqual(await vm.file(), `C:\\Virtual Machines\\${vm.name}\\${vm.name}.vmc`);
-  });
-
-  it('rejects ERR_VS_VM_NOT_FOUND for an unknown name', async function () {
-    await assert.rejects(server.findVirtualMachine('no such vm here'), {
-      code: 'ERR_VS_VM_NOT_FOUND',
-      name: 'VirtualServerError',
-    });
-  });
-
-  it('yields every IVMVirtualMachineEvents event, typed, in order', async function () {
-    const vm = await newVm('vm-events', VMState.Paused);
-    const stream = vm.events();
-    await stream.ready();
-    const when = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
-    await fire('FireStateChange', vm.name, VMState.Running);
-    await fire('FireHeartbeatStopped', vm.name);
-    await fire('FireTripleFault', vm.name);
-    await fire('FireReset', vm.name);
-    await fire('FireConfigurationChanged', vm.name, 'note', 'Grüße, 世界');
-    await fire('FireConfigurationChanged', vm.name, 'memory', 512);
-    await fire('FireConfigurationChanged', vm.name, 'when', when);
-    await fire('FireConfigurationChanged', vm.name, 'flag', true);
-    await fire('FireRequestShutdown', vm.name);
-    const events = await take(stream, 9);
-    assert.deepStrictEqual(
-      events.map((e) => e.type),
-      [
-        'stateChange',
-        'heartbeatStopped',
-        'tripleFault',
-        'reset',
-        'configurationChanged',
-        'configurationChanged',
-        'configurationChanged',
-        'configurationChanged',
-        'requestShutdown',
-      ],
-    );
-    assert.ok(events.every((e) => e.vm === vm.name && e.time instanceof Date));
-    assert.strictEqual(events[0].state, VMState.Running);
-    assert.deepStrictEqual(
-      events.slice(4, 8).map((e) => [e.key, e.value]),
-      [
-        ['note', 'Grüße, 世界'],
-        ['memory', 512],
-        ['when', when],
-        ['flag', true],
-      ],
-    );
-    // Only the vtable build's OnRequestShutdown has the [out] isAllowed; the addon answers allow by default.
-    assert.strictEqual(events[8].allowed, build === 'vtable' ? true : null);
-    await stream.return();
-  });
-
-  it('yields every IVMVirtualServerEvents event, typed, in order', async function () {
-    const vm = await newVm('server-events');
-    const stream = server.events();
-    await stream.ready();
-    await fire('FireStateChange', vm.name, VMState.Running);
-    await fire('FireHeartbeatStopped', vm.name);
-    await fire('FireEventLogged', 4711);
-    await fire('FireServiceEvent', 815);
-    const events = await take(stream, 4);
-    assert.deepStrictEqual(
-      events.map((e) => [e.type, e.vm || e.messageId]),
-      [
-        ['vmStateChange', vm.name],
-        ['vmHeartbeatStopped', vm.name],
-        ['eventLogged', 4711],
-        ['serviceEvent', 815],
-      ],
-    );
-    assert.strictEqual(events[0].state, VMState.Running);
-    await stream.return();
-  });
-
-  it("requestShutdown: 'deny' keeps the VM on where the host asks (vtable build)", async function () {
-    if (build !== 'vtable') this.skip(); // the dispinterface build's OnRequestShutdown has no answer to give
-    const vm = await newVm('deny', VMState.Running);
-    const stream = vm.events({ requestShutdown: 'deny' });
-    await stream.ready();
-    await fire('FireRequestShutdown', vm.name);
-    const [event] = await take(stream, 1);
-    assert.deepStrictEqual([event.type, event.allowed], ['requestShutdown', false]);
-    await h.waitIdle(binding, control);
-    assert.strictEqual(await fire('ShutdownOutcome', vm.name), 'refused');
-    assert.strictEqual(await vm.state(), VMState.Running);
-    await stream.return();
-  });
 
   it('types filters the stream', async function () {
     const vm = await newVm('types');
