@@ -9,14 +9,13 @@ import { ConnectOptions, VirtualServer, connectWith, parseConnectOptions } from 
 import type { EventInterfaceKind } from './event-interfaces';
 import { FakeNativeBinding } from './native-binding';
 import { ReplayOptions, ReplayResult, replayCapture } from './replay';
-import { steadyStates } from './state-diagram';
 import { ShutdownOutcome, VmRecord, World } from './world';
 
 export type { ShutdownOutcome };
 
 export interface VirtualMachineDefinition {
   name: string;
-  /** TurnedOff (default), Saved, Running or Paused: the states a VM rests in. */
+  /** Any VMState (default TurnedOff); a VM defined in a passing state (TurningOn...) stays in it until told otherwise. */
   state?: VMState;
   /** Default: a new GUID in braces. */
   configId?: string;
@@ -213,7 +212,7 @@ export class FakeVirtualServer {
     }
     this.world.define({
       name: vmName,
-      state: given.state === undefined ? VMState.TurnedOff : checkState(`${name}.state`, given.state, steadyStates),
+      state: given.state === undefined ? VMState.TurnedOff : checkState(`${name}.state`, given.state, allStates),
       configId: given.configId === undefined ? undefined : requiredString(`${name}.configId`, given.configId),
       file: given.file === undefined ? undefined : requiredString(`${name}.file`, given.file),
     });

@@ -23,8 +23,6 @@ export interface Refusal {
 }
 
 const S = VMState;
-/** The states VMs can be defined in: the steady ones (the simulator's DefineVirtualMachine takes the same). */
-export const steadyStates: readonly VMState[] = [S.TurnedOff, S.Saved, S.Running, S.Paused];
 /** OnRequestShutdown allowed on a running VM: the guest shuts down as TurnOff would. */
 export const shutdownSequence: readonly VMState[] = [S.TurningOff, S.DeleteMachine, S.TurnedOff];
 

@@ -97,6 +97,15 @@ describe('testing: FakeVirtualServer', () => {
     await server.close();
   });
 
+  it('defines a VM in any state, a passing one included, where the diagram then applies', async () => {
+    const { host, server } = await connected({ virtualMachines: [{ name: 'merging', state: S.MergingDrives }] });
+    const vm = await server.findVirtualMachine('merging');
+    assert.strictEqual(S[await vm.state()], 'MergingDrives');
+    await rejectsWith(vm.startup(), { hresultName: 'VM_E_VM_RUNNING' });
+    assert.strictEqual(host.virtualMachine('merging').busy, false);
+    await server.close();
+  });
+
   it('a removed VM answers VM_E_VM_UNKNOWN to every call', async () => {
     const { host, server } = await connected({ virtualMachines: ['web01'] });
     const vm = await server.findVirtualMachine('web01');
@@ -284,7 +293,7 @@ describe('testing: FakeVirtualServer', () => {
       [() => new FakeVirtualServer({ eventInterfaces: 'custom' }), /'vtable', 'dispinterface'/],
       [() => new FakeVirtualServer({ virtualMachines: [{ name: 'a', state: S.Running + 0.5 }] }), /VMState.TurnedOff/],
       [() => host.defineVirtualMachine('WEB01'), /exists \("web01"; names are case-insensitive\)/],
-      [() => host.defineVirtualMachine({ name: 'x', state: S.TurningOn }), /must be one of/],
+      [() => host.defineVirtualMachine({ name: 'x', state: 11 }), /must be one of VMState.Invalid, VMState.TurnedOff/],
       [() => host.fireReset('db01'), /names no virtual machine of this host \(it has "web01"\)/],
       [() => host.fireStateChange('web01', 11), /must be one of/],
       [() => host.fireEventLogged('7'), /"messageId" argument must be of type number/],
