@@ -56,16 +56,20 @@ export interface FarmHost {
   connect(): Promise<VirtualServer>;
 }
 
-/** The targets, checked at the call: each as connect() checks its options, with a distinct name. */
+/**
+ * The targets, checked at the call: each as connect() checks its options, with a distinct name.
+ * `ownKeys` are keys a caller takes besides them (the testing entry's `server`), and checks itself.
+ */
 export function parseTargets(
   targets: unknown,
+  ownKeys: readonly string[] = [],
 ): Array<{ name: string; options: Hidden<ReturnType<typeof parseConnectOptions>> }> {
   if (!Array.isArray(targets)) throw invalidArgType('targets', 'an instance of Array', targets);
   if (targets.length === 0) throw invalidArgValue('targets', targets, 'must list at least one host');
   const seen = new Map<string, number>();
   return targets.map((target: unknown, index) => {
     const label = `targets[${index}]`;
-    const parsed = parseConnectOptions(target, label, ['name']);
+    const parsed = parseConnectOptions(target, label, ['name', ...ownKeys]);
     const given = (target || {}) as WatchTarget;
     const name =
       optionalString(`${label}.name`, given.name, { maxLength: MAX_NAME_LENGTH }) || parsed.native.host || LOCAL_NAME;
@@ -95,7 +99,6 @@ export function watch<T extends VirtualServerEventType = VirtualServerEventType>
   options?: EventsOptions<T>,
 ): FarmStream<HostEventOf<T>> {
   const parsed = parseTargets(targets);
-  const { stream } = parseEventsOptions(options, [...virtualServerEventTypes, ...hostRecordTypes]);
   let binding: NativeBinding | undefined;
   const hosts = parsed.map(({ name, options: hidden }) => ({
     name,
@@ -109,6 +112,15 @@ export function watch<T extends VirtualServerEventType = VirtualServerEventType>
           return connectWith(loaded, native, probe);
         }),
   }));
+  return watchHosts<T>(hosts, options);
+}
+
+/** @internal watch() over hosts that know how to connect (the testing entry's fake hosts). */
+export function watchHosts<T extends VirtualServerEventType = VirtualServerEventType>(
+  hosts: FarmHost[],
+  options?: EventsOptions<T>,
+): FarmStream<HostEventOf<T>> {
+  const { stream } = parseEventsOptions(options, [...virtualServerEventTypes, ...hostRecordTypes]);
   return new FarmStream<HostEventOf<T>>(hosts, stream);
 }
 

@@ -3,6 +3,8 @@
 // Node's ESM loader detects them in the CommonJS output: `import { FakeVirtualServer } from '.../testing'`.
 export { FakeVirtualServer } from './host';
 export type { FakeVirtualServerOptions, VirtualMachineDefinition, VirtualMachineStatus, ShutdownOutcome } from './host';
+export { watchFakes } from './farm';
+export type { FakeWatchTarget } from './farm';
 export type { ReplayOptions, ReplayResult } from './replay';
 export type { EventInterfaceKind } from './event-interfaces';
 // What a test of a script needs beside the fake, so that one import does.
