@@ -94,8 +94,10 @@ export class FakeNativeBinding implements NativeBinding {
     });
   }
 
-  release(target: NativeObject): void {
+  /** The in-memory host holds no reference that could be left behind, so the release is done at once. */
+  release(target: NativeObject): Promise<void> {
     this.check(target).released = true;
+    return Promise.resolve();
   }
 
   describeEvents(target: NativeObject): Promise<NativeEventInterface[]> {

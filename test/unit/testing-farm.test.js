@@ -3,7 +3,7 @@
 // yielding disconnected and, once restarted, reconnected, while the other's events go on; targets
 // checked as watch() checks them.
 const assert = require('assert');
-const { api } = require('./helpers');
+const { api, eventOf } = require('./helpers');
 
 const { FakeVirtualServer, watchFakes } = require('virtual-server-events/testing');
 const S = api.VMState;
@@ -21,21 +21,21 @@ describe('testing: watchFakes', () => {
     await farm.ready();
     a.fireEventLogged(1);
     b.fireEventLogged(2);
-    const first = [(await farm.next()).value, (await farm.next()).value];
+    const first = [eventOf(await farm.next(), 'eventLogged'), eventOf(await farm.next(), 'eventLogged')];
     assert.deepStrictEqual(first.map((e) => `${e.host} ${e.messageId}`).sort(), ['vs-a 1', 'vs-b 2']);
 
     a.crash();
-    const lost = (await farm.next()).value;
+    const lost = eventOf(await farm.next(), 'disconnected');
     assert.deepStrictEqual(
       [lost.type, lost.host, lost.retrying, lost.error.code],
       ['disconnected', 'vs-a', true, 'ERR_VS_DISCONNECTED'],
     );
     b.fireStateChange('db01', S.Running);
-    const meanwhile = (await farm.next()).value;
+    const meanwhile = eventOf(await farm.next(), 'vmStateChange');
     assert.deepStrictEqual([meanwhile.host, meanwhile.type, meanwhile.vm], ['vs-b', 'vmStateChange', 'db01']);
 
     a.restart();
-    const back = (await farm.next()).value;
+    const back = eventOf(await farm.next(), 'reconnected');
     assert.deepStrictEqual(
       [back.type, back.host, back.vms],
       ['reconnected', 'vs-a', [{ vm: 'web01', state: S.TurnedOff }]],
@@ -54,6 +54,7 @@ describe('testing: watchFakes', () => {
         ]),
       /distinct name/,
     );
+    // @ts-expect-error -- deliberately bad input: a plain object, not a FakeVirtualServer
     assert.throws(() => watchFakes([{ name: 'x', server: {} }]), {
       code: 'ERR_INVALID_ARG_TYPE',
       message: /"targets\[0\]\.server" argument must be a FakeVirtualServer/,

@@ -7,7 +7,7 @@ const assert = require('assert');
 const { spawnSync } = require('child_process');
 const path = require('path');
 const { inspect } = require('util');
-const { api, dist, rejectsWith } = require('./helpers');
+const { api, dist, rejectsWith, eventOf, isError } = require('./helpers');
 const { take } = require('../support/take');
 
 const testing = require('virtual-server-events/testing');
@@ -16,6 +16,11 @@ const S = api.VMState;
 // Short probes and deadlines, so that a hung or lost host is found in a unit test's time.
 const quick = { probeInterval: 100, probeTimeout: 100, callTimeout: 300 };
 
+/**
+ * A FakeVirtualServer and a VirtualServer connected to it.
+ * @param {import('virtual-server-events/testing').FakeVirtualServerOptions} [options]
+ * @param {import('../../dist/index').ConnectOptions} [connectOptions]
+ */
 async function connected(options, connectOptions = quick) {
   const host = new FakeVirtualServer(options);
   const server = await host.connect(connectOptions);
@@ -68,16 +73,13 @@ describe('testing: FakeVirtualServer', () => {
     assert.strictEqual(await server.name(), 'VS01');
     assert.strictEqual(await server.version(), '1.1.603.0 EE R2 SP1');
     const vms = await server.virtualMachines();
+    const generatedConfigId = (await vms[1].configId()).match(/^\{[0-9A-F-]{36}\}$/);
+    assert.ok(generatedConfigId, 'a GUID in braces');
     assert.deepStrictEqual(
       await Promise.all(vms.map(async (vm) => [vm.name, S[await vm.state()], await vm.configId(), await vm.file()])),
       [
         ['web01', 'Running', '{CFG}', 'D:\\web01.vmc'],
-        [
-          'db01',
-          'TurnedOff',
-          (await vms[1].configId()).match(/^\{[0-9A-F-]{36}\}$/)[0],
-          'C:\\Virtual Machines\\db01\\db01.vmc',
-        ],
+        ['db01', 'TurnedOff', generatedConfigId[0], 'C:\\Virtual Machines\\db01\\db01.vmc'],
       ],
     );
     await server.close();
@@ -122,7 +124,7 @@ describe('testing: FakeVirtualServer', () => {
     const denying = vm.events({ requestShutdown: 'deny', types: ['requestShutdown'] });
     await denying.ready();
     assert.strictEqual(await host.fireRequestShutdown('web01'), 'refused');
-    assert.strictEqual((await denying.next()).value.allowed, false);
+    assert.strictEqual(eventOf(await denying.next(), 'requestShutdown').allowed, false);
     await denying.return();
     const allowing = vm.events();
     await allowing.ready();
@@ -148,7 +150,7 @@ describe('testing: FakeVirtualServer', () => {
     const stream = vm.events({ requestShutdown: 'deny', types: ['requestShutdown'] });
     await stream.ready();
     assert.strictEqual(await host.fireRequestShutdown('web01'), 'proceeded');
-    assert.strictEqual((await stream.next()).value.allowed, null);
+    assert.strictEqual(eventOf(await stream.next(), 'requestShutdown').allowed, null);
     await server.close();
   });
 
@@ -175,11 +177,12 @@ describe('testing: FakeVirtualServer', () => {
     const kept = [];
     const error = await (async () => {
       try {
-        for await (const event of failing) kept.push(event.messageId);
+        for await (const event of failing) kept.push(event.type === 'eventLogged' ? event.messageId : event.type);
       } catch (caught) {
         return caught;
       }
     })();
+    assert.ok(isError(error), 'the stream ended with an error');
     assert.strictEqual(error.code, 'ERR_VS_EVENT_QUEUE_OVERFLOW');
     assert.deepStrictEqual(kept, [1, 2, 3]);
     assert.deepStrictEqual(
@@ -211,6 +214,7 @@ describe('testing: FakeVirtualServer', () => {
       host.freeze();
       const started = Date.now();
       const error = await rejectsWith(stream.next(), { code: 'ERR_VS_DISCONNECTED', message: /stopped answering/ });
+      assert.ok(isError(error.cause));
       assert.strictEqual(error.cause.code, 'ERR_VS_UNRESPONSIVE');
       assert.ok(Date.now() - started < 1000, `ended after ${Date.now() - started} ms`);
       const closing = Date.now();
@@ -266,10 +270,10 @@ describe('testing: FakeVirtualServer', () => {
       await stream.ready();
       host.crash();
       setTimeout(() => host.restart(), 250);
-      const { value } = await stream.next();
+      const value = eventOf(await stream.next(), 'reconnected');
       assert.deepStrictEqual([value.type, value.vm, S[value.state]], ['reconnected', 'web01', 'Running']);
       await vm.pause();
-      assert.strictEqual(S[(await stream.next()).value.state], 'Paused');
+      assert.strictEqual(S[eventOf(await stream.next(), 'stateChange').state], 'Paused');
       await server.close();
     });
 
@@ -287,23 +291,31 @@ describe('testing: FakeVirtualServer', () => {
 
   describe('refuses bad arguments, saying what to do', () => {
     const host = new FakeVirtualServer({ virtualMachines: ['web01'] });
+    /** @type {[() => unknown, RegExp][]} the bad call, the message */
     const cases = [
+      // @ts-expect-error -- deliberately bad input
       [() => new FakeVirtualServer({ vms: [] }), /options.*has an unknown key/i],
       [() => new FakeVirtualServer({ pacing: -1 }), /options.pacing/],
+      // @ts-expect-error -- deliberately bad input
       [() => new FakeVirtualServer({ eventInterfaces: 'custom' }), /'vtable', 'dispinterface'/],
       [() => new FakeVirtualServer({ virtualMachines: [{ name: 'a', state: S.Running + 0.5 }] }), /VMState.TurnedOff/],
       [() => host.defineVirtualMachine('WEB01'), /exists \("web01"; names are case-insensitive\)/],
+      // @ts-expect-error -- deliberately bad input
       [() => host.defineVirtualMachine({ name: 'x', state: 11 }), /must be one of VMState.Invalid, VMState.TurnedOff/],
       [() => host.fireReset('db01'), /names no virtual machine of this host \(it has "web01"\)/],
+      // @ts-expect-error -- deliberately bad input
       [() => host.fireStateChange('web01', 11), /must be one of/],
+      // @ts-expect-error -- deliberately bad input
       [() => host.fireEventLogged('7'), /"messageId" argument must be of type number/],
+      // @ts-expect-error -- deliberately bad input
       [() => host.fireConfigurationChanged('web01', 'k', { a: 1 }), /a value a VARIANT carries/],
       [() => (host.pacing = 600001), /pacing/],
     ];
     for (const [action, message] of cases) {
       it(String(message), () => {
         assert.throws(action, (error) => {
-          assert.match(error.code, /^ERR_(INVALID_ARG_(TYPE|VALUE)|OUT_OF_RANGE)$/);
+          assert.ok(isError(error));
+          assert.match(String(error.code), /^ERR_(INVALID_ARG_(TYPE|VALUE)|OUT_OF_RANGE)$/);
           assert.match(error.message, message);
           return true;
         });

@@ -5,7 +5,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { api, dist } = require('./helpers');
+const { api, dist, isError } = require('./helpers');
 
 const { FakeVirtualServer } = require('virtual-server-events/testing');
 const { eventJson } = require(path.join(dist, 'cli-format.js'));
@@ -103,6 +103,7 @@ describe('testing: replay', () => {
 
   describe('refuses a capture it cannot replay, naming the line', () => {
     const host = new FakeVirtualServer();
+    /** @type {[unknown, RegExp][]} the capture, the message */
     const cases = [
       [
         '12:00:01.000  web01  stateChange  Running',
@@ -119,9 +120,11 @@ describe('testing: replay', () => {
     for (const [capture, message] of cases) {
       it(String(message), () => {
         assert.throws(
+          // @ts-expect-error -- deliberately bad input
           () => host.replay(capture),
           (error) => {
-            assert.match(error.code, /^ERR_INVALID_ARG_(TYPE|VALUE)$/);
+            assert.ok(isError(error));
+            assert.match(String(error.code), /^ERR_INVALID_ARG_(TYPE|VALUE)$/);
             assert.match(error.message, message);
             return true;
           },
@@ -130,6 +133,7 @@ describe('testing: replay', () => {
       });
     }
     it('options: timing and speed', () => {
+      // @ts-expect-error -- deliberately bad input
       assert.throws(() => host.replay('', { timing: 'fast' }), /'none', 'recorded'/);
       assert.throws(() => host.replay('', { speed: 0 }), /must be a number above 0/);
     });

@@ -8,7 +8,10 @@ const { api, dist } = require('./helpers');
 const { plan } = require(path.join(dist, 'testing', 'state-diagram.js'));
 const S = api.VMState;
 
+/** @typedef {import('../../dist/index').VMState} VMState */
+
 // method, from -> the states fired (the VM's state after them in brackets when it differs) or the HRESULT name.
+/** @type {[string, VMState, VMState[] | string, VMState?][]} */
 const table = [
   ['Startup', S.TurnedOff, [S.TurningOn, S.Running]],
   ['Startup', S.Saved, [S.TurningOn, S.Restoring, S.Running]],
