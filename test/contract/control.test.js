@@ -82,12 +82,19 @@ for (const driver of contractDrivers()) {
       const vm = await newVm('busy', S.TurnedOff);
       const stream = vm.events({ types: ['stateChange'] });
       await stream.ready();
-      const starting = vm.startup();
-      assert.strictEqual(S[(await stream.next()).value.state], 'TurningOn');
-      await assert.rejects(vm.startup(), { hresultName: 'VM_E_VM_RUNNING' });
-      await assert.rejects(vm.turnOff(), { hresultName: 'VM_E_VM_NOT_RUNNING' });
-      await starting;
-      await stream.return();
+      // A second a step, so that the sequence is still in progress when the refused calls arrive, however
+      // loaded the machine (30 ms was not always enough under Wine on two shared cores).
+      await driver.setPacing(1000);
+      try {
+        const starting = vm.startup();
+        assert.strictEqual(S[(await stream.next()).value.state], 'TurningOn');
+        await assert.rejects(vm.startup(), { hresultName: 'VM_E_VM_RUNNING' });
+        await assert.rejects(vm.turnOff(), { hresultName: 'VM_E_VM_NOT_RUNNING' });
+        await starting;
+      } finally {
+        await driver.setPacing(30);
+        await stream.return();
+      }
     });
 
     it('waitForState after startup() sees Running', async function () {
