@@ -201,7 +201,7 @@ class EventSink : public ThunkTarget {
   Value ReadArgument(const VARIANT* arg) {
     if (arg == nullptr) return Value();
     try {
-      return ValueFromVariant(*arg, host_);
+      return ValueFromVariant(*arg, host_.lock());
     } catch (const ComFailure& failure) {
       return UnsupportedValue(failure.error().message);
     }
@@ -322,7 +322,10 @@ class EventSink : public ThunkTarget {
   bool answersIDispatch_ = true;
   std::shared_ptr<const EventInterface> schema_;
   std::shared_ptr<Delivery> delivery_;
-  std::shared_ptr<HostConnection> host_;
+  // Weak: the server may release the sink well after Unadvise (its proxy's release is one more remote
+  // call), and the sink must not keep its connection (and its threads) alive meanwhile. Once the
+  // connection is gone the subscription has ended, and whatever arrives is discarded.
+  std::weak_ptr<HostConnection> host_;
   std::vector<const void*> vtable_;
   std::vector<size_t> slotMethod_;
   std::vector<MethodPlan> plans_;
