@@ -89,24 +89,6 @@ async function assertNoGrowth(before, what, slack = { handles: 10, threads: 2 })
   return figures;
 }
 
-/** For a fixture (a child process): one JSON line on stdout, which runFixture() reads. */
-function report(message) {
-  process.stdout.write(JSON.stringify(message) + '\n');
-}
-
-/** For a fixture: runs its body; a failure is reported as { error } (its first lines) and exits 1. */
-function runAsFixture(body) {
-  body().catch((error) => {
-    report({
-      error: String((error && error.stack) || error)
-        .split('\n')
-        .slice(0, 3)
-        .join(' | '),
-    });
-    process.exitCode = 1;
-  });
-}
-
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -122,7 +104,5 @@ module.exports = {
   runFixture,
   resources,
   assertNoGrowth,
-  report,
-  runAsFixture,
   sleep,
 };
