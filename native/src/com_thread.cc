@@ -17,9 +17,10 @@ struct ComThread::State {
   std::condition_variable wake;
   std::deque<Task> ready;
   std::multimap<Clock::time_point, Task> timed;
-  bool stopping = false;   // abandoned and every handle gone: end once the queue is empty
-  bool abandoned = false;  // its connection gave up on it: it may never come back from a call
-  bool busy = false;       // running a task
+  bool stopping = false;        // abandoned and every handle gone: end once the queue is empty
+  bool abandoned = false;       // its connection gave up on it: it may never come back from a call
+  bool busy = false;            // running a task
+  Clock::time_point busySince;  // when the running task started
   DWORD threadId = 0;
   bool started = false;
 };
@@ -131,6 +132,7 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
       Task task = std::move(state->ready.front());
       state->ready.pop_front();
       state->busy = true;
+      state->busySince = Clock::now();
       lock.unlock();
       try {
         task();  // tasks report their own failures (see com_call.h)
@@ -183,6 +185,12 @@ bool ComThread::Flush(Clock::time_point until) {
   });
   std::unique_lock<std::mutex> lock(marker->mutex);
   return marker->reached.wait_until(lock, until, [&marker] { return marker->done; });
+}
+
+bool ComThread::BusySince(Clock::time_point* since) const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  if (state_->busy) *since = state_->busySince;
+  return state_->busy;
 }
 
 bool ComThread::IsCurrentThread() const { return GetCurrentThreadId() == threadId_; }

@@ -40,6 +40,8 @@ class ComThread {
   void Post(Task task);
   void PostAt(Clock::time_point when, Task task);
   bool IsCurrentThread() const;
+  // Any thread: true, with the time its current task started, while it runs one.
+  bool BusySince(Clock::time_point* since) const;
   DWORD ThreadId() const { return threadId_; }
   // Waits until everything posted before this call has run, or until `until`; false on timeout.
   bool Flush(Clock::time_point until);

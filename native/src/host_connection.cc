@@ -65,33 +65,67 @@ void HostConnection::Call(std::function<Outcome()> work, std::function<void(cons
     call->expired(UnresponsiveError());
     return;
   }
-  worker_->Post([call, work = std::move(work)] {
-    if (!call->Move(PendingCall::kQueued, PendingCall::kRunning)) return;  // expired while it waited
+  // The deadline is the host's to meet, so it starts when the call goes out: a call queued behind others
+  // that the host answers in time waits for them and does not time out for their sake. Timers hold the
+  // call weakly: one that is done frees its record, and its timer then finds nothing to do.
+  std::weak_ptr<HostConnection> weak = shared_from_this();
+  std::weak_ptr<PendingCall> weakCall = call;
+  worker_->Post([weak, call, work = std::move(work)] {
+    if (!call->Move(PendingCall::kQueued, PendingCall::kRunning)) return;  // lost while it waited
+    if (std::shared_ptr<HostConnection> self = weak.lock()) self->ArmDeadline(call);
     Outcome outcome = work();
     call->returned = true;
     if (call->Move(PendingCall::kRunning, PendingCall::kDone)) outcome();
   });
-  // Weak: a call that is done frees its record; the timer then finds nothing to do.
+  ComThread::Local().PostAt(ComThread::Clock::now() + callTimeout_, [weak, weakCall] {
+    std::shared_ptr<HostConnection> self = weak.lock();
+    std::shared_ptr<PendingCall> queued = weakCall.lock();
+    if (self && queued) self->WatchQueued(queued);
+  });
+}
+
+void HostConnection::ArmDeadline(const std::shared_ptr<PendingCall>& call) {
   std::weak_ptr<HostConnection> weak = shared_from_this();
   std::weak_ptr<PendingCall> weakCall = call;
   ComThread::Local().PostAt(ComThread::Clock::now() + callTimeout_, [weak, weakCall] {
     std::shared_ptr<HostConnection> self = weak.lock();
-    std::shared_ptr<PendingCall> pending = weakCall.lock();
-    if (self && pending) self->OnDeadline(pending);
+    std::shared_ptr<PendingCall> running = weakCall.lock();
+    if (self && running) self->OnDeadline(running);
+  });
+}
+
+void HostConnection::WatchQueued(const std::shared_ptr<PendingCall>& call) {
+  if (call->state != PendingCall::kQueued) return;  // it went out: its own deadline runs
+  // Not every task of the worker is a call with a deadline: a proxy's last Release and an Unadvise at
+  // teardown are remote calls too. One still running well past the point where a call of its own would
+  // have made the connection unresponsive (callTimeout and the grace; a grace more, so that a call's own
+  // path gets there first) holds up everything behind it for good: the connection is lost.
+  const ComThread::Clock::time_point now = ComThread::Clock::now();
+  ComThread::Clock::time_point since = now;
+  const bool busy = worker_->BusySince(&since);
+  const ComThread::Clock::time_point overdue = since + callTimeout_ + 2 * kCancelGrace;
+  if (busy && overdue <= now) {
+    MarkUnresponsive("did not return from a call within the call timeout of " + std::to_string(callTimeout_.count()) +
+                     " ms");
+    return;
+  }
+  std::weak_ptr<HostConnection> weak = shared_from_this();
+  std::weak_ptr<PendingCall> weakCall = call;
+  ComThread::Local().PostAt(busy ? overdue : now + callTimeout_, [weak, weakCall] {
+    std::shared_ptr<HostConnection> self = weak.lock();
+    std::shared_ptr<PendingCall> queued = weakCall.lock();
+    if (self && queued) self->WatchQueued(queued);
   });
 }
 
 void HostConnection::OnDeadline(const std::shared_ptr<PendingCall>& call) {
-  int was = call->Expire();
-  if (was != PendingCall::kQueued && was != PendingCall::kRunning) return;
+  // Only a running call has a deadline; one done or lost meanwhile has nothing left to expire.
+  if (call->Expire() != PendingCall::kRunning) return;
   ComError error;
   error.code = error_code::kTimeout;
   error.message = std::string("Virtual Server (") + where_ + ") did not answer within the call timeout of " +
-                  std::to_string(callTimeout_.count()) + " ms" +
-                  (was == PendingCall::kQueued ? " (the call waited behind an earlier one that did not return)" : "") +
-                  ". Raise callTimeout in connect() if the host is only slow";
+                  std::to_string(callTimeout_.count()) + " ms. Raise callTimeout in connect() if the host is only slow";
   call->expired(error);
-  if (was != PendingCall::kRunning) return;
   if (CanCancelCalls()) CoCancelCall(worker_->ThreadId(), 0);
   std::weak_ptr<HostConnection> weak = shared_from_this();
   ComThread::Local().PostAt(ComThread::Clock::now() + kCancelGrace, [weak, call] {

@@ -1,6 +1,6 @@
 // One connection to one server: what every object of it shares. Its own COM threads (a worker that runs
 // its calls in order, a prober for liveness probes), the security its proxies get, and the deadline of
-// every call. A call that outlives the call timeout is rejected (ERR_VS_TIMEOUT) and cancelled
+// every call, counted from when the call goes out. A call that outlives it is rejected (ERR_VS_TIMEOUT) and cancelled
 // (CoCancelCall); one that still does not return makes the connection unresponsive for good: its
 // pending and later calls reject at once (ERR_VS_UNRESPONSIVE), its streams end, its threads are
 // abandoned. Deadlines run on ComThread::Local(), which never waits on a server.
@@ -58,7 +58,12 @@ class HostConnection : public std::enable_shared_from_this<HostConnection> {
 
  private:
   struct PendingCall;
+  // Worker thread, as the call goes out: it rejects ERR_VS_TIMEOUT once callTimeout has passed.
+  void ArmDeadline(const std::shared_ptr<PendingCall>& call);
   void OnDeadline(const std::shared_ptr<PendingCall>& call);
+  // Local thread: while a call is queued, a task ahead of it that does not return makes the connection
+  // unresponsive.
+  void WatchQueued(const std::shared_ptr<PendingCall>& call);
 
   std::shared_ptr<const ProxySecurity> security_;
   std::shared_ptr<ComThread> worker_;

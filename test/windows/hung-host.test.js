@@ -90,6 +90,19 @@ describe(`a hung host (build: ${build})`, function () {
     assert.match(result.quietLateCall.message, /did not return from a call even after it was cancelled/);
   });
 
+  it('a call queued behind a release the host never answers: the connection is unresponsive 2 s after callTimeout, and the release settles', function () {
+    const { behindRelease, release } = result.settled;
+    assert.strictEqual(behindRelease.code, 'ERR_VS_UNRESPONSIVE', behindRelease.message);
+    assert.match(behindRelease.message, /did not return from a call within the call timeout of 3000 ms/);
+    const lostMs = connectOptions.callTimeout + 2000; // host_connection.cc: WatchQueued
+    assert.ok(
+      behindRelease.ms >= lostMs - 50 && behindRelease.ms < lostMs + SLACK_MS,
+      `settled after ${behindRelease.ms} ms`,
+    );
+    assert.strictEqual(release.code, undefined, `release() never rejects: ${release.message}`);
+    assert.ok(release.ms < lostMs + SLACK_MS, `release() settled after ${release.ms} ms`);
+  });
+
   it('a call after the loss rejects ERR_VS_UNRESPONSIVE at once, and close() does not wait for the host', function () {
     for (const late of [result.lateCall, result.quietLateCall]) {
       assert.strictEqual(late.code, 'ERR_VS_UNRESPONSIVE', late.message);
@@ -178,5 +191,45 @@ describe(`one hung host among two (build: ${build})`, function () {
 
   it("host B's stream stays open: its probes keep answering while host A is frozen", function () {
     assert.ok(result.bStreamOpen);
+  });
+});
+
+describe(`a slow host that answers each call in time (build: ${build})`, function () {
+  this.timeout(60000);
+  const callTimeoutMs = 1200;
+  const calls = 4;
+  const eachMs = 500; // each well within callTimeoutMs, all of them together well past it
+  let binding;
+  let server;
+  let control;
+
+  h.connectForSuite((connected) => ({ binding, server, control } = connected));
+
+  it('calls queued on one connection wait their turn: each has callTimeout from when it goes out', async function () {
+    const name = await h.defineVm(binding, control, 'slow');
+    const vm = h.objectOf(await binding.call(server, 'FindVirtualMachine', [name]), `the VM ${name}`);
+    // The startup's Running event is scheduled 4 s on: until then WaitForIdle(ms) takes its full ms.
+    await binding.put(control, 'PacingMilliseconds', 4000);
+    const slow = await binding.connect({ progId: h.sim.CONTROL_PROGID, callTimeoutMs });
+    try {
+      await binding.call(vm, 'Startup', []);
+      const started = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: calls }, () => binding.call(slow, 'WaitForIdle', [eachMs])),
+      );
+      const elapsed = Date.now() - started;
+      assert.deepStrictEqual(
+        answers,
+        answers.map(() => false),
+        'the host stayed busy: every call took its time',
+      );
+      assert.ok(elapsed > callTimeoutMs, `the ${calls} calls took ${elapsed} ms in all, past callTimeout`);
+    } finally {
+      await binding.put(control, 'PacingMilliseconds', 0);
+      await binding.release(slow);
+      binding.release(vm);
+      await h.waitIdle(binding, control);
+      await binding.call(control, 'RemoveVirtualMachine', [name]);
+    }
   });
 });
