@@ -56,7 +56,8 @@ async function runFixture(name, args, { timeoutMs = 60000 } = {}) {
   const failed = result.messages.find((message) => message.error);
   if (failed) throw new Error(`${name}.js: ${failed.error}`);
   if (result.status !== 0) {
-    throw new Error(`${name}.js exited with ${result.status}: ${result.stderr.trim().split('\n').pop()}`);
+    // The first line says what failed (child-common's "child failed: <message>"); the stack follows it.
+    throw new Error(`${name}.js exited with ${result.status}: ${result.stderr.trim().split('\n')[0]}`);
   }
   return { ms: Date.now() - started, messages: result.messages };
 }
