@@ -24,7 +24,7 @@ void Deliver(SinkList& sinks, Call call) {
       NoteActivity();
       entry.second->Release();
     } else if (IsDeadPeer(hr)) {
-      sinks.DropDead(entry.first, entry.second);
+      sinks.DropDead(entry.first);  // not released: see SinkList::DropDead
     } else {
       entry.second->Release();
     }
