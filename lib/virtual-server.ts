@@ -57,8 +57,9 @@ export interface ConnectOptions {
   probeTimeout?: number;
   /**
    * Deadline (ms) of every call to the server, connect() included (default 15000), counted from when
-   * the call goes out (calls of one connection go out in turn). A call past it rejects with ERR_VS_TIMEOUT; a server that does not even return then is unresponsive, and every
-   * later call on this connection rejects with ERR_VS_UNRESPONSIVE at once.
+   * the call goes out (calls of one connection go out in turn). A call past it rejects with
+   * ERR_VS_TIMEOUT; a server that does not even return then is unresponsive, and every later call on
+   * this connection rejects with ERR_VS_UNRESPONSIVE at once.
    */
   callTimeout?: number;
 }
