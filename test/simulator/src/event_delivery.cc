@@ -24,7 +24,7 @@ void Deliver(SinkList& sinks, Call call) {
       NoteActivity();
       entry.second->Release();
     } else if (IsDeadPeer(hr)) {
-      sinks.DropDead(entry.first);  // not released: see SinkList::DropDead
+      sinks.DropDead(entry.first, entry.second);
     } else {
       entry.second->Release();
     }

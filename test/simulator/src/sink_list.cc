@@ -2,6 +2,8 @@
 
 #include <olectl.h>
 
+#include <thread>
+
 SinkList::~SinkList() {
   // Releasing a proxy whose client died can block on RPC: only live VMs are destroyed in practice
   // (RemoveVirtualMachine), and their sinks are released like any unadvised sink.
@@ -50,8 +52,25 @@ std::vector<std::pair<DWORD, IUnknown*>> SinkList::Snapshot() {
   return result;
 }
 
-void SinkList::DropDead(DWORD cookie) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  // The dead proxy is not released: releasing it would only wait on a process that is gone.
-  sinks_.erase(cookie);
+void SinkList::DropDead(DWORD cookie, IUnknown* held) {
+  IUnknown* listed = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = sinks_.find(cookie);
+    if (found != sinks_.end()) {
+      listed = found->second;
+      sinks_.erase(found);
+    }
+  }
+  // Released all the same, as a server should, but on a thread of its own: a release is a call to a
+  // process that may still be going away, and delivery must go on meanwhile. Wine: left unreleased, the
+  // dead proxy stays in this process for good, and Wine's OXIDs and OIDs come from the process id and a
+  // counter, so a later client given the same pid had its new sink unmarshaled onto it: delivery then hung
+  // (in NtRaiseException, inside the proxy's GetBuffer) and that client got no events at all.
+  std::thread([held, listed] {
+    CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+    held->Release();
+    if (listed != nullptr) listed->Release();
+    CoUninitialize();
+  }).detach();
 }

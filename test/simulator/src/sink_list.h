@@ -23,8 +23,9 @@ class SinkList {
   long Count();
   // The sinks (each AddRef'd, as the event interface) with their cookies, to call outside the lock.
   std::vector<std::pair<DWORD, IUnknown*>> Snapshot();
-  // Drops a sink whose process died (its calls fail with IsDeadPeer HRESULTs).
-  void DropDead(DWORD cookie);
+  // Drops a sink whose process died (its calls fail with IsDeadPeer HRESULTs) and releases it, with the
+  // reference `held` that Snapshot() gave.
+  void DropDead(DWORD cookie, IUnknown* held);
 
  private:
   const IID iid_;
