@@ -67,41 +67,112 @@ async function fire(server, kind, count, perSecond) {
   await server.session.call(server.session.root, 'Fire', [kind, count, perSecond], 'firing the bench source');
 }
 
+// Under Wine, Linux's /proc shows through drive Z:. The wineserver is where Wine's RPC and cross-thread
+// wake-ups spend their time (one single-threaded process for the whole prefix), so its CPU per event is
+// what an extra wake-up per event costs. Returns null where there is no /proc (Windows).
+const CLOCK_TICKS_PER_SEC = 100; // Linux USER_HZ
+function wineserverCpuMs() {
+  const proc = 'Z:/proc';
+  if (!fs.existsSync(`${proc}/stat`)) return null;
+  let ticks = 0;
+  for (const pid of fs.readdirSync(proc).filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!fs.readFileSync(`${proc}/${pid}/comm`, 'utf8').startsWith('wineserver')) continue;
+      // Fields after the parenthesised command: state is field 3, utime 14 and stime 15.
+      const fields = fs.readFileSync(`${proc}/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SEC;
+}
+
+/** µs of CPU per event over a span, from two readings in ms (null where there is no reading). */
+const usPerEvent = (/** @type {number | null} */ before, /** @type {number | null} */ after, count) =>
+  before === null || after === null ? null : ((after - before) * 1000) / count;
+
 async function outOfProcess(binding, control) {
   const simulatorServer = await api.connect();
   const name = await h.defineVm(binding, control, 'bench');
   const vm = await simulatorServer.findVirtualMachine(name);
   const client = path.join(benchDir, 'raw_sink_client.exe');
-  const raw = [];
-  const bridge = [];
-  const ratio = [];
+  /** @type {Record<'raw' | 'bridge' | 'ratio' | 'rawCpu' | 'bridgeCpu' | 'rawWineserver' | 'bridgeWineserver', number[]>} */
+  const rows = { raw: [], bridge: [], ratio: [], rawCpu: [], bridgeCpu: [], rawWineserver: [], bridgeWineserver: [] };
+  const cpuMs = () => {
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1000;
+  };
   for (let run = 0; run < RUNS; run++) {
+    // The raw client's wineserver figure also counts its start-up and connection: if anything, an overstatement.
+    const wineserverBeforeRaw = wineserverCpuMs();
     const line = execFileSync(client, [name, h.sim.CONTROL_PROGID, String(N.oop)], { encoding: 'utf8' });
+    const rawWineserver = usPerEvent(wineserverBeforeRaw, wineserverCpuMs(), N.oop);
     const result = JSON.parse(String(line.trim().split('\n').pop()));
     if (result.error) throw new Error(`raw_sink_client: ${result.error}`);
     const rawPerSec = result.events / result.seconds;
     const stream = vm.events({ types: ['stateChange'] });
     await stream.ready();
+    const cpuBefore = cpuMs();
+    const wineserverBefore = wineserverCpuMs();
     const start = nowMs();
     await binding.call(control, 'FireBurst', ['OnStateChange', N.oop, name]);
     const bridgePerSec = N.oop / ((await consume(stream, N.oop, start)) / 1000);
-    raw.push(rawPerSec);
-    bridge.push(bridgePerSec);
-    ratio.push(bridgePerSec / rawPerSec);
+    const bridgeWineserver = usPerEvent(wineserverBefore, wineserverCpuMs(), N.oop);
+    rows.bridgeCpu.push(((cpuMs() - cpuBefore) * 1000) / N.oop);
+    rows.rawCpu.push((result.cpuSeconds * 1e6) / result.events);
+    if (rawWineserver !== null && bridgeWineserver !== null) {
+      rows.rawWineserver.push(rawWineserver);
+      rows.bridgeWineserver.push(bridgeWineserver);
+    }
+    rows.raw.push(rawPerSec);
+    rows.bridge.push(bridgePerSec);
+    rows.ratio.push(bridgePerSec / rawPerSec);
   }
   await simulatorServer.close();
-  return { events: N.oop, rawSinkPerSec: summary(raw), bridgePerSec: summary(bridge), ratio: summary(ratio) };
+  return {
+    events: N.oop,
+    rawSinkPerSec: summary(rows.raw),
+    bridgePerSec: summary(rows.bridge),
+    ratio: summary(rows.ratio),
+    // Where the time goes: CPU µs per event of the receiving process, and of Wine's wineserver.
+    cpuUsPerEvent: {
+      rawSinkProcess: summary(rows.rawCpu),
+      bridgeProcess: summary(rows.bridgeCpu),
+      ...(rows.rawWineserver.length
+        ? { rawSinkWineserver: summary(rows.rawWineserver), bridgeWineserver: summary(rows.bridgeWineserver) }
+        : {}),
+    },
+  };
 }
 
-function rawEvents(count, batched) {
+/**
+ * Raw threadsafe-function records (bench_addon.cc), fired as fast as possible or at `perSecond`: resolves
+ * with the events/s and each record's fire-to-JS delay in ms.
+ * @param {number} count @param {boolean} batched @param {number} [perSecond]
+ * @returns {Promise<{ perSec: number, delays: number[] }>}
+ */
+function rawEvents(count, batched, perSecond = 0) {
   const start = nowMs();
+  const delays = [];
   return new Promise((resolve) => {
-    let seen = 0;
-    bench.rawEvents(count, batched, (records) => {
-      seen += Array.isArray(records) ? records.length : 1;
-      if (seen === count) resolve(count / ((nowMs() - start) / 1000));
-    });
+    bench.rawEvents(
+      count,
+      batched,
+      /** @param {{ time: number } | { time: number }[]} records */ (records) => {
+        const now = nowMs();
+        for (const record of Array.isArray(records) ? records : [records]) delays.push(now - record.time);
+        if (delays.length === count) resolve({ perSec: count / ((now - start) / 1000), delays });
+      },
+      perSecond,
+    );
   });
+}
+
+/** p50, p99 and max of delays in ms. @param {number[]} delays */
+function spread(delays) {
+  const sorted = [...delays].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
 }
 
 async function inProcess(server, vm) {
@@ -113,8 +184,8 @@ async function inProcess(server, vm) {
     const start = nowMs();
     await fire(server, 'state', N.inProc, 0);
     const bridge = N.inProc / ((await consume(stream, N.inProc, start)) / 1000);
-    const naive = await rawEvents(N.inProc, false);
-    const batched = await rawEvents(N.inProc, true);
+    const naive = (await rawEvents(N.inProc, false)).perSec;
+    const batched = (await rawEvents(N.inProc, true)).perSec;
     rows.bridge.push(bridge);
     rows.naive.push(naive);
     rows.batched.push(batched);
@@ -131,23 +202,37 @@ async function inProcess(server, vm) {
   };
 }
 
-/** Fire-to-consumer latency: the source stamps each event with its QueryPerformanceCounter time. */
+/**
+ * Fire-to-consumer latency: the source stamps each event with its QueryPerformanceCounter time. Each run
+ * also measures the batched raw threadsafe function at the same pace (`rawTsfnBatched`): the latency Node
+ * and this machine give a COM thread's wake-up with no bridge at all, the floor of the bridge's figure.
+ */
 async function latency(server, vm, count, perSecond) {
-  const p50 = [];
-  const p99 = [];
-  const max = [];
+  /** @type {Record<'p50' | 'p99' | 'max' | 'rawP50' | 'rawP99' | 'rawMax', number[]>} */
+  const rows = { p50: [], p99: [], max: [], rawP50: [], rawP99: [], rawMax: [] };
   for (let run = 0; run < RUNS; run++) {
     const stream = vm.events({ types: ['configurationChanged'], maxQueue: Math.max(count, 4096) });
     await stream.ready();
     const delays = [];
     await fire(server, 'stamped', count, perSecond);
     await consume(stream, count, nowMs(), (event) => delays.push(nowMs() - event.value));
-    delays.sort((a, b) => a - b);
-    p50.push(percentile(delays, 50));
-    p99.push(percentile(delays, 99));
-    max.push(delays[delays.length - 1]);
+    const bridge = spread(delays);
+    const raw = spread((await rawEvents(count, true, perSecond)).delays);
+    rows.p50.push(bridge.p50);
+    rows.p99.push(bridge.p99);
+    rows.max.push(bridge.max);
+    rows.rawP50.push(raw.p50);
+    rows.rawP99.push(raw.p99);
+    rows.rawMax.push(raw.max);
   }
-  return { events: count, perSecond, p50: summary(p50), p99: summary(p99), max: summary(max) };
+  return {
+    events: count,
+    perSecond,
+    p50: summary(rows.p50),
+    p99: summary(rows.p99),
+    max: summary(rows.max),
+    rawTsfnBatched: { p50: summary(rows.rawP50), p99: summary(rows.rawP99), max: summary(rows.rawMax) },
+  };
 }
 
 function rssMb() {
@@ -214,6 +299,8 @@ async function idleCpu(server) {
     }
     return percent;
   };
+  // Settles first: the work before (collections, the last subscribe cycles' releases) would count as idle.
+  await sleep(Math.min(N.idleMs, 5000));
   const baseline = await windows();
   const vms = await Promise.all(Array.from({ length: 10 }, () => server.findVirtualMachine('bench')));
   const streams = vms.map((vm) => vm.events());
@@ -332,6 +419,13 @@ async function main() {
       m(results.latencyMs.inProcess.p99),
       '',
       '< 2',
+    ],
+    [
+      'latency 1000/s raw batched tsfn p50 / p99 (ms)',
+      m(results.latencyMs.inProcess.rawTsfnBatched.p50),
+      m(results.latencyMs.inProcess.rawTsfnBatched.p99),
+      '',
+      '',
     ],
     [
       'latency 1000/s out of process p50 / p99 (ms)',

@@ -1,9 +1,11 @@
 // bench_addon.node: the benchmarks' raw baselines, what a Node addon can do with no bridge around it
 // (bench only, never shipped). From an MTA thread of its own, like the COM threads that call the
 // bridge's sink:
-//   rawEvents(count, batched, onEvents): `count` OnStateChange-shaped records ({method, args, time}), each
-//     through a bare threadsafe function call (batched false: onEvents(record) once per event), or queued
-//     with one wake-up per batch (batched true: onEvents(records[])), the bridge's own scheme.
+//   rawEvents(count, batched, onEvents, perSecond): `count` OnStateChange-shaped records ({method, args,
+//     time}, time the firing moment on the clock of process.hrtime, in ms), each through a bare threadsafe
+//     function call (batched false: onEvents(record) once per event), or queued with one wake-up per batch
+//     (batched true: onEvents(records[])), the bridge's own scheme; fired as fast as possible (perSecond 0)
+//     or paced like the bench source's Fire.
 //   invokeLoop(clsid, property, count): seconds for `count` IDispatch::Invoke property reads of an
 //     in-process object, in a plain C++ loop (the ceiling of any late-bound call from Node).
 //   new CallWorker(clsid, property, perCallTsfn): one MTA worker thread doing the same read per get(),
@@ -23,19 +25,14 @@
 
 #include <napi.h>
 
+#include "bench_clock.h"
+
 namespace {
 
 struct Record {
   long state;
   double time;
 };
-
-double EpochMs() {
-  FILETIME now;
-  GetSystemTimePreciseAsFileTime(&now);
-  ULARGE_INTEGER ticks{{now.dwLowDateTime, now.dwHighDateTime}};
-  return static_cast<double>(ticks.QuadPart - 116444736000000000ULL) / 10000.0;  // 100 ns ticks since 1601
-}
 
 Napi::Object RecordToJs(Napi::Env env, const Record& record) {
   Napi::Object object = Napi::Object::New(env);
@@ -80,15 +77,21 @@ Napi::Value RawEvents(const Napi::CallbackInfo& info) {
   long count = info[0].As<Napi::Number>().Int32Value();
   bool batched = info[1].As<Napi::Boolean>().Value();
   Napi::Function onEvents = info[2].As<Napi::Function>();
+  long perSecond = info[3].As<Napi::Number>().Int32Value();
+  // Paced like bench_source.cc's FireAll, so that the latency baseline and the bridge see the same load.
+  auto pace = [perSecond, start = bench::NowMs()](long i) {
+    if (perSecond > 0) bench::WaitUntil(start + 1000.0 * i / perSecond);
+  };
   if (batched) {
     auto* batch = new Batch();
     BatchedTsfn tsfn = BatchedTsfn::New(env, onEvents, "bench batched", 0, 1, batch,
                                         [](Napi::Env, void*, Batch* context) { delete context; });
-    std::thread([tsfn, batch, count]() mutable {
+    std::thread([tsfn, batch, count, pace]() mutable {
       CoInitializeEx(nullptr, COINIT_MULTITHREADED);
       for (long i = 0; i < count; ++i) {
+        pace(i);
         std::lock_guard<std::mutex> lock(batch->mutex);
-        batch->queued.push_back({i % 2 == 0 ? 5 : 7, EpochMs()});
+        batch->queued.push_back({i % 2 == 0 ? 5 : 7, bench::NowMs()});
         if (!batch->wakePending) {
           batch->wakePending = true;
           tsfn.NonBlockingCall();
@@ -99,9 +102,12 @@ Napi::Value RawEvents(const Napi::CallbackInfo& info) {
     }).detach();
   } else {
     NaiveTsfn tsfn = NaiveTsfn::New(env, onEvents, "bench naive", 0, 1);
-    std::thread([tsfn, count]() mutable {
+    std::thread([tsfn, count, pace]() mutable {
       CoInitializeEx(nullptr, COINIT_MULTITHREADED);
-      for (long i = 0; i < count; ++i) tsfn.NonBlockingCall(new Record{i % 2 == 0 ? 5 : 7, EpochMs()});
+      for (long i = 0; i < count; ++i) {
+        pace(i);
+        tsfn.NonBlockingCall(new Record{i % 2 == 0 ? 5 : 7, bench::NowMs()});
+      }
       tsfn.Release();
       CoUninitialize();
     }).detach();

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_clock.h"
 #include "bench_source_idl.h"
 
 namespace bench {
@@ -25,31 +26,6 @@ void (*lastObjectReleased)() = nullptr;
 void ObjectCreated() { ++liveObjects; }
 void ObjectDestroyed() {
   if (--liveObjects == 0 && lastObjectReleased) lastObjectReleased();
-}
-
-// QueryPerformanceCounter in ms: the clock of Windows node's process.hrtime (libuv's uv_hrtime), in this
-// process and, being system-wide, in any other.
-double NowMs() {
-  static const double msPerTick = [] {
-    LARGE_INTEGER frequency;
-    QueryPerformanceFrequency(&frequency);
-    return 1000.0 / static_cast<double>(frequency.QuadPart);
-  }();
-  LARGE_INTEGER counter;
-  QueryPerformanceCounter(&counter);
-  return static_cast<double>(counter.QuadPart) * msPerTick;
-}
-
-// Waits until `targetMs` on NowMs(): sleeps while more than 2 ms away, then yields (Sleep(1) is too
-// coarse for 1 ms intervals).
-void WaitUntil(double targetMs) {
-  for (double left = targetMs - NowMs(); left > 0; left = targetMs - NowMs()) {
-    if (left > 2) {
-      Sleep(1);
-    } else {
-      SwitchToThread();
-    }
-  }
 }
 
 class ConnectionPoint : public IConnectionPoint {

@@ -3,8 +3,9 @@
 // its kind: the sink answers every slot after IUnknown, IDispatch::Invoke included, with "count and
 // return S_OK", which the x64 calling convention allows whatever the arguments), fires the same burst
 // the bridge gets (Control.FireBurst("OnStateChange", count, vm)), and prints one JSON line:
-//   raw_sink_client.exe <vm name> <control ProgID> <count>   ->   {"events":N,"seconds":S}
-// The clock runs from just before FireBurst until the count-th event returned from the sink.
+//   raw_sink_client.exe <vm name> <control ProgID> <count>   ->   {"events":N,"seconds":S,"cpuSeconds":C}
+// The clock runs from just before FireBurst until the count-th event returned from the sink; cpuSeconds is
+// this process' user + kernel time over the same span, to set against the bridge process' own.
 #include <windows.h>
 #include <objbase.h>
 #include <ocidl.h>
@@ -82,6 +83,16 @@ double Seconds(LARGE_INTEGER from, LARGE_INTEGER to) {
   return static_cast<double>(to.QuadPart - from.QuadPart) / static_cast<double>(frequency.QuadPart);
 }
 
+// User + kernel time of this process so far.
+double CpuSeconds() {
+  FILETIME created, exited, kernel, user;
+  GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user);
+  auto seconds = [](const FILETIME& time) {
+    return static_cast<double>(ULARGE_INTEGER{{time.dwLowDateTime, time.dwHighDateTime}}.QuadPart) / 1e7;
+  };
+  return seconds(kernel) + seconds(user);
+}
+
 }  // namespace
 
 int wmain(int argc, wchar_t** argv) {
@@ -124,10 +135,12 @@ int wmain(int argc, wchar_t** argv) {
   burst[1].lVal = wanted;
   burst[2] = vmName;
   LARGE_INTEGER start, end;
+  const double cpuBefore = CpuSeconds();
   QueryPerformanceCounter(&start);
   CallMethod(control, L"FireBurst", burst, 3);
   DWORD waited = WaitForSingleObject(allReceived, 300000);
   QueryPerformanceCounter(&end);
+  const double cpuSeconds = CpuSeconds() - cpuBefore;
   if (waited != WAIT_OBJECT_0) Fail("waiting for the burst", HRESULT_FROM_WIN32(WAIT_TIMEOUT));
 
   point->Unadvise(cookie);
@@ -140,7 +153,8 @@ int wmain(int argc, wchar_t** argv) {
   control->Release();
   server->Release();
   CoUninitialize();
-  std::printf("{\"events\":%ld,\"seconds\":%.6f}\n", received.load(), Seconds(start, end));
+  std::printf("{\"events\":%ld,\"seconds\":%.6f,\"cpuSeconds\":%.6f}\n", received.load(), Seconds(start, end),
+              cpuSeconds);
   std::fflush(stdout);
   return 0;
 }
