@@ -66,31 +66,27 @@ void HostConnection::Call(std::function<Outcome()> work, std::function<void(cons
     return;
   }
   // The deadline is the host's to meet, so it starts when the call goes out: a call queued behind others
-  // that the host answers in time waits for them and does not time out for their sake. Timers hold the
-  // call weakly: one that is done frees its record, and its timer then finds nothing to do.
+  // that the host answers in time waits for them and does not time out for their sake.
   std::weak_ptr<HostConnection> weak = shared_from_this();
-  std::weak_ptr<PendingCall> weakCall = call;
   worker_->Post([weak, call, work = std::move(work)] {
     if (!call->Move(PendingCall::kQueued, PendingCall::kRunning)) return;  // lost while it waited
-    if (std::shared_ptr<HostConnection> self = weak.lock()) self->ArmDeadline(call);
+    if (std::shared_ptr<HostConnection> self = weak.lock())
+      self->AtForCall(ComThread::Clock::now() + self->callTimeout_, call, &HostConnection::OnDeadline);
     Outcome outcome = work();
     call->returned = true;
     if (call->Move(PendingCall::kRunning, PendingCall::kDone)) outcome();
   });
-  ComThread::Local().PostAt(ComThread::Clock::now() + callTimeout_, [weak, weakCall] {
-    std::shared_ptr<HostConnection> self = weak.lock();
-    std::shared_ptr<PendingCall> queued = weakCall.lock();
-    if (self && queued) self->WatchQueued(queued);
-  });
+  AtForCall(ComThread::Clock::now() + callTimeout_, call, &HostConnection::WatchQueued);
 }
 
-void HostConnection::ArmDeadline(const std::shared_ptr<PendingCall>& call) {
+void HostConnection::AtForCall(ComThread::Clock::time_point when, const std::shared_ptr<PendingCall>& call,
+                               CallStep step) {
   std::weak_ptr<HostConnection> weak = shared_from_this();
   std::weak_ptr<PendingCall> weakCall = call;
-  ComThread::Local().PostAt(ComThread::Clock::now() + callTimeout_, [weak, weakCall] {
+  ComThread::Local().PostAt(when, [weak, weakCall, step] {
     std::shared_ptr<HostConnection> self = weak.lock();
-    std::shared_ptr<PendingCall> running = weakCall.lock();
-    if (self && running) self->OnDeadline(running);
+    std::shared_ptr<PendingCall> alive = weakCall.lock();
+    if (self && alive) (self.get()->*step)(alive);
   });
 }
 
@@ -109,13 +105,7 @@ void HostConnection::WatchQueued(const std::shared_ptr<PendingCall>& call) {
                      " ms");
     return;
   }
-  std::weak_ptr<HostConnection> weak = shared_from_this();
-  std::weak_ptr<PendingCall> weakCall = call;
-  ComThread::Local().PostAt(busy ? overdue : now + callTimeout_, [weak, weakCall] {
-    std::shared_ptr<HostConnection> self = weak.lock();
-    std::shared_ptr<PendingCall> queued = weakCall.lock();
-    if (self && queued) self->WatchQueued(queued);
-  });
+  AtForCall(busy ? overdue : now + callTimeout_, call, &HostConnection::WatchQueued);
 }
 
 void HostConnection::OnDeadline(const std::shared_ptr<PendingCall>& call) {

@@ -58,8 +58,11 @@ class HostConnection : public std::enable_shared_from_this<HostConnection> {
 
  private:
   struct PendingCall;
-  // Worker thread, as the call goes out: it rejects ERR_VS_TIMEOUT once callTimeout has passed.
-  void ArmDeadline(const std::shared_ptr<PendingCall>& call);
+  using CallStep = void (HostConnection::*)(const std::shared_ptr<PendingCall>&);
+  // At `when`, on the local thread, runs `step` for the call if both it and this connection still exist:
+  // the timer holds them weakly, so a call that is done frees its record and its timers find nothing.
+  void AtForCall(ComThread::Clock::time_point when, const std::shared_ptr<PendingCall>& call, CallStep step);
+  // Local thread, callTimeout after the call went out: it rejects ERR_VS_TIMEOUT if still running.
   void OnDeadline(const std::shared_ptr<PendingCall>& call);
   // Local thread: while a call is queued, a task ahead of it that does not return makes the connection
   // unresponsive.
