@@ -10,7 +10,7 @@
 //     in-process object, in a plain C++ loop (the ceiling of any late-bound call from Node).
 //   new CallWorker(clsid, property, perCallTsfn): one MTA worker thread doing the same read per get(),
 //     which resolves a Promise on the JS thread through a threadsafe function made per call (what
-//     native/src/com_call.cc did) or one kept for the worker's life: isolates what making one costs.
+//     native/src/com_call.cc does) or one kept for the worker's life: isolates what making one costs.
 #include <windows.h>
 #include <objbase.h>
 #include <oleauto.h>
