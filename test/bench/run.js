@@ -88,6 +88,12 @@ function wineserverCpuMs() {
   return (ticks * 1000) / CLOCK_TICKS_PER_SEC;
 }
 
+/** User + system CPU time of this process so far, in ms. */
+function cpuMs() {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
 /** µs of CPU per event over a span, from two readings in ms (null where there is no reading). */
 const usPerEvent = (/** @type {number | null} */ before, /** @type {number | null} */ after, count) =>
   before === null || after === null ? null : ((after - before) * 1000) / count;
@@ -99,10 +105,6 @@ async function outOfProcess(binding, control) {
   const client = path.join(benchDir, 'raw_sink_client.exe');
   /** @type {Record<'raw' | 'bridge' | 'ratio' | 'rawCpu' | 'bridgeCpu' | 'rawWineserver' | 'bridgeWineserver', number[]>} */
   const rows = { raw: [], bridge: [], ratio: [], rawCpu: [], bridgeCpu: [], rawWineserver: [], bridgeWineserver: [] };
-  const cpuMs = () => {
-    const used = process.cpuUsage();
-    return (used.user + used.system) / 1000;
-  };
   for (let run = 0; run < RUNS; run++) {
     // The raw client's wineserver figure also counts its start-up and connection: if anything, an overstatement.
     const wineserverBeforeRaw = wineserverCpuMs();
@@ -291,11 +293,10 @@ async function idleCpu(server) {
   const windows = async () => {
     const percent = [];
     for (let run = 0; run < RUNS; run++) {
-      const before = process.cpuUsage();
+      const before = cpuMs();
       const start = nowMs();
       await sleep(N.idleMs);
-      const used = process.cpuUsage(before);
-      percent.push(((used.user + used.system) / 1000 / (nowMs() - start)) * 100);
+      percent.push(((cpuMs() - before) / (nowMs() - start)) * 100);
     }
     return percent;
   };
