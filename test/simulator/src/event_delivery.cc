@@ -22,11 +22,11 @@ void Deliver(SinkList& sinks, Call call) {
     if (SUCCEEDED(hr)) {
       ++g_delivered;
       NoteActivity();
-      entry.second->Release();
-    } else if (IsDeadPeer(hr)) {
+    }
+    if (IsDeadPeer(hr)) {
       sinks.DropDead(entry.first, entry.second);
     } else {
-      entry.second->Release();
+      sinks.ReleaseHeld(entry.first, entry.second);
     }
   }
 }

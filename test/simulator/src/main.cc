@@ -36,7 +36,7 @@ int Serve(const Host& host, bool service) {
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
   CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IDENTIFY, nullptr,
                        EOAC_NONE, nullptr);
-  PinTypeLibraryStubs();
+  PinStubs();
   const HRESULT hr = RegisterClassObjects(host);
   if (FAILED(hr)) {
     std::fwprintf(stderr, L"cannot register the class objects: 0x%08lX\n", static_cast<unsigned long>(hr));

@@ -27,6 +27,11 @@ void UnlockServer() {
   if (--g_objects == 0) SetEvent(g_becameUnused);
 }
 
+void ReleaseObjectsFromServerLifetime() {
+  g_objects = 0;
+  g_created = 0;  // nothing a client made yet: the exit delay starts after a client's first object
+}
+
 bool LockServerUnlessExiting() {
   std::lock_guard<std::mutex> lock(g_exitDecision);
   if (g_exiting) return false;

@@ -19,6 +19,9 @@
 // Every object holds the process while it lives.
 void LockServer();
 void UnlockServer();
+// The objects alive now hold the process no more: call once, right after PinStubs (stub_pins.h) made
+// the only ones, which live as long as the process.
+void ReleaseObjectsFromServerLifetime();
 // For IClassFactory (CreateInstance, LockServer): LockServer, unless the process has committed to exit; then
 // false, and the caller answers CO_E_SERVER_STOPPING.
 bool LockServerUnlessExiting();

@@ -4,10 +4,11 @@
 
 #include <thread>
 
+#include "late_release.h"
+
 SinkList::~SinkList() {
-  // Releasing a proxy whose client died can block on RPC: only live VMs are destroyed in practice
-  // (RemoveVirtualMachine), and their sinks are released like any unadvised sink.
-  for (auto& entry : sinks_) entry.second->Release();
+  // Only live VMs are destroyed in practice (RemoveVirtualMachine): their sinks go like any unadvised sink.
+  for (auto& entry : sinks_) ReleaseLater(entry.second);
 }
 
 HRESULT SinkList::Advise(IUnknown* sink, DWORD* cookie) {
@@ -32,7 +33,7 @@ HRESULT SinkList::Unadvise(DWORD cookie) {
     sink = found->second;
     sinks_.erase(found);
   }
-  sink->Release();
+  ReleaseLater(sink);
   return S_OK;
 }
 
@@ -50,6 +51,17 @@ std::vector<std::pair<DWORD, IUnknown*>> SinkList::Snapshot() {
     result.emplace_back(entry.first, entry.second);
   }
   return result;
+}
+
+void SinkList::ReleaseHeld(DWORD cookie, IUnknown* held) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (sinks_.count(cookie) != 0) {
+      held->Release();  // the list's own reference outlives this one: nothing goes to the client
+      return;
+    }
+  }
+  ReleaseLater(held);  // unadvised since the snapshot: this may be the last reference
 }
 
 void SinkList::DropDead(DWORD cookie, IUnknown* held) {

@@ -23,6 +23,9 @@ class SinkList {
   long Count();
   // The sinks (each AddRef'd, as the event interface) with their cookies, to call outside the lock.
   std::vector<std::pair<DWORD, IUnknown*>> Snapshot();
+  // Lets go of the reference `held` that Snapshot() gave for `cookie`: now while the sink is still advised,
+  // else through ReleaseLater (late_release.h), as Unadvise() lets go of its own.
+  void ReleaseHeld(DWORD cookie, IUnknown* held);
   // Drops a sink whose process died (its calls fail with IsDeadPeer HRESULTs) and releases it, with the
   // reference `held` that Snapshot() gave.
   void DropDead(DWORD cookie, IUnknown* held);
