@@ -2,14 +2,16 @@
 // npm run test:stress: the reliability campaign. Repeats each fault, teardown race and load case of
 // test/stress/cases/ on each simulator build, counts outcomes, and prints a table and a JSON summary
 // (runs, passes, failures with their first error, timings min/median/max, each case's figures), also
-// written to test/stress/results.json. Exits 1 on any failure. Runs on Windows node under Wine
-// (scripts/wine-node.js). npm test runs it with --reduced, where each case is one test of its summary.
+// written to test/stress/results.json; a case's first failure also leaves the backtraces of every
+// process in test/stress/backtraces/ (backtraces.js). Exits 1 on any failure. Runs on Windows node under
+// Wine (scripts/wine-node.js). npm test runs it with --reduced, where each case is one test of its summary.
 //
 // Usage: test/stress/run.js [--reduced] [--builds dispatch,vtable] [--cases crash,freeze,...] [--runs N]
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const h = require('../support/harness');
+const { clearBacktraces, takeBacktraces } = require('./backtraces');
 
 const cases = [
   require('./cases/crash').plain,
@@ -79,7 +81,8 @@ async function runCase(stressCase, build, options) {
   const context = { build, reduced: options.reduced, figures: {} };
   /**
    * @type {{ case: string, build: string, what: string, runs: number, passes: number,
-   *   failures: { run: number | string, error: string }[], ms?: ReturnType<typeof stats>, [figure: string]: unknown }}
+   *   failures: { run: number | string, error: string, backtraces?: string }[], ms?: ReturnType<typeof stats>,
+   *   [figure: string]: unknown }}
    */
   const outcome = { case: stressCase.name, build, what: stressCase.what, runs, passes: 0, failures: [] };
   const times = [];
@@ -93,7 +96,10 @@ async function runCase(stressCase, build, options) {
         outcome.passes += 1;
         if (figures) perRun.push(figures);
       } catch (error) {
-        outcome.failures.push({ run, error: firstLine(error) });
+        const failure = { run, error: firstLine(error) };
+        // The first failure of a case only: one look at a hang while it hangs, and a bounded output.
+        if (outcome.failures.length === 0) failure.backtraces = takeBacktraces(stressCase.name, build, run);
+        outcome.failures.push(failure);
         if (stressCase.recover) await withDeadline(stressCase.recover(context), 120000, 'recovery after a failure');
       }
       times.push(Date.now() - started);
@@ -107,6 +113,10 @@ async function runCase(stressCase, build, options) {
   for (const key of Object.keys(perRun[0] || {})) outcome[key] = stats(perRun.map((figures) => figures[key]));
   Object.assign(outcome, context.figures);
   return outcome;
+}
+
+function describe(failure) {
+  return failure.backtraces ? `${failure.error} (backtraces: ${failure.backtraces})` : failure.error;
 }
 
 function table(outcomes) {
@@ -125,6 +135,7 @@ function table(outcomes) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const selected = cases.filter((c) => options.names.includes(c.name));
+  clearBacktraces();
   const outcomes = [];
   for (const build of options.builds) {
     process.env.VSE_SIMULATOR_BUILD = build; // the simulator helpers' and the fixtures' build
@@ -134,7 +145,7 @@ async function main() {
       const outcome = await runCase(stressCase, build, options);
       process.stdout.write(
         `stress: ${stressCase.name} (${build}): ${outcome.passes}/${outcome.runs} passed` +
-          `${outcome.failures.length ? `, first failure: ${outcome.failures[0].error}` : ''}\n`,
+          `${outcome.failures.length ? `, first failure: ${describe(outcome.failures[0])}` : ''}\n`,
       );
       outcomes.push(outcome);
     }
