@@ -17,10 +17,13 @@
 // which holds its interface-registration lock while it waits, could marshal no sink again (seen in the
 // stress campaign, teardown-close run 10: the client in RemUnknown_RemRelease -> RpcServerUnregisterIf
 // waiting, nothing else running there). Windows has no such race. A release made well after the sink's
-// last call leaves nothing in progress to count: the window is microseconds, the delay half a second.
+// last call leaves nothing in progress to count: the window is microseconds, the delay 100 ms. Not longer:
+// a sink proxy kept past its client's exit can catch the sink of a later client that Wine gave the same
+// pid (OXIDs and OIDs come from the pid and a counter): at 500 ms, one teardown-exit run in 100 had its
+// Advise refused (CONNECT_E_CANNOTCONNECT), its child subscribing about that long after the last one exited.
 namespace {
 
-constexpr ULONGLONG kLateReleaseMs = 500;
+constexpr ULONGLONG kLateReleaseMs = 100;
 
 class ReleaseThread {
  public:
