@@ -37,6 +37,7 @@ function inProcess(pid, commands) {
 
 // `info thread`: each process (hex id and image) with its threads' hex ids.
 function processesAndThreads(listing) {
+  /** @type {{ pid: string, image: string, threads: string[] }[]} */
   const processes = [];
   for (const line of listing.split('\n')) {
     const owner = /^([0-9a-f]{8})\s+(.+?)\s*$/i.exec(line);
