@@ -3,6 +3,7 @@
 // simulator, its advised-sink counts, and the fixtures that run a case in a child Windows node.
 const path = require('path');
 const h = require('../support/harness');
+const { takeBacktraces } = require('./backtraces');
 
 const api = require(h.repoRoot);
 const binding = h.loadAddon();
@@ -52,7 +53,9 @@ async function waitIdle(control, timeoutMs = 120000) {
 /** Runs test/stress/fixtures/<name>.js in a child Windows node; its JSON lines as messages. */
 async function runFixture(name, args, { timeoutMs = 60000 } = {}) {
   const started = Date.now();
-  const result = await h.runChild(path.join(fixturesDir, `${name}.js`), args.map(String), { timeoutMs });
+  // A hung child is gone by the time the runner looks: its backtraces are taken before it is killed.
+  const onHang = () => `backtraces: ${takeBacktraces(`${name}-child`, process.env.VSE_SIMULATOR_BUILD || '', started)}`;
+  const result = await h.runChild(path.join(fixturesDir, `${name}.js`), args.map(String), { timeoutMs, onHang });
   const failed = result.messages.find((message) => message.error);
   if (failed) throw new Error(`${name}.js: ${failed.error}`);
   if (result.status !== 0) {
