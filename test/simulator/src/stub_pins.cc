@@ -75,7 +75,7 @@ void PinTypeLibrary() {
 //   wake-up and wait forever (late_release.cc, where the server is the one releasing). A client ending a
 //   subscription does just that: Unadvise, then the release of the connection point; and so does one
 //   letting go of a class object right after CreateInstance (the full campaign's backtraces named
-//   IID_IClassFactory: the registration's own stub goes when the class objects are revoked to exit).
+//   IID_IClassFactory, so Wine's class registration does not keep that interface registered either).
 // Windows has neither. One stub of every interface clients call, kept, keeps those registrations for the
 // life of the process. No client can reach the pinned objects (their marshaled streams are never read;
 // the VM is a removed one, the task finished), and they do not hold the process (server_lifetime.h).
