@@ -1,5 +1,5 @@
-// A background thread that runs jobs at their due time, never inside a caller's call; jobs due at the same
-// time run in the order they were queued. World's fires every event, in order; late_release.cc has one.
+// The one background thread that fires every event, in order, never inside a caller's call. Jobs run at
+// their due time; jobs due at the same time run in the order they were queued.
 #pragma once
 #include <windows.h>
 

@@ -3,5 +3,5 @@
 #pragma once
 #include <unknwn.h>
 
-// Any thread. Releases `object` on the release thread, 100 ms from now, in the order given.
+// Any thread. Releases `object` on the release thread, kLateReleaseMs from now, in the order given.
 void ReleaseLater(IUnknown* object);
