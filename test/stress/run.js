@@ -2,8 +2,8 @@
 // npm run test:stress: the reliability campaign. Repeats each fault, teardown race and load case of
 // test/stress/cases/ on each simulator build, counts outcomes, and prints a table and a JSON summary
 // (runs, passes, failures with their first error, timings min/median/max, each case's figures), also
-// written to test/stress/results.json; a case's first failure also leaves the backtraces of every
-// process in test/stress/backtraces/ (backtraces.js). Exits 1 on any failure. Runs on Windows node under
+// written to test/stress/results.json; a case's first failure also leaves the backtraces of the other
+// processes in test/stress/backtraces/ (backtraces.js). Exits 1 on any failure. Runs on Windows node under
 // Wine (scripts/wine-node.js). npm test runs it with --reduced, where each case is one test of its summary.
 //
 // Usage: test/stress/run.js [--reduced] [--builds dispatch,vtable] [--cases crash,freeze,...] [--runs N]
