@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "class_factory.h"
 #include "objects.h"
 #include "server_lifetime.h"
 #include "type_library.h"
@@ -72,15 +73,16 @@ void PinTypeLibrary() {
 // - rpcrt4 answers a call before it stops counting it, and updates that count and its "calls completed"
 //   event under no common lock, so a release right after a call on the same interface can miss the
 //   wake-up and wait forever (late_release.cc, where the server is the one releasing). A client ending a
-//   subscription does just that: Unadvise, then the release of the connection point. (The full campaign
-//   also caught it on IID_IClassFactory, a client letting go of a class object right after
-//   CreateInstance; a pinned IClassFactory stub made the connections case's subscribes time out, so that
-//   one is not pinned: issue 12's note.)
+//   subscription does just that: Unadvise, then the release of the connection point; and so does one
+//   letting go of a class object right after CreateInstance (the full campaign's backtraces named
+//   IID_IClassFactory: the registration's own stub goes when the class objects are revoked to exit).
 // Windows has neither. One stub of every interface clients call, kept, keeps those registrations for the
 // life of the process. No client can reach the pinned objects (their marshaled streams are never read;
 // the VM is a removed one, the task finished), and they do not hold the process (server_lifetime.h).
 void PinStubs() {
   PinTypeLibrary();
+  static ClassFactory unregistered([]() -> IUnknown* { return NewControlObject(); });  // reachable by nobody
+  Pin(IID_IClassFactory, &unregistered);
   IVMVirtualServer* server = NewVirtualServerObject();
   PinConnectionPoints(server);
   PinDispatchObject(server);
