@@ -7,6 +7,7 @@
 // Wine (scripts/wine-node.js). npm test runs it with --reduced, where each case is one test of its summary.
 //
 // Usage: test/stress/run.js [--reduced] [--builds dispatch,vtable] [--cases crash,freeze,...] [--runs N]
+const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -132,10 +133,24 @@ function table(outcomes) {
   return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ')).join('\n');
 }
 
+// Keeps every process id of the campaign taken until the runner ends (vssim-client's process_id_hold.cc:
+// under Wine a reused id is a reused OXID). Its stdin closes when the runner exits, however it exits.
+function holdProcessIds() {
+  const holder = spawn(h.sim.simulatorPaths('dispatch').client, ['--hold-process-ids'], {
+    stdio: ['pipe', 'ignore', 'inherit'],
+    windowsHide: true,
+  });
+  holder.on('error', (error) => process.stderr.write(`stress: cannot hold process ids: ${error.message}\n`));
+  holder.unref();
+  /** @type {import('net').Socket} */ (holder.stdin).unref(); // the exit of the runner is not held up by it
+  return holder;
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const selected = cases.filter((c) => options.names.includes(c.name));
   clearBacktraces();
+  const holder = holdProcessIds();
   const outcomes = [];
   for (const build of options.builds) {
     process.env.VSE_SIMULATOR_BUILD = build; // the simulator helpers' and the fixtures' build
@@ -151,6 +166,7 @@ async function main() {
     }
   }
   h.sim.killSimulators();
+  holder.stdin.end();
   const results = {
     size: options.reduced ? 'reduced' : 'full',
     date: new Date().toISOString(),

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "json_out.h"
+#include "process_id_hold.h"
 #include "processes.h"
 #include "sinks.h"
 #include "values.h"
@@ -343,11 +344,13 @@ bool Execute(const std::vector<std::wstring>& f) {
 int main(int argc, char** argv) {
   if (argc == 2 && std::string(argv[1]) == "--processes") return ListSimulatorProcesses();
   if (argc == 2 && std::string(argv[1]) == "--kill") return KillSimulatorProcesses();
+  if (argc == 2 && std::string(argv[1]) == "--hold-process-ids") return HoldProcessIds();
   if (argc == 3 && std::string(argv[1]) == "--census") return PrintCensus(std::strtoul(argv[2], nullptr, 10));
   if (argc != 1) {
-    std::fprintf(stderr,
-                 "usage: vssim-client.exe [--processes | --kill | --census PID]; commands on stdin "
-                 "(test/simulator/README.md)\n");
+    std::fprintf(
+        stderr,
+        "usage: vssim-client.exe [--processes | --kill | --census PID | --hold-process-ids]; commands on stdin "
+        "(test/simulator/README.md)\n");
     return 2;
   }
   // MTA, as the Virtual Server docs require of clients: events arrive on RPC threads, no message pump.
