@@ -1,13 +1,14 @@
 #include "process_id_hold.h"
 
 #include <windows.h>
-#include <tlhelp32.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <set>
 #include <thread>
+
+#include "processes.h"
 
 // Wine: a multithreaded apartment's OXID is (pid << 32) | 0xcafe and its object ids count from 1, and a process
 // id is reused once 256 others are free. A process given a dead one's id then has the same OXID and object ids
@@ -21,22 +22,12 @@ namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{50};  // a fixture child or a simulator lives far longer
 
-bool IsHeldKind(const wchar_t* name) {
-  return _wcsicmp(name, L"node.exe") == 0 || _wcsicmp(name, L"vssim-dispatch.exe") == 0 ||
-         _wcsicmp(name, L"vssim-vtable.exe") == 0;
-}
-
-// Opens a handle to each process of a held kind that `held` lacks; the handles stay open until exit.
+// Opens a handle to each node.exe and simulator process that `held` lacks; the handles stay open until exit.
 void HoldNewProcesses(std::set<DWORD>& held) {
-  HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if (snapshot == INVALID_HANDLE_VALUE) return;
-  PROCESSENTRY32W entry = {};
-  entry.dwSize = sizeof(entry);
-  for (BOOL more = Process32FirstW(snapshot, &entry); more; more = Process32NextW(snapshot, &entry)) {
-    if (!IsHeldKind(entry.szExeFile) || held.count(entry.th32ProcessID) != 0) continue;
-    if (OpenProcess(SYNCHRONIZE, FALSE, entry.th32ProcessID) != nullptr) held.insert(entry.th32ProcessID);
+  for (const auto& process : ProcessesNamed({L"node.exe", L"vssim-dispatch.exe", L"vssim-vtable.exe"})) {
+    if (held.count(process.second) != 0) continue;
+    if (OpenProcess(SYNCHRONIZE, FALSE, process.second) != nullptr) held.insert(process.second);
   }
-  CloseHandle(snapshot);
 }
 
 }  // namespace

@@ -16,21 +16,6 @@
 
 namespace {
 
-std::vector<std::pair<std::wstring, DWORD>> ProcessesNamed(std::initializer_list<const wchar_t*> names) {
-  std::vector<std::pair<std::wstring, DWORD>> found;
-  HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if (snapshot == INVALID_HANDLE_VALUE) return found;
-  PROCESSENTRY32W entry = {};
-  entry.dwSize = sizeof(entry);
-  for (BOOL more = Process32FirstW(snapshot, &entry); more; more = Process32NextW(snapshot, &entry)) {
-    for (const wchar_t* name : names) {
-      if (_wcsicmp(entry.szExeFile, name) == 0) found.emplace_back(entry.szExeFile, entry.th32ProcessID);
-    }
-  }
-  CloseHandle(snapshot);
-  return found;
-}
-
 std::vector<std::pair<std::wstring, DWORD>> SimulatorProcesses() {
   return ProcessesNamed({L"vssim-dispatch.exe", L"vssim-vtable.exe"});
 }
@@ -128,6 +113,21 @@ long ThreadsOf(DWORD pid) {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::wstring, DWORD>> ProcessesNamed(std::initializer_list<const wchar_t*> names) {
+  std::vector<std::pair<std::wstring, DWORD>> found;
+  HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  if (snapshot == INVALID_HANDLE_VALUE) return found;
+  PROCESSENTRY32W entry = {};
+  entry.dwSize = sizeof(entry);
+  for (BOOL more = Process32FirstW(snapshot, &entry); more; more = Process32NextW(snapshot, &entry)) {
+    for (const wchar_t* name : names) {
+      if (_wcsicmp(entry.szExeFile, name) == 0) found.emplace_back(entry.szExeFile, entry.th32ProcessID);
+    }
+  }
+  CloseHandle(snapshot);
+  return found;
+}
 
 int ListSimulatorProcesses() {
   std::string line = "{\"processes\":[";

@@ -4,6 +4,11 @@
 
 #include <windows.h>
 
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
 // Prints {"processes":[{"name":"vssim-dispatch.exe","pid":123,"host":"A"},...]} (host: the simulated host
 // the process serves, null if its command line cannot be read); returns the exit code.
 int ListSimulatorProcesses();
@@ -12,3 +17,5 @@ int KillSimulatorProcesses();
 // Prints {"pid":n,"handles":n,"handleSource":"...","threads":n} for process `pid`: the stress tests'
 // instrument for handle and thread leaks, read from outside so that measuring adds no handle to the count.
 int PrintCensus(DWORD pid);
+// The running processes whose executable is one of `names` (case-insensitive): (name, pid) pairs.
+std::vector<std::pair<std::wstring, DWORD>> ProcessesNamed(std::initializer_list<const wchar_t*> names);
