@@ -71,7 +71,18 @@ async function runFixture(name, args, { timeoutMs = 60000 } = {}) {
 // Handles and threads of this process, and its memory, to compare before and after a case.
 function resources() {
   const census = h.sim.census();
-  return { handles: census.handles, threads: census.threads, rssMb: process.memoryUsage().rss / 1048576 };
+  const memory = process.memoryUsage();
+  return {
+    handles: census.handles,
+    threads: census.threads,
+    rssMb: memory.rss / 1048576,
+    heapMb: memory.heapUsed / 1048576,
+  };
+}
+
+/** A figure in MB, to one decimal, as the cases report memory. */
+function roundMb(mb) {
+  return Math.round(mb * 10) / 10;
 }
 
 /**
@@ -114,5 +125,6 @@ module.exports = {
   runFixture,
   resources,
   assertNoGrowth,
+  roundMb,
   sleep,
 };

@@ -7,7 +7,17 @@
 // going out) is not handed to a new connection, so the pool's high-water mark can still rise by a few
 // threads; a leak would grow with every cycle instead. Measured here: over 960 cycles after the warm-up,
 // threads 82 -> 92 and handles 596 -> 639 (dispatch build); over 40, +0 to +5 threads.
-const { h, api, binding, probe, openControl, waitForNoSinks, resources, assertNoGrowth } = require('../support');
+const {
+  h,
+  api,
+  binding,
+  probe,
+  openControl,
+  waitForNoSinks,
+  resources,
+  assertNoGrowth,
+  roundMb,
+} = require('../support');
 
 const CONNECTIONS = 20;
 const RSS_BOUND_MB = 30;
@@ -27,10 +37,6 @@ async function cycle(vmName) {
   if (!streams.every((stream) => stream.finished)) throw new Error('close() left a stream open');
 }
 
-function megabytes(value) {
-  return Math.round(value * 10) / 10;
-}
-
 module.exports = {
   name: 'connections',
   what: `${CONNECTIONS} connections with a stream each, opened and closed together, again and again`,
@@ -45,7 +51,6 @@ module.exports = {
       for (let i = 0; i < WARM_UP; i += 1) await cycle(vmName);
       if (global.gc) global.gc(); // the end is measured after a collection too (assertNoGrowth)
       const before = resources();
-      const heapBefore = process.memoryUsage().heapUsed;
       const half = Math.round((WARM_UP + cycles) / 2);
       let halfway = before;
       const started = Date.now();
@@ -60,9 +65,9 @@ module.exports = {
       // The halves tell a leak (it grows in both alike) from a heap that settles; the JS heap, the
       // JavaScript side from the native one.
       const memory = {
-        rssGrowthMb: megabytes(end.rssMb - before.rssMb),
-        rssGrowthSecondHalfMb: megabytes(end.rssMb - halfway.rssMb),
-        heapGrowthMb: megabytes((process.memoryUsage().heapUsed - heapBefore) / 1048576),
+        rssGrowthMb: roundMb(end.rssMb - before.rssMb),
+        rssGrowthSecondHalfMb: roundMb(end.rssMb - halfway.rssMb),
+        heapGrowthMb: roundMb(end.heapMb - before.heapMb),
       };
       if (memory.rssGrowthMb > RSS_BOUND_MB) {
         throw new Error(`RSS grew by ${memory.rssGrowthMb} MB (bound ${RSS_BOUND_MB}): ${JSON.stringify(memory)}`);
