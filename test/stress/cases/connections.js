@@ -1,3 +1,4 @@
+'use strict';
 // Many connections: 20 connections, each with a VM stream, opened and closed together, 1,000 cycles
 // (80 reduced). Handles and threads of this process stay within SLACK of where they were after WARM_UP
 // cycles; the simulator ends with no sink advised. The warm-up: the COM thread pool grows to what the
@@ -6,11 +7,12 @@
 // a new connection, so the pool's high-water mark can still rise by a few threads; a leak would grow with
 // every cycle instead. Measured here: over 960 cycles after the warm-up, threads 82 -> 92 and handles
 // 596 -> 639 (dispatch build); over 40, +0 to +5 threads.
-// Memory: a leak is growth in the second half of the measured cycles, bounded by LEAK_BOUND_MB. The whole
-// run's growth is bounded by RSS_BOUND_MB only as a guard: after the warm-up, RSS still climbs for a few
-// hundred cycles to a plateau (Wine's heap and RPC state, the thread pool's high-water mark) and then stays
-// there. Measured (dispatch, 1,000 cycles): RSS 218.6, 229.0, 233.4, 234.4 ... 235.7 MB every 96 cycles,
-// +17.1 MB in all and +0.8 MB in the second half; earlier whole runs gave +18.1 to +32.7 MB in all.
+// Memory: a leak is growth in the second half of the full size's measured cycles, bounded by
+// LEAK_BOUND_MB. The whole run's growth is bounded by RSS_BOUND_MB only as a guard: after the warm-up, RSS
+// still climbs for a few hundred cycles to a plateau and then stays there; the JS heap stays level, so the
+// climb is native memory (which of Wine's heap, its RPC state and the thread pool's stacks was not
+// measured). Measured (dispatch, 1,000 cycles): RSS 218.6, 229.0, 233.4, 234.4 ... 235.7 MB every 96
+// cycles, +17.1 MB in all and +0.8 MB in the second half; earlier whole runs gave +18.1 to +32.7 MB in all.
 const {
   h,
   api,
@@ -80,12 +82,14 @@ module.exports = {
         rssGrowthSecondHalfMb: roundMb(end.rssMb - halfway.rssMb),
         heapGrowthMb: roundMb(end.heapMb - before.heapMb),
       };
-      if (memory.rssGrowthSecondHalfMb > LEAK_BOUND_MB || memory.rssGrowthMb > RSS_BOUND_MB) {
-        const figures = JSON.stringify(Object.assign(memory, { rssMbSamples }));
-        throw new Error(
-          `RSS grew by ${memory.rssGrowthSecondHalfMb} MB in the second half (bound ${LEAK_BOUND_MB}) and by ` +
-            `${memory.rssGrowthMb} MB in all (bound ${RSS_BOUND_MB}): ${figures}`,
-        );
+      // At the reduced size the second half (20 cycles) still lies in the climb (+1.2 to +4.1 MB measured):
+      // only the full size can tell a leak from the plateau, the reduced one keeps the guard.
+      const leaked = !context.reduced && memory.rssGrowthSecondHalfMb > LEAK_BOUND_MB;
+      if (leaked || memory.rssGrowthMb > RSS_BOUND_MB) {
+        const over = leaked
+          ? `by ${memory.rssGrowthSecondHalfMb} MB in the second half (bound ${LEAK_BOUND_MB})`
+          : `by ${memory.rssGrowthMb} MB in all (bound ${RSS_BOUND_MB})`;
+        throw new Error(`RSS grew ${over}: ${JSON.stringify(Object.assign(memory, { rssMbSamples }))}`);
       }
       return Object.assign({ cycles, cycleMs }, memory, growth);
     } finally {
