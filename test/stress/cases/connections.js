@@ -20,6 +20,7 @@ const {
   probe,
   openControl,
   waitForNoSinks,
+  memory,
   resources,
   assertNoGrowth,
   roundMb,
@@ -60,15 +61,15 @@ module.exports = {
       if (global.gc) global.gc(); // the end is measured after a collection too (assertNoGrowth)
       const before = resources();
       const half = Math.round((WARM_UP + cycles) / 2);
-      let halfway = before;
+      let halfwayRssMb = before.rssMb;
       // RSS every tenth of the measured cycles: a leak climbs steadily, a heap that settles levels off.
       const sampleEvery = Math.max(1, Math.round((cycles - WARM_UP) / 10));
       const rssMbSamples = [];
       context.figures.rssMbSamples = rssMbSamples;
       const started = Date.now();
       for (let i = WARM_UP; i < cycles; i += 1) {
-        if (i === half) halfway = resources();
-        if ((i - WARM_UP) % sampleEvery === 0) rssMbSamples.push(roundMb(resources().rssMb));
+        if (i === half) halfwayRssMb = memory().rssMb;
+        if ((i - WARM_UP) % sampleEvery === 0) rssMbSamples.push(roundMb(memory().rssMb));
         await cycle(vmName);
       }
       const cycleMs = Math.round((Date.now() - started) / (cycles - WARM_UP));
@@ -77,21 +78,21 @@ module.exports = {
       const end = resources();
       // The halves tell a leak (it grows in both alike) from a heap that settles; the JS heap, the
       // JavaScript side from the native one.
-      const memory = {
+      const growthMb = {
         rssGrowthMb: roundMb(end.rssMb - before.rssMb),
-        rssGrowthSecondHalfMb: roundMb(end.rssMb - halfway.rssMb),
+        rssGrowthSecondHalfMb: roundMb(end.rssMb - halfwayRssMb),
         heapGrowthMb: roundMb(end.heapMb - before.heapMb),
       };
       // At the reduced size the second half (20 cycles) still lies in the climb (+1.2 to +4.1 MB measured):
       // only the full size can tell a leak from the plateau, the reduced one keeps the guard.
-      const leaked = !context.reduced && memory.rssGrowthSecondHalfMb > LEAK_BOUND_MB;
-      if (leaked || memory.rssGrowthMb > RSS_BOUND_MB) {
+      const leaked = !context.reduced && growthMb.rssGrowthSecondHalfMb > LEAK_BOUND_MB;
+      if (leaked || growthMb.rssGrowthMb > RSS_BOUND_MB) {
         const over = leaked
-          ? `by ${memory.rssGrowthSecondHalfMb} MB in the second half (bound ${LEAK_BOUND_MB})`
-          : `by ${memory.rssGrowthMb} MB in all (bound ${RSS_BOUND_MB})`;
-        throw new Error(`RSS grew ${over}: ${JSON.stringify(Object.assign(memory, { rssMbSamples }))}`);
+          ? `by ${growthMb.rssGrowthSecondHalfMb} MB in the second half (bound ${LEAK_BOUND_MB})`
+          : `by ${growthMb.rssGrowthMb} MB in all (bound ${RSS_BOUND_MB})`;
+        throw new Error(`RSS grew ${over}: ${JSON.stringify(Object.assign(growthMb, { rssMbSamples }))}`);
       }
-      return Object.assign({ cycles, cycleMs }, memory, growth);
+      return Object.assign({ cycles, cycleMs }, growthMb, growth);
     } finally {
       await binding.call(control, 'RemoveVirtualMachine', [vmName]).catch(() => undefined);
       binding.release(control);

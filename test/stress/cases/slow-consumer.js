@@ -3,7 +3,7 @@
 // delivered, in order, then the stream rejects ERR_VS_EVENT_QUEUE_OVERFLOW. 'drop-oldest': what arrives
 // plus stream.dropped is exactly the burst, and what arrives is in order. Memory stays bounded: RSS grows
 // by less than RSS_BOUND_MB over the runs.
-const { h, api, binding, probe, openControl, waitIdle, sleep, roundMb } = require('../support');
+const { h, api, binding, probe, openControl, waitIdle, sleep, memory, roundMb } = require('../support');
 
 // The bridge delivers some 800-1,000 events/s out of process under Wine; the reader takes about 100.
 const BURST = 5000;
@@ -38,7 +38,7 @@ function slowCase(overflow) {
       await binding.call(context.control, 'DefineVirtualMachine', [context.vmName, h.sim.VMVMState.Running]);
       context.server = await api.connect(probe);
       context.vm = await context.server.findVirtualMachine(context.vmName);
-      context.rssBefore = process.memoryUsage().rss;
+      context.rssMbBefore = memory().rssMb;
     },
     async once(context) {
       const stream = context.vm.events({ types: ['configurationChanged'], maxQueue: MAX_QUEUE, overflow });
@@ -69,7 +69,7 @@ function slowCase(overflow) {
     },
     async tearDown(context) {
       if (global.gc) global.gc();
-      const growthMb = (process.memoryUsage().rss - context.rssBefore) / 1048576;
+      const growthMb = memory().rssMb - context.rssMbBefore;
       context.figures.rssGrowthMb = roundMb(growthMb);
       await context.server.close();
       await binding.call(context.control, 'RemoveVirtualMachine', [context.vmName]);
