@@ -1,5 +1,7 @@
 #include "connection_point.h"
 
+#include "call_latency.h"
+
 namespace {
 
 class ConnectionPointObject : public ComObject<IConnectionPoint> {
@@ -21,7 +23,10 @@ class ConnectionPointObject : public ComObject<IConnectionPoint> {
     *container = container_;
     return S_OK;
   }
-  STDMETHODIMP Advise(IUnknown* sink, DWORD* cookie) override { return sinks_->Advise(sink, cookie); }
+  STDMETHODIMP Advise(IUnknown* sink, DWORD* cookie) override {
+    AnswerTimedCall(TimedCall::Advise);
+    return sinks_->Advise(sink, cookie);
+  }
   STDMETHODIMP Unadvise(DWORD cookie) override { return sinks_->Unadvise(cookie); }
   STDMETHODIMP EnumConnections(IEnumConnections** connections) override {
     if (connections != nullptr) *connections = nullptr;

@@ -1,4 +1,5 @@
 // IVMSimulatorControl: the test-only control surface (README.md documents every verb).
+#include "call_latency.h"
 #include "dispatch_object.h"
 #include "errors.h"
 #include "event_delivery.h"
@@ -75,6 +76,8 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
       *outcome = SysAllocString(World::Instance().ShutdownOutcome(vm).c_str());
     });
   }
+  STDMETHODIMP SetLatency(BSTR call, long milliseconds) override { return SetCallLatency(Str(call), milliseconds); }
+  STDMETHODIMP CallCount(BSTR call, long* count) override { return CountOfCalls(Str(call), count); }
   STDMETHODIMP StartScenario() override {
     ::StartScenario();
     return S_OK;

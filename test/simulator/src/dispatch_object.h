@@ -2,14 +2,17 @@
 // library (late-bound clients call Virtual Server through it), and ISupportErrorInfo says every failure
 // carries an IErrorInfo.
 #pragma once
+#include "call_latency.h"
 #include "com_object.h"
 #include "type_library.h"
 
 template <class Dual, class... Extra>
 class DispatchObject : public ComObject<Dual, ISupportErrorInfo, Extra...> {
  public:
+  // What clients probe liveness with (the addon's host_prober.cc).
   STDMETHODIMP GetTypeInfoCount(UINT* count) override {
     if (count == nullptr) return E_POINTER;
+    AnswerTimedCall(TimedCall::GetTypeInfoCount);
     *count = 1;
     return S_OK;
   }
