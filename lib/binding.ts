@@ -97,11 +97,15 @@ export interface NativeSubscribeOptions {
   maxQueue: number;
   /** What the native queue does when full: end the subscription with ERR_VS_EVENT_QUEUE_OVERFLOW, or drop the oldest event. */
   overflow: 'error' | 'drop-oldest';
-  /** How often the server's liveness is probed; a dead server ends the subscription with ERR_VS_DISCONNECTED. */
+  /**
+   * How often the server's liveness is probed; a dead server ends the subscription with ERR_VS_DISCONNECTED.
+   * A connection sends one probe for all its subscriptions, at the shortest interval any of them asked for.
+   */
   probeIntervalMs: number;
   /**
-   * How long a probe may go unanswered: then the connection is unresponsive and every subscription of it
-   * ends with ERR_VS_DISCONNECTED whose cause has code ERR_VS_UNRESPONSIVE.
+   * How long a probe may go unanswered, counted from when it goes out (the shortest any subscription of the
+   * connection asked for): then the connection is unresponsive and every subscription of it ends with
+   * ERR_VS_DISCONNECTED whose cause has code ERR_VS_UNRESPONSIVE.
    */
   probeTimeoutMs: number;
   /** Answers for [out] parameters, given before any event arrives: method name -> parameter name -> value. */
@@ -148,8 +152,22 @@ export interface NativeBinding {
    * ERR_INVALID_ARG_VALUE there and here.
    */
   callerAccess(): string;
+  /** What the addon holds process-wide (COM threads, timers): for tests and bug reports. */
+  diagnostics(): NativeDiagnostics;
   /** Hands the addon lib/hresults.ts's table, which names HRESULTs in its messages and errors (loadBinding does). */
   useKnownHresults(table: readonly KnownHresult[]): void;
+}
+
+/** A census of the addon's process-wide resources (native/src/com_thread.h). */
+export interface NativeDiagnostics {
+  /** COM threads running: each connection's worker and prober, idle ones, abandoned ones, the local one. */
+  threads: number;
+  /** Threads waiting in the pool for the next connection. */
+  idleThreads: number;
+  /** Threads abandoned to a host that stopped answering, still in their call. */
+  abandonedThreads: number;
+  /** Timers (call deadlines, probes) waiting on the local thread. */
+  timers: number;
 }
 
 /** Thrown when the addon cannot be had on this host; lib turns it into ERR_VS_UNSUPPORTED_PLATFORM or a build hint. */

@@ -13,6 +13,7 @@
       "native/src/event_schema_js.cc",
       "native/src/event_sink.cc",
       "native/src/host_connection.cc",
+      "native/src/host_prober.cc",
       "native/src/hresult.cc",
       "native/src/js_thread_channel.cc",
       "native/src/proxy_security.cc",

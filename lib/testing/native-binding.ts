@@ -4,6 +4,7 @@
 import type {
   NativeBinding,
   NativeConnectOptions,
+  NativeDiagnostics,
   NativeEventInterface,
   NativeObject,
   NativeSubscribeOptions,
@@ -140,6 +141,11 @@ export class FakeNativeBinding implements NativeBinding {
   /** The fake's sinks are plain functions in this process, called by nothing but the in-memory host. */
   callerAccess(): string {
     return 'D:(A;;0x3;;;WD)';
+  }
+
+  /** The fake runs on the JS thread alone: no COM threads, no native timers. */
+  diagnostics(): NativeDiagnostics {
+    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0 };
   }
 
   /** The fake words its messages from lib/hresults.ts itself; the table is checked, not needed. */

@@ -4,7 +4,6 @@
 #include <napi.h>
 
 #include <chrono>
-#include <future>
 #include <memory>
 #include <set>
 #include <string>
@@ -93,6 +92,19 @@ Napi::Value CallerAccessOf(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), CallerAccess::Process().Sddl());
 }
 
+// diagnostics(): what the addon holds process-wide, for tests and bug reports: COM threads (running, idle
+// in the pool, abandoned to a host that stopped answering) and timers waiting on the local thread.
+Napi::Value DiagnosticsOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ComThread::Census census = ComThread::Count();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("threads", Napi::Number::New(env, static_cast<double>(census.running)));
+  result.Set("idleThreads", Napi::Number::New(env, static_cast<double>(census.idle)));
+  result.Set("abandonedThreads", Napi::Number::New(env, static_cast<double>(census.abandoned)));
+  result.Set("timers", Napi::Number::New(env, static_cast<double>(ComThread::Local().TimerCount())));
+  return result;
+}
+
 // useKnownHresults(table): lib/hresults.ts's [hresult, name, message?] rows, which name HRESULTs in messages.
 Napi::Value UseKnownHresultsOf(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -174,10 +186,10 @@ Napi::Value Items(const Napi::CallbackInfo& info) {
 }
 
 // Resolves once the reference has gone out: the Release runs on the connection's worker (a remote call for
-// a proxy), so the Promise settles when the worker (and the prober) have run what was queued up to it, by
-// the call deadline at the latest. A process that ends right after would otherwise leave the server holding the object
-// (until DCOM's pinging gives up, some minutes on Windows; for good under Wine, which does not ping).
-// Never rejects: a release that could not be confirmed is no failure of the caller's.
+// a proxy), so the Promise settles when the worker and the prober have run what was queued up to it, each
+// by the call deadline at the latest. A process that ends right after would otherwise leave the server
+// holding the object (until DCOM's pinging gives up, some minutes on Windows; for good under Wine, which
+// does not ping). Never rejects: a release that could not be confirmed is no failure of the caller's.
 Napi::Value Release(const Napi::CallbackInfo& info) {
   AddonState& state = StateOf(info);
   Napi::Env env = info.Env();
@@ -190,18 +202,21 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
   }
   std::shared_ptr<HostConnection> host = object->host;
   object.reset();  // the last reference, unless a subscription still holds one: its Release is queued now
-  // The prober's queue too: an ended subscription's second reference to its object is released there.
-  // A prober stuck in a probe of a hung host is waited for no longer than a probe may take by default.
-  auto proberFlushed = std::make_shared<std::promise<void>>();
-  std::shared_future<void> proberDone = proberFlushed->get_future().share();
-  host->prober()->Post([proberFlushed] { proberFlushed->set_value(); });
-  Napi::Promise settled = RunOnConnection(env, *host, [proberDone] {
-    proberDone.wait_for(std::chrono::seconds(5));
-    return JsResult([](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-  });
+  // The work holds the connection: when this was its last object, the connection would otherwise go as this
+  // function returns, and with it the deadline that settles the call if the host hangs in the release.
+  Napi::Promise worker = RunOnConnection(
+      env, *host, [host] { return JsResult([](Napi::Env env) -> Napi::Value { return env.Undefined(); }); });
+  // The prober's queue too: an ended subscription's reference for probes is released there. Waited for
+  // apart from the worker, so that a busy prober never holds up the connection's calls.
+  Napi::Promise prober = RunThrough(env, *host->prober(), host->callTimeout());
+  Napi::Array both = Napi::Array::New(env, 2);
+  both.Set(0u, worker);
+  both.Set(1u, prober);
+  Napi::Object promiseClass = env.Global().Get("Promise").As<Napi::Object>();
+  Napi::Value all = promiseClass.Get("allSettled").As<Napi::Function>().Call(promiseClass, {both});
   Napi::Function settle =
       Napi::Function::New(env, [](const Napi::CallbackInfo& done) { return done.Env().Undefined(); });
-  return settled.Get("then").As<Napi::Function>().Call(settled, {settle, settle});
+  return all.As<Napi::Object>().Get("then").As<Napi::Function>().Call(all, {settle, settle});
 }
 
 Napi::Value DescribeEventsOf(const Napi::CallbackInfo& info) {
@@ -291,6 +306,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"describeEvents", RejectReleased<DescribeEventsOf>},
       {"subscribe", RejectReleased<Subscribe>},
       {"callerAccess", CallerAccessOf},
+      {"diagnostics", DiagnosticsOf},
       {"useKnownHresults", UseKnownHresultsOf},
   };
   for (const auto& entry : functions) {

@@ -1,5 +1,6 @@
 #include "com_call.h"
 
+#include <atomic>
 #include <memory>
 
 #include "js_thread_channel.h"
@@ -38,6 +39,27 @@ Napi::Promise RunOnConnection(Napi::Env env, HostConnection& host, std::function
         }
       },
       reject);
+  return deferred->Promise();
+}
+
+Napi::Promise RunThrough(Napi::Env env, ComThread& thread, std::chrono::milliseconds timeout) {
+  auto deferred = std::make_shared<Napi::Promise::Deferred>(env);
+  std::shared_ptr<JsThreadChannel> channel = JsThreadChannel::Create(env, "virtual-server-events flush", true);
+  auto settled = std::make_shared<std::atomic<bool>>(false);
+  auto settle = [deferred, channel, settled] {
+    if (settled->exchange(true)) return;
+    channel->Post([deferred](Napi::Env env) { deferred->Resolve(env.Undefined()); });
+    channel->Close();
+  };
+  if (thread.IsAbandoned()) {
+    settle();
+    return deferred->Promise();
+  }
+  ComThread::TimerId timer = ComThread::Local().PostAt(ComThread::Clock::now() + timeout, settle);
+  thread.Post([settle, timer] {
+    ComThread::Local().Cancel(timer);
+    settle();
+  });
   return deferred->Promise();
 }
 

@@ -17,8 +17,10 @@
 namespace vse {
 
 struct ComObject {
-  ComRef<IDispatch> dispatch;
+  // Declared first, so destroyed last: the proxy's release is queued before the connection, and its
+  // credentials, can go (host_connection.h).
   std::shared_ptr<HostConnection> host;
+  ComRef<IDispatch> dispatch;
   std::unordered_map<std::wstring, DISPID> dispids;  // the connection's worker only
 };
 

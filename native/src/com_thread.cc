@@ -16,7 +16,10 @@ struct ComThread::State {
   std::mutex mutex;
   std::condition_variable wake;
   std::deque<Task> ready;
-  std::multimap<Clock::time_point, Task> timed;
+  // Keyed by when, then by id: ids are unique, so a key finds exactly one task to cancel.
+  std::map<std::pair<Clock::time_point, TimerId>, Task> timed;
+  std::map<TimerId, Clock::time_point> timedAt;  // id -> its key's time, for Cancel
+  TimerId nextTimerId = 0;
   bool stopping = false;        // abandoned and every handle gone: end once the queue is empty
   bool abandoned = false;       // its connection gave up on it: it may never come back from a call
   bool busy = false;            // running a task
@@ -28,6 +31,8 @@ struct ComThread::State {
 namespace {
 
 std::atomic<bool> securityWasPreset{false};
+std::atomic<size_t> runningThreads{0};
+std::atomic<size_t> abandonedThreads{0};  // abandoned, still in their call
 // Weak: a thread whose handles are all gone is no longer anybody's home (see ComRef).
 thread_local std::weak_ptr<ComThread> currentThread;
 
@@ -71,6 +76,15 @@ std::shared_ptr<ComThread> ComThread::Current() { return currentThread.lock(); }
 
 bool ComThread::SecurityWasPreset() { return securityWasPreset; }
 
+ComThread::Census ComThread::Count() {
+  Census census;
+  census.running = runningThreads;
+  census.abandoned = abandonedThreads;
+  std::lock_guard<std::mutex> idleLock(idleMutex);
+  census.idle = idleThreads->size();
+  return census;
+}
+
 std::shared_ptr<ComThread> ComThread::Launch(bool cancellable, bool setsSecurity) {
   std::shared_ptr<ComThread> handle(new ComThread());
   handle->state_ = std::make_shared<State>();
@@ -95,11 +109,18 @@ ComThread::~ComThread() {
 
 void ComThread::Abandon() {
   std::lock_guard<std::mutex> lock(state_->mutex);
+  if (!state_->abandoned) ++abandonedThreads;
   state_->abandoned = true;
+}
+
+bool ComThread::IsAbandoned() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->abandoned;
 }
 
 void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self, bool cancellable, bool setsSecurity) {
   currentThread = std::move(self);
+  ++runningThreads;
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
   if (setsSecurity) {
     // The documented call (connecting-to-the-virtual-server-com-object.md). It fails with RPC_E_TOO_LATE
@@ -124,8 +145,9 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
   state->wake.notify_all();
   for (;;) {
     Clock::time_point now = Clock::now();
-    while (!state->timed.empty() && state->timed.begin()->first <= now) {
+    while (!state->timed.empty() && state->timed.begin()->first.first <= now) {
       state->ready.push_back(std::move(state->timed.begin()->second));
+      state->timedAt.erase(state->timed.begin()->first.second);
       state->timed.erase(state->timed.begin());
     }
     if (!state->ready.empty()) {
@@ -145,13 +167,15 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
     } else if (state->stopping && state->timed.empty()) {
       break;
     } else if (!state->timed.empty()) {
-      state->wake.wait_until(lock, state->timed.begin()->first);
+      state->wake.wait_until(lock, state->timed.begin()->first.first);
     } else {
       state->wake.wait(lock);
     }
   }
   lock.unlock();
   CoUninitialize();
+  --abandonedThreads;  // only abandoned threads end
+  --runningThreads;
 }
 
 void ComThread::Post(Task task) {
@@ -162,12 +186,32 @@ void ComThread::Post(Task task) {
   state_->wake.notify_one();
 }
 
-void ComThread::PostAt(Clock::time_point when, Task task) {
+ComThread::TimerId ComThread::PostAt(Clock::time_point when, Task task) {
+  TimerId id = 0;
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->timed.emplace(when, std::move(task));
+    id = ++state_->nextTimerId;
+    state_->timed.emplace(std::make_pair(when, id), std::move(task));
+    state_->timedAt.emplace(id, when);
   }
   state_->wake.notify_one();
+  return id;
+}
+
+void ComThread::Cancel(TimerId id) {
+  Task dropped;  // its captures are freed outside the lock
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  auto at = state_->timedAt.find(id);
+  if (at == state_->timedAt.end()) return;
+  auto entry = state_->timed.find(std::make_pair(at->second, id));
+  dropped = std::move(entry->second);
+  state_->timed.erase(entry);
+  state_->timedAt.erase(at);
+}
+
+size_t ComThread::TimerCount() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->timed.size();
 }
 
 bool ComThread::Flush(Clock::time_point until) {

@@ -20,6 +20,8 @@ class ComThread {
  public:
   using Task = std::function<void()>;
   using Clock = std::chrono::steady_clock;
+  // Names a task posted with PostAt, for Cancel. Ids are never reused.
+  using TimerId = unsigned long long;
 
   // A thread of its own for the caller (an idle one, or a new one); its outgoing calls can be cancelled
   // with CoCancelCall.
@@ -32,13 +34,26 @@ class ComThread {
   // True when process COM security is not ours (the host process set it first, RPC_E_TOO_LATE, or the call
   // failed): every proxy then gets CoSetProxyBlanket at impersonate level instead.
   static bool SecurityWasPreset();
+  // Threads of the process that run (the local one included), wait idle in the pool, or were abandoned
+  // and have not come back from their call.
+  struct Census {
+    size_t running = 0;
+    size_t idle = 0;
+    size_t abandoned = 0;
+  };
+  static Census Count();
 
   ~ComThread();
   ComThread(const ComThread&) = delete;
   ComThread& operator=(const ComThread&) = delete;
 
   void Post(Task task);
-  void PostAt(Clock::time_point when, Task task);
+  TimerId PostAt(Clock::time_point when, Task task);
+  // Any thread: a timed task not yet due is dropped at once (its captures freed on the calling thread),
+  // so that timers of work that finished early hold no memory until their time. Unknown ids do nothing.
+  void Cancel(TimerId id);
+  // Timed tasks not yet due (diagnostics).
+  size_t TimerCount() const;
   bool IsCurrentThread() const;
   // Any thread: true, with the time its current task started, while it runs one.
   bool BusySince(Clock::time_point* since) const;
@@ -47,6 +62,7 @@ class ComThread {
   bool Flush(Clock::time_point until);
   // Any thread: it may never come back from its current call, so it is not to be given to anyone again.
   void Abandon();
+  bool IsAbandoned() const;
 
   struct State;  // opaque; public only for the idle list in com_thread.cc
 

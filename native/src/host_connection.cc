@@ -1,6 +1,7 @@
 #include "host_connection.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace vse {
 namespace {
@@ -25,6 +26,29 @@ struct HostConnection::PendingCall {
   std::atomic<bool> returned{false};  // the worker came back from the call, in time or not
   std::function<void(const ComError&)> expired;
 
+  // Its timers on the local thread. Cancelled as soon as they cannot matter, so that a call rate times a
+  // long callTimeout does not pile up timers.
+  void KeepTimer(ComThread::TimerId id) {
+    {
+      std::lock_guard<std::mutex> lock(timersMutex);
+      if (!settled) {
+        timers.push_back(id);
+        return;
+      }
+    }
+    ComThread::Local().Cancel(id);
+  }
+  // `settle`: the call is over, and timers armed later are cancelled at once.
+  void CancelTimers(bool settle) {
+    std::vector<ComThread::TimerId> cancelled;
+    {
+      std::lock_guard<std::mutex> lock(timersMutex);
+      settled = settled || settle;
+      cancelled.swap(timers);
+    }
+    for (ComThread::TimerId id : cancelled) ComThread::Local().Cancel(id);
+  }
+
   bool Move(int from, int to) { return state.compare_exchange_strong(from, to); }
   // The state it had when it expired; kDone or kExpired when it was not pending any more.
   int Expire() {
@@ -33,6 +57,11 @@ struct HostConnection::PendingCall {
     }
     return current;
   }
+
+ private:
+  std::mutex timersMutex;
+  std::vector<ComThread::TimerId> timers;
+  bool settled = false;
 };
 
 std::shared_ptr<HostConnection> HostConnection::Create(std::shared_ptr<const ProxySecurity> security,
@@ -43,7 +72,15 @@ std::shared_ptr<HostConnection> HostConnection::Create(std::shared_ptr<const Pro
   host->where_ = std::move(where);
   host->worker_ = ComThread::Start();
   host->prober_ = ComThread::Start();
+  host->liveness_ = std::make_shared<HostProber>(host, host->prober_);
   return host;
+}
+
+HostConnection::~HostConnection() {
+  // Both threads run releases of this connection's proxies (com_ref.h: a ComRef goes back to its home).
+  std::shared_ptr<const ProxySecurity> security = security_;
+  worker_->Post([security] {});
+  prober_->Post([security] {});
 }
 
 void HostConnection::Call(std::function<Outcome()> work, std::function<void(const ComError&)> expired) {
@@ -70,11 +107,15 @@ void HostConnection::Call(std::function<Outcome()> work, std::function<void(cons
   std::weak_ptr<HostConnection> weak = shared_from_this();
   worker_->Post([weak, call, work = std::move(work)] {
     if (!call->Move(PendingCall::kQueued, PendingCall::kRunning)) return;  // lost while it waited
+    call->CancelTimers(false);  // the queue's watch: from now on the call's own deadline runs
     if (std::shared_ptr<HostConnection> self = weak.lock())
       self->AtForCall(ComThread::Clock::now() + self->callTimeout_, call, &HostConnection::OnDeadline);
     Outcome outcome = work();
     call->returned = true;
-    if (call->Move(PendingCall::kRunning, PendingCall::kDone)) outcome();
+    if (call->Move(PendingCall::kRunning, PendingCall::kDone)) {
+      call->CancelTimers(true);
+      outcome();
+    }
   });
   AtForCall(ComThread::Clock::now() + callTimeout_, call, &HostConnection::WatchQueued);
 }
@@ -83,11 +124,11 @@ void HostConnection::AtForCall(ComThread::Clock::time_point when, const std::sha
                                CallStep step) {
   std::weak_ptr<HostConnection> weak = shared_from_this();
   std::weak_ptr<PendingCall> weakCall = call;
-  ComThread::Local().PostAt(when, [weak, weakCall, step] {
+  call->KeepTimer(ComThread::Local().PostAt(when, [weak, weakCall, step] {
     std::shared_ptr<HostConnection> self = weak.lock();
     std::shared_ptr<PendingCall> alive = weakCall.lock();
     if (self && alive) (self.get()->*step)(alive);
-  });
+  }));
 }
 
 void HostConnection::WatchQueued(const std::shared_ptr<PendingCall>& call) {
@@ -111,6 +152,7 @@ void HostConnection::WatchQueued(const std::shared_ptr<PendingCall>& call) {
 void HostConnection::OnDeadline(const std::shared_ptr<PendingCall>& call) {
   // Only a running call has a deadline; one done or lost meanwhile has nothing left to expire.
   if (call->Expire() != PendingCall::kRunning) return;
+  call->CancelTimers(true);
   ComError error;
   error.code = error_code::kTimeout;
   error.message = std::string("Virtual Server (") + where_ + ") did not answer within the call timeout of " +
@@ -143,7 +185,9 @@ void HostConnection::MarkUnresponsive(const std::string& why) {
     std::shared_ptr<PendingCall> call = held.lock();
     if (!call) continue;
     int was = call->Expire();
-    if (was == PendingCall::kQueued || was == PendingCall::kRunning) call->expired(error);
+    if (was != PendingCall::kQueued && was != PendingCall::kRunning) continue;
+    call->CancelTimers(true);
+    call->expired(error);
   }
   for (const auto& listener : listeners) listener.second(error);
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "com_thread.h"
+#include "host_prober.h"
 #include "hresult.h"
 #include "proxy_security.h"
 
@@ -33,6 +34,9 @@ class HostConnection : public std::enable_shared_from_this<HostConnection> {
   const ProxySecurity& security() const { return *security_; }
   const std::shared_ptr<ComThread>& worker() const { return worker_; }
   const std::shared_ptr<ComThread>& prober() const { return prober_; }
+  // The connection's one liveness probe, which its subscriptions share.
+  HostProber& Liveness() const { return *liveness_; }
+  std::chrono::milliseconds callTimeout() const { return callTimeout_; }
   const std::string& where() const { return where_; }
   bool IsUnresponsive() const { return unresponsive_; }
 
@@ -55,12 +59,15 @@ class HostConnection : public std::enable_shared_from_this<HostConnection> {
   HostConnection(const HostConnection&) = delete;
   HostConnection& operator=(const HostConnection&) = delete;
   HostConnection() = default;
+  // The credentials outlive it until its threads have run what was queued before: the last releases of
+  // its proxies, which COM makes with the COAUTHIDENTITY it was given (proxy_security.h).
+  ~HostConnection();
 
  private:
   struct PendingCall;
   using CallStep = void (HostConnection::*)(const std::shared_ptr<PendingCall>&);
   // At `when`, on the local thread, runs `step` for the call if both it and this connection still exist:
-  // the timer holds them weakly, so a call that is done frees its record and its timers find nothing.
+  // the timer holds them weakly, and is cancelled once the call is settled.
   void AtForCall(ComThread::Clock::time_point when, const std::shared_ptr<PendingCall>& call, CallStep step);
   // Local thread, callTimeout after the call went out: it rejects ERR_VS_TIMEOUT if still running.
   void OnDeadline(const std::shared_ptr<PendingCall>& call);
@@ -71,6 +78,7 @@ class HostConnection : public std::enable_shared_from_this<HostConnection> {
   std::shared_ptr<const ProxySecurity> security_;
   std::shared_ptr<ComThread> worker_;
   std::shared_ptr<ComThread> prober_;
+  std::shared_ptr<HostProber> liveness_;
   std::chrono::milliseconds callTimeout_;
   std::string where_;
   std::atomic<bool> unresponsive_{false};

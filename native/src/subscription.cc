@@ -2,8 +2,6 @@
 
 #include <ocidl.h>
 
-#include <atomic>
-
 #include "com_thread.h"
 #include "event_sink.h"
 #include "hresult.h"
@@ -88,17 +86,20 @@ std::shared_ptr<Subscription> Subscription::Start(std::shared_ptr<ComObject> sou
 
   auto subscription = std::make_shared<Subscription>();
   subscription->host_ = source->host;
-  subscription->probeTarget_ = ComRef<IDispatch>::Share(source->dispatch.get(), source->host->prober());
+  ComRef<IDispatch> probeTarget = ComRef<IDispatch>::Share(source->dispatch.get(), source->host->prober());
   subscription->source_ = std::move(source);
   subscription->schema_ = std::move(schema);
   subscription->delivery_ = std::move(delivery);
-  subscription->probeInterval_ = request.probeInterval;
-  subscription->probeTimeout_ = request.probeTimeout;
   subscription->point_ = std::move(point);
   subscription->sink_ = std::move(sink);
   subscription->cookie_ = cookie;
   subscription->advised_ = true;
   std::weak_ptr<Subscription> weak = subscription;
+  subscription->probeSubscriber_ = subscription->host_->Liveness().Add(
+      std::move(probeTarget), request.probeInterval, request.probeTimeout, [weak](HRESULT hr, int failuresInRow) {
+        if (std::shared_ptr<Subscription> self = weak.lock()) self->OnProbeFailure(hr, failuresInRow);
+      });
+  // After the probe: a connection already unresponsive ends the subscription at once, probe included.
   subscription->lossListener_ = subscription->host_->AddLossListener([weak](const ComError& unresponsive) {
     std::shared_ptr<Subscription> self = weak.lock();
     if (!self) return;
@@ -108,17 +109,20 @@ std::shared_ptr<Subscription> Subscription::Start(std::shared_ptr<ComObject> sou
     error.cause = std::make_shared<const ComError>(unresponsive);
     self->Lose(std::move(error));
   });
-  subscription->ScheduleProbe();
   return subscription;
 }
 
 Subscription::~Subscription() {
   if (!advised_ || ending_) return;
   // Nobody can reach this subscription any more, so nobody else will unadvise it; nobody waits for it either.
-  host_->RemoveLossListener(lossListener_);
+  std::shared_ptr<HostConnection> host = host_;  // goes last: the releases below need its credentials
+  host->RemoveLossListener(lossListener_);
+  host->Liveness().Remove(probeSubscriber_);
   auto point = std::make_shared<ComRef<IConnectionPoint>>(std::move(point_));
   DWORD cookie = cookie_;
-  host_->worker()->Post([point, cookie] { (*point)->Unadvise(cookie); });
+  host->worker()->Post([point, cookie] { (*point)->Unadvise(cookie); });
+  // Its onEvents/onEnd would otherwise stay referenced (and with them the JS stream) until env teardown.
+  delivery_->Discard();
 }
 
 bool Subscription::BeginEnd() {
@@ -159,69 +163,28 @@ void Subscription::CutOff() {
 
 void Subscription::Finish(std::optional<ComError> error) {
   host_->RemoveLossListener(lossListener_);
+  host_->Liveness().Remove(probeSubscriber_);
   // An ended subscription holds nothing of its connection: its JS handle may live on until a garbage
   // collection, and would otherwise keep the connection's threads from returning to the pool.
+  // `host` is declared first so that it goes last: the proxies' releases are queued before the
+  // connection (and its credentials) can go.
+  std::shared_ptr<HostConnection> host;
   ComRef<IConnectionPoint> point;
-  ComRef<IDispatch> probeTarget;
   ComRef<IUnknown> sink;
   std::shared_ptr<ComObject> source;
-  std::shared_ptr<HostConnection> host;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    host = std::move(host_);
     point = std::move(point_);
-    probeTarget = std::move(probeTarget_);
     sink = std::move(sink_);
     source = std::move(source_);
-    host = std::move(host_);
   }
   delivery_->End(std::move(error));
 }
 
-void Subscription::ScheduleProbe() {
-  std::weak_ptr<Subscription> weak = shared_from_this();
-  ComThread::Local().PostAt(ComThread::Clock::now() + probeInterval_, [weak] {
-    if (std::shared_ptr<Subscription> self = weak.lock()) self->Probe();
-  });
-}
-
-void Subscription::Probe() {
-  auto target = std::make_shared<ComRef<IDispatch>>();
-  std::shared_ptr<HostConnection> host;  // Finish() lets go of host_ at any time once ending_ is set
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (ending_) return;
-    host = host_;
-    *target = ComRef<IDispatch>::Share(probeTarget_.get(), host->prober());
-  }
-  auto answered = std::make_shared<std::atomic<bool>>(false);
-  std::shared_ptr<Subscription> self = shared_from_this();
-  host->prober()->Post([self, target, answered] {
-    // A round trip to the server: proxies answer it remotely, so a dead or hung server shows here.
-    UINT count = 0;
-    HRESULT hr = (*target)->GetTypeInfoCount(&count);
-    if (!answered->exchange(true)) self->OnProbeAnswer(hr);
-  });
-  std::weak_ptr<HostConnection> weakHost = host;
-  std::chrono::milliseconds timeout = probeTimeout_;
-  ComThread::Local().PostAt(ComThread::Clock::now() + timeout, [weakHost, answered, timeout] {
-    if (answered->exchange(true)) return;
-    std::shared_ptr<HostConnection> alive = weakHost.lock();
-    if (alive)
-      alive->MarkUnresponsive("did not answer a liveness probe within " + std::to_string(timeout.count()) + " ms");
-  });
-}
-
-void Subscription::OnProbeAnswer(HRESULT hr) {
-  if (SUCCEEDED(hr)) {
-    failedProbes_ = 0;
-    ScheduleProbe();
-    return;
-  }
+void Subscription::OnProbeFailure(HRESULT hr, int failuresInRow) {
   bool lost = IsDisconnection(hr);
-  if (!lost && ++failedProbes_ < kProbeFailuresToEnd) {
-    ScheduleProbe();
-    return;
-  }
+  if (!lost && failuresInRow < kProbeFailuresToEnd) return;
   ComError error = ErrorFromHresult(hr, "probing the server of " + Utf8FromWide(schema_->name) + " events");
   error.code = error_code::kDisconnected;
   if (!lost) {

@@ -1,10 +1,10 @@
 // One advised sink on one object's connection point. Advise at start, on the connection's worker;
 // Close() (close, overflow, garbage collection, env teardown) unadvises there, within the call
-// deadline. A liveness probe, on the connection's prober thread, ends the subscription with
-// ERR_VS_DISCONNECTED when the server died, became unreachable, failed several probes in a row, or did
-// not answer one within the probe timeout (the connection is then unresponsive, and the error's cause
-// says so). A lost subscription is cut off locally (CoDisconnectObject on the sink): no remote call,
-// which a lost host would make wait.
+// deadline. The connection's liveness probe (host_prober.h) ends the subscription with
+// ERR_VS_DISCONNECTED when the server died, became unreachable, disconnected the object, failed several
+// probes in a row, or did not answer one within the probe timeout (the connection is then unresponsive,
+// and the error's cause says so). A lost subscription is cut off locally (CoDisconnectObject on the
+// sink): no remote call, which a lost host would make wait.
 #pragma once
 #include <ocidl.h>
 
@@ -43,7 +43,8 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
   Subscription() = default;
   Subscription(const Subscription&) = delete;
   Subscription& operator=(const Subscription&) = delete;
-  // Dropped while still advised (its subscribe() never reached JS: the env went away meanwhile).
+  // Dropped while still advised: its subscribe() never reached JS (the call timed out after the advise,
+  // or the env went away meanwhile). It unadvises, and lets go of its delivery's JS callbacks.
   ~Subscription();
 
   const std::shared_ptr<const EventInterface>& schema() const { return schema_; }
@@ -59,22 +60,18 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
   bool BeginEnd();
   void CutOff();
   void Finish(std::optional<ComError> error);
-  void ScheduleProbe();
-  void Probe();
-  void OnProbeAnswer(HRESULT hr);
+  // The prober thread: the connection's probe failed.
+  void OnProbeFailure(HRESULT hr, int failuresInRow);
 
   std::shared_ptr<ComObject> source_;
   std::shared_ptr<HostConnection> host_;
   std::shared_ptr<const EventInterface> schema_;
   std::shared_ptr<Delivery> delivery_;
-  std::chrono::milliseconds probeInterval_{5000};
-  std::chrono::milliseconds probeTimeout_{5000};
-  ComRef<IDispatch> probeTarget_;  // its own reference, released on the prober thread
   ComRef<IConnectionPoint> point_;
   ComRef<IUnknown> sink_;  // local: CoDisconnectObject cuts the server off it
   DWORD cookie_ = 0;
   int lossListener_ = 0;
-  int failedProbes_ = 0;  // in a row; probes run one at a time
+  int probeSubscriber_ = 0;  // its id with the connection's HostProber
 
   std::mutex mutex_;
   bool advised_ = false;

@@ -158,6 +158,10 @@ class FakeBinding {
     return 'O:BAG:BAD:(A;;0x3;;;WD)';
   }
 
+  diagnostics() {
+    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0 };
+  }
+
   useKnownHresults() {}
 
   /** The open subscriptions on target (or on any object of that kind). */
