@@ -103,6 +103,13 @@ describe(`a hung host (build: ${build})`, function () {
     assert.ok(release.ms < lostMs + SLACK_MS, `release() settled after ${release.ms} ms`);
   });
 
+  it("the release of a connection's last object settles by the connection's deadlines though the connection goes with it", function () {
+    const { lastRelease } = result.settled;
+    assert.strictEqual(lastRelease.code, undefined, `release() never rejects: ${lastRelease.message}`);
+    const lostMs = connectOptions.callTimeout + 2000; // host_connection.cc: WatchQueued
+    assert.ok(lastRelease.ms < lostMs + SLACK_MS, `release() settled after ${lastRelease.ms} ms`);
+  });
+
   it('a call after the loss rejects ERR_VS_UNRESPONSIVE at once, and close() does not wait for the host', function () {
     for (const late of [result.lateCall, result.quietLateCall]) {
       assert.strictEqual(late.code, 'ERR_VS_UNRESPONSIVE', late.message);
