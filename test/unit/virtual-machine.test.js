@@ -143,7 +143,99 @@ describe('VirtualMachine', () => {
         { method: 'OnStateChange', args: [VMState.Running] },
       ]);
       assert.strictEqual(await waiting, VMState.Running);
-      assert.deepStrictEqual(order, ['subscribe', 'read State']);
+      // Read again after TurningOn, a passing state: its event does not say where the VM is.
+      assert.deepStrictEqual(order, ['subscribe', 'read State', 'read State']);
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    /**
+     * A wait on web01 whose State reads `script.state` (reads counted in `script.reads`), once it has
+     * subscribed and read the state the first time.
+     */
+    async function scriptedWait(states, options, initial = VMState.Running) {
+      const { vm, binding, target } = await vmOf({ vms: [{ name: 'web01', state: initial }] });
+      /** @type {{ state: number, reads: number, read: () => unknown }} read: what a read answers */
+      const script = { state: initial, reads: 0, read: () => script.state };
+      target.props.State = () => {
+        script.reads++;
+        return script.read();
+      };
+      const waiting = vm.waitForState(states, options);
+      waiting.catch(() => undefined); // each test judges it
+      await until(() => binding.subscriptionsOf(target).length === 1 && script.reads === 1, 'the wait to read State');
+      return { waiting, script, binding, target };
+    }
+
+    /** Lets queued callbacks run until `condition()` holds (a bounded number of turns). */
+    async function until(condition, what) {
+      for (let turn = 0; !condition(); turn++) {
+        if (turn === 1000) throw new Error(`gave up waiting for ${what}`);
+        await settle();
+      }
+    }
+
+    const saveEvents = [VMState.Saving, VMState.TurningOff, VMState.DeleteMachine, VMState.TurnedOff].map((state) => ({
+      method: 'OnStateChange',
+      args: [state],
+    }));
+
+    it('reads State after the TurnedOff that ends a save, and resolves a wait for Saved with it', async () => {
+      const { waiting, script, binding, target } = await scriptedWait(VMState.Saved);
+      script.state = VMState.Saved; // ivmvirtualmachine-save.md: no event carries Saved; State reads it
+      binding.emit(target, saveEvents);
+      assert.strictEqual(await waiting, VMState.Saved);
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('does not resolve a wait for TurnedOff on the TurnedOff event of a save: State reads Saved', async () => {
+      const { waiting, script, binding, target } = await scriptedWait(VMState.TurnedOff, { timeout: 200 });
+      script.state = VMState.Saved;
+      binding.emit(target, saveEvents);
+      await rejectsWith(waiting, { code: 'ERR_VS_TIMEOUT' });
+      assert.strictEqual(script.reads, 5, 'once at the start, then after each of the four events');
+    });
+
+    it("resolves with the state State reads after a passing state's event, not the event's", async () => {
+      // The reading of ivmvirtualmachine-save.md where State reads Saving all through the save.
+      const { waiting, script, binding, target } = await scriptedWait([VMState.TurningOff, VMState.Saving]);
+      script.state = VMState.Saving;
+      binding.emit(target, [{ method: 'OnStateChange', args: [VMState.TurningOff] }]);
+      assert.strictEqual(await waiting, VMState.Saving);
+    });
+
+    it('takes Running and Paused at their word: the states sequences end in, never pass through', async () => {
+      const { waiting, script, binding, target } = await scriptedWait(VMState.Paused);
+      binding.emit(target, [{ method: 'OnStateChange', args: [VMState.Paused] }]);
+      assert.strictEqual(await waiting, VMState.Paused);
+      assert.strictEqual(script.reads, 1, 'State read once, at the start');
+    });
+
+    it('bounds the read after an event by its timeout, and unsubscribes', async () => {
+      const { waiting, script, binding, target } = await scriptedWait(VMState.Saved, { timeout: 100 });
+      script.read = () => new Promise(() => undefined); // the host stops answering
+      binding.emit(target, saveEvents);
+      await rejectsWith(waiting, { code: 'ERR_VS_TIMEOUT' });
+      assert.strictEqual(binding.subscriptionsOf(target).length, 0);
+    });
+
+    it('bounds the read after an event by its signal', async () => {
+      const controller = new AbortController();
+      const { waiting, script, binding, target } = await scriptedWait(VMState.Saved, { signal: controller.signal });
+      script.read = () => new Promise(() => undefined);
+      binding.emit(target, saveEvents);
+      await until(() => script.reads === 2, 'the read after the first event');
+      controller.abort();
+      await rejectsWith(waiting, { name: 'AbortError' });
+    });
+
+    it('rejects with the error of a read after an event that fails', async () => {
+      const { comError } = require('./fake-binding');
+      const { waiting, script, binding, target } = await scriptedWait(VMState.TurnedOff);
+      script.read = () => {
+        throw comError('ERR_VS_COM_ERROR', 'The virtual machine "web01" was removed', 0xa0040207);
+      };
+      binding.emit(target, [{ method: 'OnStateChange', args: [VMState.DeleteMachine] }]);
+      await rejectsWith(waiting, { code: 'ERR_VS_COM_ERROR', hresult: 0xa0040207 });
       assert.strictEqual(binding.subscriptionsOf(target).length, 0);
     });
 
