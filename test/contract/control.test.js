@@ -103,5 +103,66 @@ for (const driver of contractDrivers()) {
       await vm.startup();
       assert.strictEqual(await waiting, S.Running);
     });
+
+    // No event carries Saved: save() fires Saving, TurningOff, DeleteMachine, TurnedOff
+    // (virtual-machine-state-diagram.md) and State then reads Saved (ivmvirtualmachine-save.md). A wait
+    // that took each event's state for the VM's never saw Saved, and took the last event for TurnedOff.
+    describe('waitForState while save() runs', function () {
+      // 200 ms a step: the wait has subscribed and read Running long before State reads Saved.
+      before(() => driver.setPacing(200));
+      after(() => driver.setPacing(30));
+
+      /** A wait on a VM that is running, once it has subscribed (so it follows the save by its events). */
+      async function waitingOn(prefix, states) {
+        const vm = await newVm(prefix, S.Running);
+        const controller = new AbortController();
+        const waiting = vm.waitForState(states, { timeout: 60000, signal: controller.signal });
+        waiting.catch(() => undefined); // judged below; a rejection must not go unhandled meanwhile
+        await untilSinks(vm.name, 1);
+        return { vm, waiting, controller };
+      }
+
+      it('a wait for Saved resolves Saved', async function () {
+        const { vm, waiting } = await waitingOn('wait-saved', S.Saved);
+        await vm.save({ timeout: 60000 });
+        assert.strictEqual(S[await waiting], 'Saved');
+      });
+
+      it('a wait for TurnedOff or Saved resolves Saved, the state the VM ends in, not TurnedOff', async function () {
+        const { vm, waiting } = await waitingOn('wait-off-or-saved', [S.TurnedOff, S.Saved]);
+        await vm.save({ timeout: 60000 });
+        assert.strictEqual(S[await waiting], 'Saved');
+      });
+
+      it('a wait for TurnedOff does not resolve: the VM ends Saved', async function () {
+        const { vm, waiting, controller } = await waitingOn('wait-off', S.TurnedOff);
+        await vm.save({ timeout: 60000 });
+        await driver.idle();
+        // Time for the wait to act on the last event, which it took for TurnedOff before the fix.
+        const outcome = await Promise.race([
+          waiting.then((state) => `resolved ${S[state]}`),
+          new Promise((resolve) => setTimeout(resolve, 1000, 'pending')),
+        ]);
+        assert.strictEqual(outcome, 'pending');
+        assert.strictEqual(S[await vm.state()], 'Saved');
+        controller.abort();
+        await assert.rejects(waiting, { name: 'AbortError' });
+      });
+
+      it('a wait for TurnedOff during turnOff() still resolves TurnedOff', async function () {
+        const { vm, waiting } = await waitingOn('wait-turned-off', S.TurnedOff);
+        await vm.turnOff({ timeout: 60000 });
+        assert.strictEqual(S[await waiting], 'TurnedOff');
+      });
+    });
+
+    /** Resolves once `count` event sinks are advised on the VM named (within 30 s). */
+    async function untilSinks(name, count) {
+      const until = Date.now() + 30000;
+      while ((await driver.sinkCount(name)) !== count) {
+        if (Date.now() > until) throw new Error(`"${name}" never had ${count} event sink(s) advised`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
   });
 }

@@ -26,6 +26,8 @@ function fakeDriver(build) {
       host.pacing = ms;
     },
     idle: () => host.idle(),
+    /** Event sinks advised on the VM named (a waitForState's subscription counts as one). */
+    sinkCount: async (vm) => host.advisedSinkCount(vm),
     fire: {
       stateChange: async (vm, state) => host.fireStateChange(vm, state),
       heartbeatStopped: async (vm) => host.fireHeartbeatStopped(vm),
