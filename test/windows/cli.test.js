@@ -132,6 +132,24 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     assert.strictEqual(stdout, `${name}: Paused\n`);
   });
 
+  // No event carries Saved: save fires TurnedOff last, and State then reads Saved (ivmvirtualmachine-save.md).
+  it('wait --state Saved exits 0 once a save ends', async function () {
+    const name = await h.defineVm(binding, control, 'cli-wait-saved', VMState.Running);
+    // 200 ms a step: wait has read Running long before the save ends, so it follows the save's events.
+    await binding.put(control, 'PacingMilliseconds', 200);
+    try {
+      const run = vsevents('wait', '--vm', name, '--state', 'Saved', '--timeout', '60');
+      await untilSubscribed(run, async () => (await sinksOn(name)) === 1);
+      const saved = await vsevents('save', '--vm', name).done;
+      assert.strictEqual(saved.status, 0, saved.stderr);
+      const { status, stdout, stderr } = await run.done;
+      assert.strictEqual(status, 0, stderr);
+      assert.strictEqual(stdout, `${name}: Saved\n`);
+    } finally {
+      await binding.put(control, 'PacingMilliseconds', 0);
+    }
+  });
+
   it('wait exits 1 with one line on stderr when it times out', async function () {
     const name = await h.defineVm(binding, control, 'cli-timeout');
     const { status, stdout, stderr } = await vsevents('wait', '--vm', name, '--state', 'Running', '--timeout', '0.3')
