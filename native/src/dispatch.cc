@@ -113,17 +113,28 @@ std::vector<Value> CollectionItems(ComObject& collection) {
   }
   collection.host->security().Apply(enumerator.get());
   std::vector<Value> items;
+  constexpr ULONG kBatch = 16;
+  size_t seen = 0;
   for (;;) {
-    VARIANT batch[16];
+    VARIANT batch[kBatch];
     for (VARIANT& variant : batch) VariantInit(&variant);
     ULONG fetched = 0;
-    HRESULT hr = enumerator->Next(16, batch, &fetched);
+    HRESULT hr = enumerator->Next(kBatch, batch, &fetched);
     if (FAILED(hr)) ThrowHresult(hr, doing);
+    // A server's count is not trusted past the array it was given.
+    if (fetched > kBatch) fetched = kBatch;
+    seen += fetched;
     for (ULONG i = 0; i < fetched; ++i) {
-      items.push_back(ValueFromVariant(batch[i], collection.host));
+      if (seen <= kMaxCollectionItems) items.push_back(ValueFromVariant(batch[i], collection.host));
       VariantClear(&batch[i]);
     }
     if (hr == S_FALSE || fetched == 0) break;
+    if (seen > kMaxCollectionItems) {
+      // An enumerator that never ends would otherwise keep the connection's worker for good.
+      ThrowComError(error_code::kComError, std::string(doing) + " failed: the collection gave more than " +
+                                               std::to_string(kMaxCollectionItems) +
+                                               " items and did not end; the server's enumerator is broken");
+    }
   }
   return items;
 }
