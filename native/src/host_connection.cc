@@ -25,6 +25,9 @@ struct HostConnection::PendingCall {
   std::atomic<int> state{kQueued};
   std::atomic<bool> returned{false};  // the worker came back from the call, in time or not
   std::function<void(const ComError&)> expired;
+  // Held while the worker marks the call returned and while a deadline cancels it: a cancel aimed at this
+  // call must never reach the worker's next one.
+  std::mutex returning;
 
   // Its timers on the local thread. Cancelled as soon as they cannot matter, so that a call rate times a
   // long callTimeout does not pile up timers.
@@ -111,7 +114,10 @@ void HostConnection::Call(std::function<Outcome()> work, std::function<void(cons
     if (std::shared_ptr<HostConnection> self = weak.lock())
       self->AtForCall(ComThread::Clock::now() + self->callTimeout_, call, &HostConnection::OnDeadline);
     Outcome outcome = work();
-    call->returned = true;
+    {
+      std::lock_guard<std::mutex> lock(call->returning);
+      call->returned = true;
+    }
     if (call->Move(PendingCall::kRunning, PendingCall::kDone)) {
       call->CancelTimers(true);
       outcome();
@@ -158,7 +164,10 @@ void HostConnection::OnDeadline(const std::shared_ptr<PendingCall>& call) {
   error.message = std::string("Virtual Server (") + where_ + ") did not answer within the call timeout of " +
                   std::to_string(callTimeout_.count()) + " ms. Raise callTimeout in connect() if the host is only slow";
   call->expired(error);
-  if (CanCancelCalls()) CoCancelCall(worker_->ThreadId(), 0);
+  if (CanCancelCalls()) {
+    std::lock_guard<std::mutex> lock(call->returning);
+    if (!call->returned) CoCancelCall(worker_->ThreadId(), 0);
+  }
   std::weak_ptr<HostConnection> weak = shared_from_this();
   ComThread::Local().PostAt(ComThread::Clock::now() + kCancelGrace, [weak, call] {
     std::shared_ptr<HostConnection> self = weak.lock();
