@@ -149,7 +149,7 @@ export interface NativeBinding {
    * Who may call into this process's COM objects (the event sinks), as SDDL: this process's user,
    * LocalSystem, NetworkService, LocalService and the accounts VSE_EVENT_CALLERS lists (SIDs or
    * DOMAIN\name, comma-separated). Read once, at the first connect(); a wrong entry throws
-   * ERR_INVALID_ARG_VALUE there and here.
+   * ERR_INVALID_ARG_VALUE there and here. In force only while diagnostics().comSecurity is 'ours'.
    */
   callerAccess(): string;
   /** What the addon holds process-wide (COM threads, timers): for tests and bug reports. */
@@ -168,6 +168,12 @@ export interface NativeDiagnostics {
   abandonedThreads: number;
   /** Timers (call deadlines, probes) waiting on the local thread. */
   timers: number;
+  /**
+   * Whose COM security the process runs with: 'not set yet' (no connect() so far), 'ours' (the callers'
+   * list of callerAccess() is in force), 'host process' (it had set security first: callerAccess() is not
+   * in force) or 'defaults' (setting it failed: COM's machine-wide defaults hold).
+   */
+  comSecurity: 'not set yet' | 'ours' | 'host process' | 'defaults';
 }
 
 /** Thrown when the addon cannot be had on this host; lib turns it into ERR_VS_UNSUPPORTED_PLATFORM or a build hint. */

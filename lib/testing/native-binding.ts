@@ -145,7 +145,7 @@ export class FakeNativeBinding implements NativeBinding {
 
   /** The fake runs on the JS thread alone: no COM threads, no native timers. */
   diagnostics(): NativeDiagnostics {
-    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0 };
+    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0, comSecurity: 'not set yet' };
   }
 
   /** The fake words its messages from lib/hresults.ts itself; the table is checked, not needed. */

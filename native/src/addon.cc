@@ -92,16 +92,34 @@ Napi::Value CallerAccessOf(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), CallerAccess::Process().Sddl());
 }
 
+const char* SecurityName(ComThread::Security security) {
+  switch (security) {
+    case ComThread::Security::Ours:
+      return "ours";
+    case ComThread::Security::HostProcess:
+      return "host process";
+    case ComThread::Security::Defaults:
+      return "defaults";
+    default:
+      return "not set yet";
+  }
+}
+
 // diagnostics(): what the addon holds process-wide, for tests and bug reports: COM threads (running, idle
-// in the pool, abandoned to a host that stopped answering) and timers waiting on the local thread.
+// in the pool, abandoned to a host that stopped answering), timers waiting on the local thread, and whose
+// COM security is in force (callerAccess() describes the callers' list only when it is ours).
 Napi::Value DiagnosticsOf(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ComThread::Census census = ComThread::Count();
+  ComThread::Security security = ComThread::SecurityInForce();
+  // The local thread sets process security when it starts: a look must not start it.
+  size_t timers = security == ComThread::Security::NotSetYet ? 0 : ComThread::Local().TimerCount();
   Napi::Object result = Napi::Object::New(env);
   result.Set("threads", Napi::Number::New(env, static_cast<double>(census.running)));
   result.Set("idleThreads", Napi::Number::New(env, static_cast<double>(census.idle)));
   result.Set("abandonedThreads", Napi::Number::New(env, static_cast<double>(census.abandoned)));
-  result.Set("timers", Napi::Number::New(env, static_cast<double>(ComThread::Local().TimerCount())));
+  result.Set("timers", Napi::Number::New(env, static_cast<double>(timers)));
+  result.Set("comSecurity", Napi::String::New(env, SecurityName(security)));
   return result;
 }
 

@@ -30,7 +30,7 @@ struct ComThread::State {
 
 namespace {
 
-std::atomic<bool> securityWasPreset{false};
+std::atomic<ComThread::Security> securityInForce{ComThread::Security::NotSetYet};
 std::atomic<size_t> runningThreads{0};
 std::atomic<size_t> abandonedThreads{0};  // abandoned, still in their call
 // Weak: a thread whose handles are all gone is no longer anybody's home (see ComRef).
@@ -74,7 +74,12 @@ ComThread& ComThread::Local() {
 
 std::shared_ptr<ComThread> ComThread::Current() { return currentThread.lock(); }
 
-bool ComThread::SecurityWasPreset() { return securityWasPreset; }
+ComThread::Security ComThread::SecurityInForce() { return securityInForce; }
+
+bool ComThread::SecurityWasPreset() {
+  Security security = securityInForce;
+  return security == Security::HostProcess || security == Security::Defaults;
+}
 
 ComThread::Census ComThread::Count() {
   Census census;
@@ -134,7 +139,9 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
     }
     HRESULT security = CoInitializeSecurity(callers, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
                                             RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
-    securityWasPreset = FAILED(security);  // RPC_E_TOO_LATE or any other failure: the defaults, or the host's, hold
+    securityInForce = security == RPC_E_TOO_LATE ? Security::HostProcess
+                      : FAILED(security)         ? Security::Defaults
+                                                 : Security::Ours;
   }
   // Lets a deadline cancel this thread's blocked call (CoCancelCall). Wine cannot cancel calls
   // (host_connection.cc), so there a call that does not return leaves its connection unresponsive instead.

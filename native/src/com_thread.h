@@ -31,8 +31,13 @@ class ComThread {
   static ComThread& Local();
   // The ComThread the caller runs on; nullptr on JS threads and COM's RPC threads.
   static std::shared_ptr<ComThread> Current();
-  // True when process COM security is not ours (the host process set it first, RPC_E_TOO_LATE, or the call
-  // failed): every proxy then gets CoSetProxyBlanket at impersonate level instead.
+  // Whose COM security the process runs with: not set yet (no connection so far), ours (CoInitializeSecurity
+  // with the callers' descriptor), the host process's (it set it first: RPC_E_TOO_LATE), or COM's defaults
+  // (our call failed otherwise).
+  enum class Security { NotSetYet, Ours, HostProcess, Defaults };
+  static Security SecurityInForce();
+  // True when process COM security is not ours: every proxy then gets CoSetProxyBlanket at impersonate
+  // level instead.
   static bool SecurityWasPreset();
   // Threads of the process that run (the local one included), wait idle in the pool, or were abandoned
   // and have not come back from their call.

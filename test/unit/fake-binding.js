@@ -159,7 +159,7 @@ class FakeBinding {
   }
 
   diagnostics() {
-    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0 };
+    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0, comSecurity: 'not set yet' };
   }
 
   useKnownHresults() {}

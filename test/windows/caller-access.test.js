@@ -35,6 +35,20 @@ describe('caller access: who may call into the event sinks', function () {
     assert.match(sddl, /^O:(S-1-5-[0-9-]+)G:\1D:\(A;;0x7;;;\1\)\(A;;0x7;;;SY\)\(A;;0x7;;;NS\)\(A;;0x7;;;LS\)$/);
   });
 
+  it('says whose COM security is in force: none before the first connect(), ours after it', function () {
+    const outcome = inFreshProcess(
+      undefined,
+      `async (binding) => {
+        const before = binding.diagnostics().comSecurity;
+        const server = await binding.connect({});
+        const after = binding.diagnostics().comSecurity;
+        await binding.release(server);
+        return { before, after };
+      }`,
+    );
+    assert.deepStrictEqual(outcome, { before: 'not set yet', after: 'ours' });
+  });
+
   it('adds the SIDs and accounts VSE_EVENT_CALLERS lists', function () {
     const { sddl } = inFreshProcess(
       ' S-1-5-21-1004336348-1177238915-682003330-1001 ,NT AUTHORITY\\NETWORK SERVICE',
