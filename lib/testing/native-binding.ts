@@ -143,6 +143,9 @@ export class FakeNativeBinding implements NativeBinding {
     return 'D:(A;;0x3;;;WD)';
   }
 
+  /** The fake's subscriptions live in this process: nothing stays advised anywhere when it exits. */
+  closeForExit(): void {}
+
   /** The fake runs on the JS thread alone: no COM threads, no native timers. */
   diagnostics(): NativeDiagnostics {
     return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0, comSecurity: 'not set yet' };

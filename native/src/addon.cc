@@ -151,6 +151,8 @@ Napi::Value Connect(const Napi::CallbackInfo& info) {
   ConnectOptions options = ReadConnectOptions(info[0]);
   CheckCallerAccess(info.Env());
   std::shared_ptr<HostConnection> host = OpenConnection(options);
+  ComError stuck;
+  if (host->RefusedForStuckCalls(&stuck)) return RejectedPromise(info.Env(), ToJsError(info.Env(), stuck));
   std::weak_ptr<AddonState> weakState = state.weak_from_this();
   return RunOnConnection(info.Env(), *host, [weakState, options, host]() -> JsResult {
     std::shared_ptr<ComObject> object = ActivateRoot(options, host);
@@ -277,26 +279,43 @@ Napi::Value Subscribe(const Napi::CallbackInfo& info) {
                          });
 }
 
-void Cleanup(void* data) {
-  auto* owner = static_cast<std::shared_ptr<AddonState>*>(data);
-  AddonState& state = **owner;
-  // The env is going away (worker exit, process exit): JS can be called no more, so end every
-  // subscription silently and let go of every object JS held, then give each connection's worker a
-  // moment (two seconds in all) to say so to its server: a server must not keep sinks and objects of a
-  // client that is gone. Unresponsive connections are not waited for.
-  for (const std::shared_ptr<Subscription>& subscription : state.liveSubscriptions) subscription->Close();
-  state.liveSubscriptions.clear();
+// Ends every subscription of the env, and gives each connection's worker until `bound` (in all) to tell
+// its server: a server must not keep sinks of a client that is gone. Unresponsive connections are not
+// waited for. `releaseObjects`: let go of every object JS held too (only once JS can run no more).
+void EndEverything(AddonState& state, std::chrono::milliseconds bound, bool releaseObjects) {
   std::set<std::shared_ptr<HostConnection>> hosts;
-  for (const std::weak_ptr<ComObject>& held : state.handedOut) {
-    std::shared_ptr<ComObject> object = held.lock();
-    if (!object) continue;
-    hosts.insert(object->host);
-    object->host->worker()->Post([object] { object->dispatch.Reset(); });
+  for (const std::shared_ptr<Subscription>& subscription : state.liveSubscriptions) {
+    std::shared_ptr<HostConnection> host = subscription->Host();
+    if (host) hosts.insert(host);
+    subscription->Close();
   }
-  ComThread::Clock::time_point until = ComThread::Clock::now() + std::chrono::milliseconds(2000);
+  state.liveSubscriptions.clear();
+  if (releaseObjects) {
+    for (const std::weak_ptr<ComObject>& held : state.handedOut) {
+      std::shared_ptr<ComObject> object = held.lock();
+      if (!object) continue;
+      hosts.insert(object->host);
+      object->host->worker()->Post([object] { object->dispatch.Reset(); });
+    }
+  }
+  ComThread::Clock::time_point until = ComThread::Clock::now() + bound;
   for (const std::shared_ptr<HostConnection>& host : hosts) {
     if (!host->IsUnresponsive()) host->worker()->Flush(until);
   }
+}
+
+// closeForExit(): lib/binding.ts calls it from process.on('exit'). process.exit() runs no env cleanup hook
+// on the main thread, so without it every advised sink would stay on its server. Objects stay usable:
+// other 'exit' listeners may still run JS.
+Napi::Value CloseForExit(const Napi::CallbackInfo& info) {
+  EndEverything(StateOf(info), std::chrono::milliseconds(1000), false);
+  return info.Env().Undefined();
+}
+
+void Cleanup(void* data) {
+  auto* owner = static_cast<std::shared_ptr<AddonState>*>(data);
+  // The env is going away (worker exit, process end): JS can be called no more.
+  EndEverything(**owner, std::chrono::milliseconds(2000), true);
   delete owner;
 }
 
@@ -325,6 +344,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"subscribe", RejectReleased<Subscribe>},
       {"callerAccess", CallerAccessOf},
       {"diagnostics", DiagnosticsOf},
+      {"closeForExit", CloseForExit},
       {"useKnownHresults", UseKnownHresultsOf},
   };
   for (const auto& entry : functions) {

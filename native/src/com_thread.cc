@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct ComThread::State {
   Clock::time_point busySince;  // when the running task started
   DWORD threadId = 0;
   bool started = false;
+  Clock::time_point idleSince;  // when it went back to the pool
+  std::string owner;            // what it was abandoned to (a server's description)
 };
 
 namespace {
@@ -41,6 +44,48 @@ thread_local std::weak_ptr<ComThread> currentThread;
 // and a reconnection loop would otherwise start two threads at every try. Abandoned threads never come here.
 std::mutex idleMutex;
 std::vector<std::shared_ptr<ComThread::State>>* idleThreads = new std::vector<std::shared_ptr<ComThread::State>>();
+// Abandoned threads not yet ended, by what they were abandoned to (under idleMutex).
+std::map<std::string, size_t>* abandonedByOwner = new std::map<std::string, size_t>();
+
+// The pool keeps this many idle threads however long they wait; the others end once idle this long
+// (a burst of connections leaves no crowd of threads behind, and a steady reconnection reuses them).
+constexpr size_t kKeptIdle = 4;
+constexpr std::chrono::seconds kIdleLifetime{10};
+// An idle thread still in its last owner's task after this long is stuck in a call that has no deadline
+// (a proxy's last release, an unadvise at teardown): it leaves the pool, to end if the call ever returns.
+constexpr std::chrono::seconds kStuckAfter{60};
+
+// With idleMutex held: `state` ends after its queue instead of waiting for another owner.
+void EndLocked(ComThread::State& state) {
+  state.stopping = true;
+  state.wake.notify_all();
+}
+
+// With idleMutex held: lets go of stuck threads and of idle ones past their lifetime beyond the few kept.
+void TrimPoolLocked(ComThread::Clock::time_point now) {
+  size_t kept = 0;
+  // Newest first: those are the ones kept.
+  for (auto it = idleThreads->rbegin(); it != idleThreads->rend();) {
+    ComThread::State& state = **it;
+    std::unique_lock<std::mutex> lock(state.mutex);
+    bool stuck = state.busy && now - state.busySince > kStuckAfter;
+    bool idle = !state.busy && state.ready.empty();
+    bool expired = idle && now - state.idleSince > kIdleLifetime && kept >= kKeptIdle;
+    if (idle && !expired) ++kept;
+    if (!stuck && !expired) {
+      ++it;
+      continue;
+    }
+    if (stuck) {
+      state.abandoned = true;
+      ++abandonedThreads;
+      ++(*abandonedByOwner)[state.owner];
+    }
+    EndLocked(state);
+    lock.unlock();
+    it = decltype(it)(idleThreads->erase(std::next(it).base()));
+  }
+}
 
 }  // namespace
 
@@ -48,6 +93,7 @@ std::shared_ptr<ComThread> ComThread::Start() {
   Local();  // process security is set first, by the local thread
   {
     std::lock_guard<std::mutex> idleLock(idleMutex);
+    TrimPoolLocked(Clock::now());
     for (auto it = idleThreads->begin(); it != idleThreads->end(); ++it) {
       std::shared_ptr<State> state = *it;
       std::unique_lock<std::mutex> lock(state->mutex);
@@ -90,6 +136,12 @@ ComThread::Census ComThread::Count() {
   return census;
 }
 
+size_t ComThread::AbandonedTo(const std::string& owner) {
+  std::lock_guard<std::mutex> idleLock(idleMutex);
+  auto found = abandonedByOwner->find(owner);
+  return found == abandonedByOwner->end() ? 0 : found->second;
+}
+
 std::shared_ptr<ComThread> ComThread::Launch(bool cancellable, bool setsSecurity) {
   std::shared_ptr<ComThread> handle(new ComThread());
   handle->state_ = std::make_shared<State>();
@@ -109,13 +161,26 @@ ComThread::~ComThread() {
   state_->wake.notify_all();
   if (state_->stopping) return;
   std::lock_guard<std::mutex> idleLock(idleMutex);
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->idleSince = Clock::now();
+  }
   idleThreads->push_back(state_);
+  // Once this one's lifetime is up, the pool is trimmed even if no connection comes to do it.
+  Local().PostAt(Clock::now() + kIdleLifetime + std::chrono::seconds(1), [] {
+    std::lock_guard<std::mutex> trimLock(idleMutex);
+    TrimPoolLocked(Clock::now());
+  });
 }
 
-void ComThread::Abandon() {
+void ComThread::Abandon(const std::string& owner) {
+  std::lock_guard<std::mutex> idleLock(idleMutex);
   std::lock_guard<std::mutex> lock(state_->mutex);
-  if (!state_->abandoned) ++abandonedThreads;
+  if (state_->abandoned) return;
   state_->abandoned = true;
+  state_->owner = owner;
+  ++abandonedThreads;
+  ++(*abandonedByOwner)[owner];
 }
 
 bool ComThread::IsAbandoned() const {
@@ -179,9 +244,16 @@ void ComThread::Run(std::shared_ptr<State> state, std::weak_ptr<ComThread> self,
       state->wake.wait(lock);
     }
   }
+  const bool wasAbandoned = state->abandoned;
+  const std::string owner = state->owner;
   lock.unlock();
   CoUninitialize();
-  --abandonedThreads;  // only abandoned threads end
+  if (wasAbandoned) {
+    std::lock_guard<std::mutex> idleLock(idleMutex);
+    --abandonedThreads;
+    auto count = abandonedByOwner->find(owner);
+    if (count != abandonedByOwner->end() && --count->second == 0) abandonedByOwner->erase(count);
+  }
   --runningThreads;
 }
 

@@ -4,8 +4,8 @@
 // - Local() is the process's one thread for local work only (deadline timers, cancellation,
 //   CoDisconnectObject): it never waits on a server, so deadlines fire even when every host hangs.
 // JS threads never enter COM: they post work here. Threads are never joined. One whose handles are all
-// gone waits, idle, for the next connection; one abandoned (blocked in a call to a hung host) ends by
-// itself if that call ever returns.
+// gone waits, idle, for the next connection (a few are kept; the others end after a while idle); one
+// abandoned (blocked in a call to a hung host) ends by itself if that call ever returns.
 #pragma once
 #include <windows.h>
 #include <objbase.h>
@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace vse {
 
@@ -47,6 +48,8 @@ class ComThread {
     size_t abandoned = 0;
   };
   static Census Count();
+  // Threads abandoned to `owner` that have not ended: calls to it that never came back.
+  static size_t AbandonedTo(const std::string& owner);
 
   ~ComThread();
   ComThread(const ComThread&) = delete;
@@ -66,7 +69,8 @@ class ComThread {
   // Waits until everything posted before this call has run, or until `until`; false on timeout.
   bool Flush(Clock::time_point until);
   // Any thread: it may never come back from its current call, so it is not to be given to anyone again.
-  void Abandon();
+  // `owner` names what it waits on (a server's description), for AbandonedTo.
+  void Abandon(const std::string& owner);
   bool IsAbandoned() const;
 
   struct State;  // opaque; public only for the idle list in com_thread.cc

@@ -9,6 +9,10 @@ namespace {
 // How long a cancelled call may take to come back before its connection counts as unresponsive.
 constexpr std::chrono::milliseconds kCancelGrace{1000};
 
+// Calls to one server that never came back, each holding a thread, past which a new connection to it is
+// refused: a script that reconnects every second to a host hung for hours must not gather threads.
+constexpr size_t kMaxStuckThreadsPerServer = 8;
+
 // Windows cancels a blocked call with CoCancelCall. Wine exports it as an unimplemented function that
 // aborts the process when called (Wine 8.0: "Call from ... to unimplemented function
 // ole32.dll.CoCancelCall, aborting"), so under Wine (known by ntdll's wine_get_version) a call past its
@@ -184,8 +188,8 @@ void HostConnection::MarkUnresponsive(const std::string& why) {
     lostBecause_ = why;
     unresponsive_ = true;
     // Either may be blocked in a call that never returns: neither goes back to the idle threads.
-    worker_->Abandon();
-    prober_->Abandon();
+    worker_->Abandon(where_);
+    prober_->Abandon(where_);
     pending.swap(pending_);
     listeners = listeners_;
   }
@@ -220,6 +224,16 @@ void HostConnection::RemoveLossListener(int id) {
   listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(),
                                   [id](const std::pair<int, LossListener>& entry) { return entry.first == id; }),
                    listeners_.end());
+}
+
+bool HostConnection::RefusedForStuckCalls(ComError* error) const {
+  size_t stuck = ComThread::AbandonedTo(where_);
+  if (stuck < kMaxStuckThreadsPerServer) return false;
+  error->code = error_code::kUnresponsive;
+  error->message = std::string("Virtual Server (") + where_ + ") stopped answering: " + std::to_string(stuck) +
+                   " calls of earlier connections to it have not returned, each holding a thread. connect() "
+                   "again once the host answers (event streams with reconnect do so by themselves)";
+  return true;
 }
 
 ComError HostConnection::UnresponsiveError() const {

@@ -55,6 +55,9 @@ class HostConnection : public std::enable_shared_from_this<HostConnection> {
 
   // The error of every call made after the loss.
   ComError UnresponsiveError() const;
+  // JS thread, before the first call: true (and the error, ERR_VS_UNRESPONSIVE) when so many calls of
+  // earlier connections to this server are stuck that a new one is refused rather than given threads.
+  bool RefusedForStuckCalls(ComError* error) const;
 
   HostConnection(const HostConnection&) = delete;
   HostConnection& operator=(const HostConnection&) = delete;

@@ -125,6 +125,11 @@ Subscription::~Subscription() {
   delivery_->Discard();
 }
 
+std::shared_ptr<HostConnection> Subscription::Host() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return host_;
+}
+
 bool Subscription::BeginEnd() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (ending_) return false;

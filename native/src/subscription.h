@@ -48,6 +48,8 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
   ~Subscription();
 
   const std::shared_ptr<const EventInterface>& schema() const { return schema_; }
+  // Any thread: its connection, or null once it ended.
+  std::shared_ptr<HostConnection> Host();
 
   // Any thread, once (later calls and Lose() do nothing): Unadvise on the worker, then end the delivery
   // without error. On an unresponsive connection, or past the call deadline, the sink is cut off instead.

@@ -18,6 +18,7 @@ const cases = [
   require('./cases/crash').plain,
   require('./cases/crash').reconnect,
   require('./cases/freeze'),
+  require('./cases/hung-reconnect'),
   ...require('./cases/teardown'),
   require('./cases/load'),
   ...require('./cases/slow-consumer'),

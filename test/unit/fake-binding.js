@@ -158,6 +158,8 @@ class FakeBinding {
     return 'O:BAG:BAD:(A;;0x3;;;WD)';
   }
 
+  closeForExit() {}
+
   /** @returns {import('../../dist/binding.js').NativeDiagnostics} */
   diagnostics() {
     return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0, comSecurity: 'not set yet' };

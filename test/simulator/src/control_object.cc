@@ -76,6 +76,15 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
       *outcome = SysAllocString(World::Instance().ShutdownOutcome(vm).c_str());
     });
   }
+  STDMETHODIMP get_KeepDeadSinks(VARIANT_BOOL* keep) override {
+    if (keep == nullptr) return E_POINTER;
+    *keep = KeepsDeadSinks() ? VARIANT_TRUE : VARIANT_FALSE;
+    return S_OK;
+  }
+  STDMETHODIMP put_KeepDeadSinks(VARIANT_BOOL keep) override {
+    SetKeepDeadSinks(keep != VARIANT_FALSE);
+    return S_OK;
+  }
   STDMETHODIMP SetLatency(BSTR call, long milliseconds) override { return SetCallLatency(Str(call), milliseconds); }
   STDMETHODIMP CallCount(BSTR call, long* count) override { return CountOfCalls(Str(call), count); }
   STDMETHODIMP StartScenario() override {

@@ -13,8 +13,9 @@
 namespace {
 
 std::atomic<long> g_delivered{0};
+std::atomic<bool> g_keepDeadSinks{false};
 
-// Calls `call(sink)` on each sink; counts successes; drops sinks whose process died.
+// Calls `call(sink)` on each sink; counts successes; drops sinks whose process died (unless told to keep them).
 template <class Call>
 void Deliver(SinkList& sinks, Call call) {
   for (auto& entry : sinks.Snapshot()) {
@@ -23,7 +24,7 @@ void Deliver(SinkList& sinks, Call call) {
       ++g_delivered;
       NoteActivity();
     }
-    if (IsDeadPeer(hr)) {
+    if (IsDeadPeer(hr) && !g_keepDeadSinks) {
       sinks.DropDead(entry.first, entry.second);
     } else {
       sinks.ReleaseHeld(entry.first, entry.second);
@@ -124,3 +125,7 @@ void DeliverEventLogged(SinkList& s, long id) { DeliverByName(s, L"OnEventLogged
 void DeliverServiceEvent(SinkList& s, long id) { DeliverByName(s, L"OnServiceEvent", {Long(id)}); }
 
 #endif
+
+void SetKeepDeadSinks(bool keep) { g_keepDeadSinks = keep; }
+
+bool KeepsDeadSinks() { return g_keepDeadSinks; }

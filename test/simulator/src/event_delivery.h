@@ -21,3 +21,8 @@ void DeliverServiceEvent(SinkList& serverSinks, long id);
 
 // Sink calls that returned a success HRESULT since the process started.
 long EventsDelivered();
+
+// Whether a sink whose process died stays advised (its calls keep failing), as a host that never notices
+// might keep it: the control object's KeepDeadSinks, for tests of clients that must unadvise as they exit.
+void SetKeepDeadSinks(bool keep);
+bool KeepsDeadSinks();

@@ -1,7 +1,8 @@
 'use strict';
 // A frozen service (SIGSTOP): the call deadline and the hung-host detection hold every time (a call
 // rejects by callTimeout, a stream ends ERR_VS_DISCONNECTED caused by ERR_VS_UNRESPONSIVE within
-// probeInterval + probeTimeout), and SIGCONT afterwards resurrects nothing: the ended stream receives
+// probeInterval + probeTimeout; on a connection with no stream a call rejects ERR_VS_TIMEOUT at callTimeout
+// and a later one ERR_VS_UNRESPONSIVE at once), and SIGCONT afterwards resurrects nothing: the ended stream receives
 // none of what the thawed service fires. Each run in a child process, which must exit by itself.
 const { h, probe, runFixture } = require('../support');
 
@@ -12,7 +13,7 @@ async function freezeOnce() {
   const { messages } = await runFixture('freeze', [JSON.stringify(probe)]);
   const result = messages[messages.length - 1];
   if (!result || !result.call) throw new Error('freeze.js reported nothing');
-  const { call, streamEnd, after, closeMs } = result;
+  const { call, streamEnd, quietCall, quietLate, after, closeMs } = result;
   if (!['ERR_VS_TIMEOUT', 'ERR_VS_UNRESPONSIVE'].includes(call.code)) {
     throw new Error(`the call on the frozen host settled with ${call.code}: ${call.message}`);
   }
@@ -26,7 +27,18 @@ async function freezeOnce() {
     throw new Error(`after the thaw the ended stream had ${after.queued} queued, next() ${after.next.code}`);
   }
   if (closeMs > 500) throw new Error(`close() took ${closeMs} ms`);
-  return { callMs: call.ms, streamEndMs: streamEnd.ms, closeMs };
+  // Without a stream no probe finds the hang: the call deadline does, and the connection is lost after the
+  // cancel's grace.
+  if (quietCall.code !== 'ERR_VS_TIMEOUT') {
+    throw new Error(`the call with no stream open settled with ${quietCall.code}: ${quietCall.message}`);
+  }
+  if (quietCall.ms < probe.callTimeout - 50 || quietCall.ms > probe.callTimeout + SLACK_MS) {
+    throw new Error(`the call with no stream open settled ${quietCall.ms} ms after the freeze`);
+  }
+  if (quietLate.code !== 'ERR_VS_UNRESPONSIVE' || quietLate.ms > 500) {
+    throw new Error(`a later call on that connection settled with ${quietLate.code} after ${quietLate.ms} ms`);
+  }
+  return { callMs: call.ms, streamEndMs: streamEnd.ms, quietCallMs: quietCall.ms, closeMs };
 }
 
 module.exports = {

@@ -1,0 +1,57 @@
+'use strict';
+// A host that stays hung while a script keeps connecting and calling it (a monitor polling every second,
+// a watch() reconnecting): the threads stuck in its calls stay capped (eight per server: later connects are
+// refused at once with ERR_VS_UNRESPONSIVE), the process's threads, handles and RSS stay bounded, and once
+// the host answers again the stuck threads end. Full size: 10 minutes at one attempt a second; reduced:
+// 30 seconds at four a second.
+const { h, runFixture, roundMb } = require('../support');
+
+// native/src/host_connection.cc: kMaxStuckThreadsPerServer, plus the worker and prober of the connections
+// still within their deadline.
+const MAX_ABANDONED = 8 + 4;
+const BOUNDS = { threads: 40, handles: 400, rssMb: 40 };
+
+async function once(context) {
+  const size = context.reduced
+    ? { durationMs: 30000, everyMs: 250, sampleMs: 5000 }
+    : { durationMs: 600000, everyMs: 1000, sampleMs: 60000 };
+  const { messages } = await runFixture(
+    'hung-reconnect',
+    [JSON.stringify(Object.assign({ callTimeout: 1000 }, size))],
+    { timeoutMs: size.durationMs + 120000 },
+  );
+  const result = messages[messages.length - 1];
+  if (!result || !result.samples) throw new Error('hung-reconnect.js reported nothing');
+  const { before, samples, after, outcomes } = result;
+  const peak = (key) => Math.max(...samples.map((s) => s[key]));
+  const figures = {
+    attempts: result.attempts,
+    outcomes,
+    abandonedPeak: peak('abandoned'),
+    threadGrowth: peak('threads') - before.threads,
+    handleGrowth: peak('handles') - before.handles,
+    rssGrowthMb: roundMb(peak('rssMb') - before.rssMb),
+    msToEndAfterThaw: after.msToEnd,
+    threadsAfterThaw: after.comThreads,
+  };
+  context.figures.samples = samples;
+  const over = [];
+  if (figures.abandonedPeak > MAX_ABANDONED) over.push(`abandoned threads ${figures.abandonedPeak} > ${MAX_ABANDONED}`);
+  if (figures.threadGrowth > BOUNDS.threads) over.push(`threads +${figures.threadGrowth} > ${BOUNDS.threads}`);
+  if (figures.handleGrowth > BOUNDS.handles) over.push(`handles +${figures.handleGrowth} > ${BOUNDS.handles}`);
+  if (figures.rssGrowthMb > BOUNDS.rssMb) over.push(`RSS +${figures.rssGrowthMb} MB > ${BOUNDS.rssMb}`);
+  if (!outcomes.refused) over.push('no connect() was refused for the calls stuck on the host');
+  if (after.abandoned !== 0) over.push(`${after.abandoned} threads still stuck 30 s after the thaw`);
+  if (over.length > 0) throw new Error(`${over.join('; ')}: ${JSON.stringify(figures)}`);
+  return figures;
+}
+
+module.exports = {
+  name: 'hung-reconnect',
+  what: `a host hung while a script keeps connecting (callTimeout 1000 ms): stuck threads capped, process bounded`,
+  runs: { full: 1, reduced: 1 },
+  deadlineMs: 900000,
+  once,
+  // The host was frozen and its calls abandoned: start from a fresh simulator.
+  recover: async (context) => h.sim.registerSimulator(context.build),
+};
