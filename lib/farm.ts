@@ -50,10 +50,36 @@ const hostRecordTypes = ['disconnected'];
 /** Failures that no host can get past: the merged stream ends with them at once. */
 export const fatalCodes: readonly string[] = [ErrorCodes.UNSUPPORTED_PLATFORM, ErrorCodes.ADDON_NOT_FOUND];
 
-/** @internal One host of a farm: its name and how to connect to it. */
+/** @internal One host of a farm: its name, how to connect to it, and how to forget its options. */
 export interface FarmHost {
   name: string;
+  /** Connects; reads the host's options at the call, so that forget() may follow at once. */
   connect(): Promise<VirtualServer>;
+  /** Lets go of the host's options (credentials): called once no attempt can follow. Idempotent. */
+  forget?(): void;
+}
+
+/**
+ * @internal The host of a checked target: connects with its options, which it holds out of inspection's
+ * reach until forget(). Its connections keep none: a farm reconnects a host by connecting it anew.
+ */
+export function targetHost(
+  name: string,
+  options: Hidden<ReturnType<typeof parseConnectOptions>>,
+  binding: () => NativeBinding,
+): FarmHost {
+  return {
+    name,
+    connect: () => {
+      const { native, probe } = options.reveal();
+      return new Promise<NativeBinding>((resolve) => resolve(binding()))
+        .catch((error) => {
+          throw fromNativeError(error);
+        })
+        .then((loaded) => connectWith(loaded, native, probe, { reconnects: false }));
+    },
+    forget: () => options.forget(),
+  };
 }
 
 /**
@@ -98,20 +124,9 @@ export function watch<T extends VirtualServerEventType = VirtualServerEventType>
   targets: readonly WatchTarget[],
   options?: EventsOptions<T>,
 ): FarmStream<HostEventOf<T>> {
-  const parsed = parseTargets(targets);
   let binding: NativeBinding | undefined;
-  const hosts = parsed.map(({ name, options: hidden }) => ({
-    name,
-    connect: () =>
-      new Promise<NativeBinding>((resolve) => resolve(binding || (binding = loadBinding())))
-        .catch((error) => {
-          throw fromNativeError(error);
-        })
-        .then((loaded) => {
-          const { native, probe } = hidden.reveal();
-          return connectWith(loaded, native, probe);
-        }),
-  }));
+  const load = (): NativeBinding => binding || (binding = loadBinding());
+  const hosts = parseTargets(targets).map(({ name, options: hidden }) => targetHost(name, hidden, load));
   return watchHosts<T>(hosts, options);
 }
 
@@ -170,6 +185,7 @@ class HostWatcher {
     if (this.stopped) return;
     this.stopped = true;
     this.state = 'closed';
+    this.forgetOptions();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.firstDone();
@@ -189,6 +205,11 @@ class HostWatcher {
     }
   }
 
+  /** No attempt can follow: the host's options (credentials) go. */
+  private forgetOptions(): void {
+    if (this.host.forget) this.host.forget();
+  }
+
   private firstDone(): void {
     if (this.settleFirst) this.settleFirst();
     this.settleFirst = undefined;
@@ -198,7 +219,10 @@ class HostWatcher {
     let stream: EventStream<VirtualServerEvent>;
     let snapshot: Array<{ vm: string; state: VMState }> | undefined;
     try {
-      const server = await this.host.connect();
+      const connecting = this.host.connect();
+      // Without reconnect this is the host's only attempt: its options were read, and are needed no more.
+      if (!this.policy) this.forgetOptions();
+      const server = await connecting;
       if (this.stopped) {
         void server.close();
         return;
@@ -292,7 +316,9 @@ class HostWatcher {
     this.state = retrying ? 'reconnecting' : 'lost';
     this.firstDone();
     this.farm.deliver({ type: 'disconnected', host: this.name, time: new Date(), error, retrying });
-    if (!retrying) this.farm.gone();
+    if (retrying) return;
+    this.forgetOptions();
+    this.farm.gone();
   }
 
   private retry(policy: ReconnectPolicy): void {

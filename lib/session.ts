@@ -33,8 +33,11 @@ export class Session {
    * garbage-collected (the addon then releases its object); Node 12 holds them until close().
    */
   private readonly objects = new Set<Held>();
-  /** What reconnections connect with, credentials included: out of inspection's reach, and only until close(). */
-  private readonly connectOptions: Hidden<NativeConnectOptions>;
+  /**
+   * What reconnections connect with, credentials included: out of inspection's reach, and only until
+   * close(). None for a connection that is never reconnected (watch()'s: it connects a host anew).
+   */
+  private readonly connectOptions?: Hidden<NativeConnectOptions>;
   /** True when connected with explicit credentials (which are never shown). */
   readonly hasCredentials: boolean;
 
@@ -45,8 +48,9 @@ export class Session {
     /** Where it is, for messages: 'this host' or 'host "vshost01"'. */
     readonly where: string,
     private rootObject: NativeObject,
+    reconnects = true,
   ) {
-    this.connectOptions = hide(connectOptions);
+    if (reconnects) this.connectOptions = hide(connectOptions);
     this.hasCredentials = connectOptions.user !== undefined;
   }
 
@@ -54,6 +58,7 @@ export class Session {
     binding: NativeBinding,
     connectOptions: NativeConnectOptions,
     probe: ProbeTiming,
+    reconnects = true,
   ): Promise<Session> {
     const where = connectOptions.host ? `host "${connectOptions.host}"` : 'this host';
     debug(
@@ -72,7 +77,7 @@ export class Session {
       throw converted;
     }
     debug('connected to Virtual Server on %s', where);
-    return new Session(binding, connectOptions, probe, where, root);
+    return new Session(binding, connectOptions, probe, where, root, reconnects);
   }
 
   get isClosed(): boolean {
@@ -172,11 +177,20 @@ export class Session {
   reconnect(lostGeneration: number): Promise<void> {
     this.assertOpen();
     if (lostGeneration !== this.generation) return Promise.resolve();
+    const connectOptions = this.connectOptions;
+    if (!connectOptions) {
+      return Promise.reject(
+        new VirtualServerError(
+          ErrorCodes.DISCONNECTED,
+          `the connection to Virtual Server on ${this.where} was made not to be reconnected, and keeps nothing to reconnect with; connect() again`,
+        ),
+      );
+    }
     if (!this.reconnecting) {
       this.reconnecting = (async () => {
         debug('reconnecting to Virtual Server on %s', this.where);
         try {
-          const root = await this.binding.connect(this.connectOptions.reveal());
+          const root = await this.binding.connect(connectOptions.reveal());
           if (this.closed) {
             void this.release(root);
             this.assertOpen();
@@ -200,7 +214,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.connectOptions.forget();
+    if (this.connectOptions) this.connectOptions.forget();
     const streams = Array.from(this.streams);
     this.streams.clear();
     await Promise.all(streams.map((stream) => stream.return()));

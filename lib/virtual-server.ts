@@ -192,13 +192,18 @@ export function connect(options?: ConnectOptions): Promise<VirtualServer> {
     .then((binding) => connectWith(binding, parsed.native, parsed.probe));
 }
 
-/** @internal connect() with a given binding (the tests' fake one). Options are the checked ones. */
+/**
+ * @internal connect() with a given binding (the tests' fake one). Options are the checked ones.
+ * `reconnects: false` for a connection whose streams never reconnect (watch() connects a lost host anew):
+ * it keeps no options, credentials included, once connected.
+ */
 export async function connectWith(
   binding: NativeBinding,
   native: NativeConnectOptions,
   probe: ProbeTiming,
+  { reconnects = true }: { reconnects?: boolean } = {},
 ): Promise<VirtualServer> {
-  return new VirtualServer(await Session.open(binding, native, probe));
+  return new VirtualServer(await Session.open(binding, native, probe, reconnects));
 }
 
 // Merged with the interface below, which declares the asyncDispose method added where the runtime has it.

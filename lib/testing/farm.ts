@@ -1,11 +1,11 @@
 // watchFakes(): the package's own watch() (FarmStream) over fake hosts, so that a script that watches
 // a farm is tested on it: one host crashing or hanging while the others go on. Targets are checked as
 // watch() checks them, plus `server`, the FakeVirtualServer each stands for.
+import type { NativeBinding } from '../binding';
 import type { EventsOptions } from '../event-options';
 import type { VirtualServerEventType } from '../events';
-import { FarmStream, HostEventOf, WatchTarget, parseTargets, watchHosts } from '../farm';
+import { FarmStream, HostEventOf, WatchTarget, parseTargets, targetHost, watchHosts } from '../farm';
 import { invalidArgType } from '../validate';
-import { connectWith } from '../virtual-server';
 import { FakeVirtualServer } from './host';
 
 export interface FakeWatchTarget extends WatchTarget {
@@ -22,13 +22,12 @@ export function watchFakes<T extends VirtualServerEventType = VirtualServerEvent
     const server = targets[index].server as unknown;
     if (!(server instanceof FakeVirtualServer))
       throw invalidArgType(`targets[${index}].server`, 'a FakeVirtualServer', server);
-    return {
-      name,
-      connect: () => {
-        const { native, probe } = hidden.reveal();
-        return connectWith(server.binding, native, probe);
-      },
-    };
+    return targetHost(name, hidden, bindingOf(server));
   });
   return watchHosts<T>(hosts, options);
+}
+
+// Made out here, so that the function holds the fake host only, not the targets (credentials) of the call.
+function bindingOf(server: FakeVirtualServer): () => NativeBinding {
+  return () => server.binding;
 }

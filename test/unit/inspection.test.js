@@ -6,7 +6,7 @@ const util = require('util');
 const v8 = require('v8');
 const vm = require('vm');
 const { settle, isError } = require('./helpers');
-const { fakeVirtualServer } = require('./fake-binding');
+const { fakeVirtualServer, comError } = require('./fake-binding');
 
 const { connectWith } = require('../../dist/virtual-server.js');
 
@@ -111,5 +111,34 @@ describe('inspection', () => {
     assert.strictEqual(await collected(), false, 'kept while the connection is open (reconnections need it)');
     await server.close();
     assert.strictEqual(await collected(), true, 'still held after close()');
+  });
+
+  it("keeps none once connected when made not to reconnect (watch()'s connections), and refuses to reconnect", async function () {
+    if (typeof WeakRef !== 'function') this.skip();
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    const binding = fakeVirtualServer();
+    /** @type {{ host: string, user: string, password: string } | undefined} */
+    let options = { host: 'vshost01', user: 'svc', password: secret };
+    const server = await connectWith(binding, options, probe, { reconnects: false });
+    const held = new WeakRef(options);
+    // eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point
+    options = undefined;
+    binding.connectCalls.length = 0;
+    await settle();
+    gc();
+    assert.strictEqual(held.deref(), undefined, 'held while connected');
+    const stream = server.events({ reconnect: { initialDelay: 100, maxDelay: 100, maxAttempts: 1 } });
+    await stream.ready();
+    binding.end(binding.roots[0], comError('ERR_VS_DISCONNECTED', 'the server went away', 0x800706ba));
+    const error = await stream.next().then(
+      () => undefined,
+      (/** @type {unknown} */ thrown) => thrown,
+    );
+    assert.ok(isError(error));
+    assert.match(String(error.message), /was made not to be reconnected/);
+    assert.ok(!error.message.includes(secret));
+    assert.strictEqual(binding.connectCalls.length, 0, 'no connection attempted');
+    await server.close();
   });
 });
