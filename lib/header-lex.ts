@@ -21,12 +21,28 @@ export class HeaderSyntaxError extends Error {
   }
 }
 
+/**
+ * The most tokens a header may have: each is an object of some 60 bytes, and a crafted file could make one
+ * of every character. Microsoft's VSComInterfaces.h has about 0.12 a byte (as widl's headers of the
+ * simulator do), some 120000 in all; a file within MAX_HEADER_BYTES of such text has under 500000.
+ */
+export const MAX_HEADER_TOKENS = 1024 * 1024;
+
 const identStart = /[A-Za-z_]/;
 const identPart = /[A-Za-z0-9_]/;
 const attributeComment = /^\s*((?:\[\s*\w+(?:\([^)]*\))?\s*\]\s*)+)$/;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  const push = (token: Token): void => {
+    if (tokens.length >= MAX_HEADER_TOKENS) {
+      throw new HeaderSyntaxError(
+        `it has more than ${MAX_HEADER_TOKENS} tokens (words, numbers, punctuation; line ${token.line} passes that), ` +
+          "where Microsoft's VSComInterfaces.h has some 120000: it is no MIDL header; name VSComInterfaces.h itself",
+      );
+    }
+    tokens.push(token);
+  };
   const openIfs: number[] = [];
   let line = 1;
   let atLineStart = true;
@@ -68,7 +84,7 @@ export function tokenize(text: string): Token[] {
       }
       directive = directive.replace(/\s+/g, ' ').trim();
       balance(directive, start, openIfs);
-      tokens.push({ kind: 'directive', text: directive, line: start });
+      push({ kind: 'directive', text: directive, line: start });
       continue;
     }
     atLineStart = false;
@@ -78,7 +94,7 @@ export function tokenize(text: string): Token[] {
       const attributes = attributeComment.exec(body);
       if (attributes) {
         const names = (attributes[1].match(/\[\s*(\w+)/g) || []).map((item) => item.replace(/^\[\s*/, ''));
-        tokens.push({ kind: 'attributes', text: body.trim(), attributes: names, line });
+        push({ kind: 'attributes', text: body.trim(), attributes: names, line });
       }
       line += countLines(text, i, end);
       i = end;
@@ -91,14 +107,14 @@ export function tokenize(text: string): Token[] {
     if (identStart.test(c)) {
       let j = i + 1;
       while (j < n && identPart.test(text[j])) j++;
-      tokens.push({ kind: 'ident', text: text.slice(i, j), line });
+      push({ kind: 'ident', text: text.slice(i, j), line });
       i = j;
       continue;
     }
     if (/[0-9]/.test(c)) {
       let j = i + 1;
       while (j < n && /[0-9A-Za-z_.]/.test(text[j])) j++;
-      tokens.push({ kind: 'number', text: text.slice(i, j), line });
+      push({ kind: 'number', text: text.slice(i, j), line });
       i = j;
       continue;
     }
@@ -107,11 +123,11 @@ export function tokenize(text: string): Token[] {
       while (j < n && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
       if (j >= n || text[j] !== c)
         throw new HeaderSyntaxError(`the quoted text on line ${line} does not end on its line`);
-      tokens.push({ kind: 'string', text: text.slice(i + 1, j), line });
+      push({ kind: 'string', text: text.slice(i + 1, j), line });
       i = j + 1;
       continue;
     }
-    tokens.push({ kind: 'punct', text: c, line });
+    push({ kind: 'punct', text: c, line });
     i++;
   }
   if (openIfs.length > 0) {

@@ -4,8 +4,14 @@ import * as fs from 'fs';
 import type { FileHandle } from 'fs/promises';
 import { ErrorCodes, VirtualServerError } from './errors';
 
-/** VSComInterfaces.h is some hundreds of KB; a file past this is not a MIDL header, and is not read. */
-export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+/**
+ * Microsoft's VSComInterfaces.h is about 1 MB at most (some 430 documented members, each a vtable method
+ * or two at about 1 KB of header apiece, as widl's headers of the simulator measure); a file past 4 MiB
+ * is not that header, and is not read. The lexer bounds its tokens too (header-lex.ts).
+ */
+export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
+/** What messages say of the real header's size. */
+const REAL_HEADER_SIZE = 'about 1 MB at most';
 
 export function headerError(path: string, what: string, cause?: unknown): VirtualServerError {
   return new VirtualServerError(ErrorCodes.HEADER_UNUSABLE, `${path}: ${what}`, { cause });
@@ -76,7 +82,8 @@ export async function readHeaderText(path: string): Promise<string> {
 function tooLarge(path: string, size: number): VirtualServerError {
   return headerError(
     path,
-    `is ${size} bytes, more than the ${MAX_HEADER_BYTES} a MIDL header could be: name VSComInterfaces.h itself`,
+    `is ${size} bytes, more than the ${MAX_HEADER_BYTES} (4 MiB) a MIDL header could be: ` +
+      `Microsoft's VSComInterfaces.h is ${REAL_HEADER_SIZE}; name that file (in Virtual Server's Documentation folder)`,
   );
 }
 

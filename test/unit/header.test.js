@@ -11,7 +11,8 @@ const path = require('path');
 const { dist, rejectsWith } = require('./helpers');
 
 const api = require('../../dist/index.js');
-const { decodeHeader } = require('../../dist/header-read.js');
+const { decodeHeader, MAX_HEADER_BYTES } = require('../../dist/header-read.js');
+const { tokenize, MAX_HEADER_TOKENS } = require('../../dist/header-lex.js');
 const fixtures = path.join(__dirname, 'fixtures', 'header');
 const cli = path.join(dist, 'cli.js');
 
@@ -257,10 +258,24 @@ describe('files that are not a usable header', () => {
     await rejectsWith(api.readMidlHeader(scratch), { message: /is a folder: name the header file in it/ });
     const huge = path.join(scratch, 'huge.h');
     fs.closeSync(fs.openSync(huge, 'w'));
-    fs.truncateSync(huge, 16 * 1024 * 1024 + 1);
+    fs.truncateSync(huge, MAX_HEADER_BYTES + 1);
     await rejectsWith(api.readMidlHeader(huge), {
-      message: /is 16777217 bytes, more than the 16777216 a MIDL header could be/,
+      message:
+        /is 4194305 bytes, more than the 4194304 \(4 MiB\) a MIDL header could be: Microsoft's VSComInterfaces\.h is about 1 MB at most; name that file/,
     });
+  });
+
+  it('refuses text of more tokens than a header has (a crafted file would make one of each character), saying so', function () {
+    this.timeout(60000); // a million tokens are made before the refusal: room for a slow machine, not a measure
+    const bound = 1024 * 1024;
+    assert.throws(() => parse(`${'\n'.repeat(9)}${';'.repeat(bound)};`), {
+      code: 'ERR_VS_HEADER_UNUSABLE',
+      message:
+        /^test\.h: cannot be read as a header: it has more than 1048576 tokens \(words, numbers, punctuation; line 10 passes that\), where Microsoft's VSComInterfaces\.h has some 120000: it is no MIDL header; name VSComInterfaces\.h itself$/,
+    });
+    assert.strictEqual(MAX_HEADER_TOKENS, bound);
+    const widlTokens = tokenize(widl()).length;
+    assert.ok(widlTokens * 100 < MAX_HEADER_TOKENS, `widl's header has ${widlTokens} tokens`);
   });
 
   it('vsevents inspect --header: a missing path or a folder exits 2, a file that is no header exits 1, before connecting', () => {
