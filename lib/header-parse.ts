@@ -99,7 +99,10 @@ class Parser {
   private i = 0;
   private readonly drafts = new Map<string, Draft>();
   private readonly problems: string[] = [];
-  private readonly openDirectives: Token[] = [];
+  /** The #if/#ifdef/#ifndef open here, each with the include guard it is, if it is one. */
+  private readonly openDirectives: Array<{ guard?: string }> = [];
+  /** The lines of the include guards open here, by guard ('IFoo' or 'IFoo DISP'), innermost last. */
+  private readonly openGuards = new Map<string, number[]>();
 
   constructor(
     private readonly tokens: Token[],
@@ -133,11 +136,24 @@ class Parser {
     return { path: this.path, generator, interfaces, problems: this.problems };
   }
 
+  /** Keeps the open conditionals, and the guards among them, as #if and #endif open and close them. */
   private directive(token: Token): void {
     const word = /^#\s*(\w+)/.exec(token.text);
     if (!word) return;
-    if (word[1] === 'if' || word[1] === 'ifdef' || word[1] === 'ifndef') this.openDirectives.push(token);
-    else if (word[1] === 'endif') this.openDirectives.pop();
+    if (word[1] === 'if' || word[1] === 'ifdef' || word[1] === 'ifndef') {
+      const guard = /^#\s*ifndef\s+__(\w+?)_(DISP)?INTERFACE_DEFINED__$/.exec(token.text);
+      const key = guard ? `${guard[1]}${guard[2] ? ' DISP' : ''}` : undefined;
+      if (key !== undefined) {
+        const lines = this.openGuards.get(key);
+        if (lines) lines.push(token.line);
+        else this.openGuards.set(key, [token.line]);
+      }
+      this.openDirectives.push({ guard: key });
+    } else if (word[1] === 'endif') {
+      const closed = this.openDirectives.pop();
+      const lines = closed && closed.guard !== undefined ? this.openGuards.get(closed.guard) : undefined;
+      if (lines) lines.pop();
+    }
   }
 
   private statement(token: Token): void {
@@ -223,14 +239,17 @@ class Parser {
     draft.methods = this.body(draft);
   }
 
-  /** The include guards MIDL and widl put around each interface: __Name_INTERFACE_DEFINED__ or __Name_DISPINTERFACE_DEFINED__. */
+  /**
+   * The include guards MIDL and widl put around each interface, __Name_INTERFACE_DEFINED__ or
+   * __Name_DISPINTERFACE_DEFINED__, open here (the innermost of each); looked up by name, not by going
+   * through every open conditional, which made a crafted header of n nested ones n times as slow to read.
+   */
   private guards(draft: Draft): void {
-    for (const open of this.openDirectives) {
-      const guard = /^#\s*ifndef\s+__(\w+?)_(DISP)?INTERFACE_DEFINED__$/.exec(open.text);
-      if (!guard || guard[1] !== draft.name) continue;
-      if (guard[2]) draft.evidence.dispGuard = open.line;
-      else draft.evidence.interfaceGuard = open.line;
-    }
+    const dispGuard = this.openGuards.get(`${draft.name} DISP`);
+    if (dispGuard && dispGuard.length > 0) draft.evidence.dispGuard = dispGuard[dispGuard.length - 1];
+    const interfaceGuard = this.openGuards.get(draft.name);
+    if (interfaceGuard && interfaceGuard.length > 0)
+      draft.evidence.interfaceGuard = interfaceGuard[interfaceGuard.length - 1];
   }
 
   /** The methods between { and }; the closing }; is consumed. */

@@ -121,6 +121,77 @@ describe('MIDL header parser', () => {
   });
 });
 
+describe('MIDL header parser on crafted input', () => {
+  const guid = (/** @type {number} */ k) => `${(k + 1).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
+  /** n open include guards, then n declarations inside them all, then the n #endif. */
+  const nestedGuards = (/** @type {number} */ n) =>
+    [
+      ...Array.from({ length: n }, (_, k) => `#ifndef __IGuard${k}_INTERFACE_DEFINED__`),
+      ...Array.from({ length: n }, (_, k) => `MIDL_INTERFACE("${guid(k)}") I${k} : public IUnknown { };`),
+      ...Array.from({ length: n }, () => '#endif'),
+    ].join('\n');
+  /**
+   * The work of parsing `text`, counted as the regular expressions run and the Map lookups made (every
+   * step of the lexer and parser makes some): a count, not a clock, so that a loaded machine cannot sway it.
+   * @param {string} text
+   */
+  function work(text) {
+    const exec = RegExp.prototype.exec;
+    const get = Map.prototype.get;
+    let steps = 0;
+    RegExp.prototype.exec = function (/** @type {string} */ input) {
+      steps++;
+      return exec.call(this, input);
+    };
+    Map.prototype.get = function (/** @type {unknown} */ key) {
+      steps++;
+      return get.call(this, key);
+    };
+    try {
+      parse(text);
+    } finally {
+      RegExp.prototype.exec = exec;
+      Map.prototype.get = get;
+    }
+    return steps;
+  }
+
+  /** Asserts that twice the input takes about twice the work (a quadratic step takes four times). */
+  function assertLinear(/** @type {(n: number) => string} */ make, /** @type {string} */ what) {
+    const [small, large] = [work(make(1000)), work(make(2000))];
+    assert.ok(
+      large < small * 2.5,
+      `${what}: ${small} steps for 1000, ${large} for 2000 (${(large / small).toFixed(2)} times)`,
+    );
+  }
+
+  it('reads the include guards open around each declaration in work linear in the input', () => {
+    assertLinear(nestedGuards, 'nested guards');
+    // What the guards say is unchanged: the innermost open guard of the interface's name counts.
+    const header = parse(
+      [
+        '#ifndef __IFoo_DISPINTERFACE_DEFINED__',
+        '#ifndef __IBar_INTERFACE_DEFINED__',
+        '#ifndef __IFoo_DISPINTERFACE_DEFINED__',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555555") IFoo : public IDispatch { };',
+        '#endif',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555556") IBar : public IUnknown { };',
+        '#endif',
+        '#endif',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555557") IBaz : public IDispatch { };',
+      ].join('\n'),
+    );
+    assert.deepStrictEqual(
+      header.interfaces.map((item) => [item.name, item.kind, item.problems.length]),
+      [
+        ['IFoo', 'dispinterface', 0],
+        ['IBar', 'vtable', 0],
+        ['IBaz', undefined, 1],
+      ],
+    );
+  });
+});
+
 describe('comparison with discovery', () => {
   for (const build of ['dispatch', 'vtable']) {
     it(`the ${build} build's header matches discovery on the ${build} build`, async () => {
