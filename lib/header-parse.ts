@@ -103,6 +103,9 @@ class Parser {
   private readonly openDirectives: Array<{ guard?: string }> = [];
   /** The lines of the include guards open here, by guard ('IFoo' or 'IFoo DISP'), innermost last. */
   private readonly openGuards = new Map<string, number[]>();
+  /** What rootOf() and firstSlot() found, by interface. */
+  private readonly roots = new Map<Draft, string | undefined>();
+  private readonly slots = new Map<Draft, Slots>();
 
   constructor(
     private readonly tokens: Token[],
@@ -396,13 +399,14 @@ class Parser {
     if (kind) result.kind = kind;
     if (draft.base) result.base = draft.base;
     if (draft.methods) {
-      const first = this.firstSlot(draft, new Set());
+      const { first, brokenAt, why } = this.firstSlot(draft);
       result.methods = draft.methods.map((method, index) =>
         first === undefined ? method : Object.assign({}, method, { vtableSlot: first + index }),
       );
       if (first === undefined && kind !== 'dispinterface' && draft.methods.length > 0) {
+        const chain = brokenAt === draft.base ? '' : `${draft.base}, whose bases lead to `;
         draft.problems.push(
-          `line ${draft.line}: it derives from ${draft.base}, which the header does not declare: its vtable slots cannot be numbered`,
+          `line ${draft.line}: it derives from ${chain}${brokenAt}, ${why}: its vtable slots cannot be numbered`,
         );
       }
     }
@@ -430,7 +434,7 @@ class Parser {
       }
       return 'dispinterface';
     }
-    const root = this.rootOf(draft, new Set());
+    const root = this.rootOf(draft);
     if (root === 'IUnknown') return 'vtable';
     if (root === 'IDispatch') {
       if (asInterface === undefined && methods.length === 0 && draft.base === 'IDispatch') {
@@ -444,24 +448,76 @@ class Parser {
     return undefined;
   }
 
-  private rootOf(draft: Draft, seen: Set<string>): string | undefined {
-    if (!draft.base || draft.base === 'IUnknown' || draft.base === 'IDispatch') return draft.base;
-    const base = this.drafts.get(draft.base);
-    if (!base || !base.declared || seen.has(base.name)) return undefined;
-    seen.add(base.name);
-    return this.rootOf(base, seen);
+  /**
+   * IUnknown or IDispatch, where the interface's bases lead; undefined when they reach an interface the
+   * header does not declare, or go round in a circle. Walked, not recursed, and kept for every interface
+   * on the way: a crafted chain of n derived interfaces cost n*n steps, and overflowed the stack.
+   */
+  private rootOf(draft: Draft): string | undefined {
+    const path: Draft[] = [];
+    const onPath = new Set<Draft>();
+    let root: string | undefined;
+    for (let current = draft; ;) {
+      if (this.roots.has(current)) {
+        root = this.roots.get(current);
+        break;
+      }
+      path.push(current);
+      onPath.add(current);
+      if (!current.base || current.base === 'IUnknown' || current.base === 'IDispatch') {
+        root = current.base;
+        break;
+      }
+      const base = this.drafts.get(current.base);
+      if (!base || !base.declared || onPath.has(base)) break;
+      current = base;
+    }
+    for (const each of path) this.roots.set(each, root);
+    return root;
   }
 
-  /** The vtable slot of the interface's first own method: after IUnknown's 3, IDispatch's 7, or its base's. */
-  private firstSlot(draft: Draft, seen: Set<string>): number | undefined {
-    if (draft.base === 'IUnknown') return 3;
-    if (draft.base === 'IDispatch') return 7;
-    const base = draft.base ? this.drafts.get(draft.base) : undefined;
-    if (!base || !base.declared || !base.methods || seen.has(base.name)) return undefined;
-    seen.add(base.name);
-    const first = this.firstSlot(base, seen);
-    return first === undefined ? undefined : first + base.methods.length;
+  /**
+   * The vtable slot of the interface's first own method: after IUnknown's 3, IDispatch's 7, or its base's
+   * (numbered the same way). Otherwise where its bases stop being numbered, and why. Walked and kept as
+   * rootOf() is.
+   */
+  private firstSlot(draft: Draft): Slots {
+    const path: Draft[] = [];
+    const onPath = new Set<Draft>();
+    let current = draft;
+    let slots = this.slots.get(current);
+    while (!slots) {
+      path.push(current);
+      onPath.add(current);
+      const base = current.base === undefined ? undefined : this.drafts.get(current.base);
+      if (current.base === 'IUnknown') slots = { first: 3 };
+      else if (current.base === 'IDispatch') slots = { first: 7 };
+      else if (!base || !base.declared) slots = { brokenAt: current.base, why: 'which the header does not declare' };
+      else if (!base.methods) slots = { brokenAt: base.name, why: 'whose declaration cannot be read' };
+      else if (onPath.has(base)) slots = { brokenAt: base.name, why: 'whose bases go round in a circle' };
+      else {
+        current = base;
+        slots = this.slots.get(current);
+        continue;
+      }
+      // Those are current's own slots: the path is of the interfaces that derive from it.
+      path.pop();
+      this.slots.set(current, slots);
+    }
+    for (let index = path.length - 1; index >= 0; index--) {
+      const base = index + 1 < path.length ? path[index + 1] : current;
+      if (slots.first !== undefined) slots = { first: slots.first + (base.methods || []).length };
+      this.slots.set(path[index], slots);
+    }
+    return slots;
   }
+}
+
+/** Where an interface's own methods start in the vtable, or the base where numbering stops, and why. */
+interface Slots {
+  first?: number;
+  brokenAt?: string;
+  why?: string;
 }
 
 /** virtual [/* attrs *\/] HRESULT STDMETHODCALLTYPE Name( params ) = 0 — the method, or why it is not one. */

@@ -130,6 +130,17 @@ describe('MIDL header parser on crafted input', () => {
       ...Array.from({ length: n }, (_, k) => `MIDL_INTERFACE("${guid(k)}") I${k} : public IUnknown { };`),
       ...Array.from({ length: n }, () => '#endif'),
     ].join('\n');
+  /** n interfaces, each derived from the one before. */
+  const chain = (/** @type {number} */ n) =>
+    [
+      `MIDL_INTERFACE("${guid(0)}") I0 : public IUnknown { virtual HRESULT STDMETHODCALLTYPE M0( void) = 0; };`,
+      ...Array.from(
+        { length: n - 1 },
+        (_, k) =>
+          `MIDL_INTERFACE("${guid(k + 1)}") I${k + 1} : public I${k} { virtual HRESULT STDMETHODCALLTYPE M${k + 1}( void) = 0; };`,
+      ),
+    ].join('\n');
+
   /**
    * The work of parsing `text`, counted as the regular expressions run and the Map lookups made (every
    * step of the lexer and parser makes some): a count, not a clock, so that a loaded machine cannot sway it.
@@ -187,6 +198,55 @@ describe('MIDL header parser on crafted input', () => {
         ['IFoo', 'dispinterface', 0],
         ['IBar', 'vtable', 0],
         ['IBaz', undefined, 1],
+      ],
+    );
+  });
+
+  it('numbers the slots of a long chain of derived interfaces in work linear in it, without deep recursion', () => {
+    assertLinear(chain, 'base chain');
+    const header = parse(chain(30000));
+    const last = header.interfaces[header.interfaces.length - 1];
+    assert.deepStrictEqual(
+      [last.name, last.kind, last.methods && last.methods[0].vtableSlot],
+      ['I29999', 'vtable', 3 + 29999],
+    );
+  });
+
+  it('says when bases go round in a circle, and numbers nothing there', () => {
+    const header = parse(
+      [
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555555") IA : public IB { virtual HRESULT STDMETHODCALLTYPE A( void) = 0; };',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555556") IB : public IA { virtual HRESULT STDMETHODCALLTYPE B( void) = 0; };',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555557") IC : public IC { virtual HRESULT STDMETHODCALLTYPE C( void) = 0; };',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555558") ID : public IA { virtual HRESULT STDMETHODCALLTYPE D( void) = 0; };',
+      ].join('\n'),
+    );
+    for (const item of header.interfaces) {
+      assert.strictEqual(item.kind, undefined, item.name);
+      assert.strictEqual(item.methods && item.methods[0].vtableSlot, undefined, item.name);
+      assert.match(item.problems.join('\n'), /its vtable slots cannot be numbered/, item.name);
+    }
+    assert.deepStrictEqual(header.interfaces[0].problems, [
+      'line 1: it derives from IB, whose bases lead to IA, whose bases go round in a circle: its vtable slots cannot be numbered',
+    ]);
+  });
+
+  it('says which base further down stops the numbering, and why', () => {
+    const header = parse(
+      [
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555555") IE : public IF { virtual HRESULT STDMETHODCALLTYPE E( void) = 0; };',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555556") IF : public INowhere { virtual HRESULT STDMETHODCALLTYPE F( void) = 0; };',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555557") IG : public IH { virtual HRESULT STDMETHODCALLTYPE G( void) = 0; };',
+        'MIDL_INTERFACE("11111111-2222-3333-4444-555555555558") IH : IUnknown { };',
+      ].join('\n'),
+    );
+    assert.deepStrictEqual(
+      header.interfaces.map((item) => item.problems[0]),
+      [
+        'line 1: it derives from IF, whose bases lead to INowhere, which the header does not declare: its vtable slots cannot be numbered',
+        'line 2: it derives from INowhere, which the header does not declare: its vtable slots cannot be numbered',
+        'line 3: it derives from IH, whose declaration cannot be read: its vtable slots cannot be numbered',
+        'line 4: the declaration is not of the form "IH : public Base {"',
       ],
     );
   });
