@@ -121,7 +121,8 @@ describe('MIDL header parser', () => {
   });
 });
 
-describe('MIDL header parser on crafted input', () => {
+describe('MIDL header parser on crafted input', function () {
+  this.timeout(60000); // inputs of some MB: room for a loaded machine; what is asserted is counted, not timed
   const guid = (/** @type {number} */ k) => `${(k + 1).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
   /** n open include guards, then n declarations inside them all, then the n #endif. */
   const nestedGuards = (/** @type {number} */ n) =>
