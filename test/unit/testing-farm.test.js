@@ -68,7 +68,8 @@ describe('testing: watchFakes', () => {
 
 // watch() and watchFakes() keep each target's credentials only while a connection may still be made:
 // out of every inspection's reach meanwhile, let go of once no attempt can follow.
-describe('testing: watchFakes and credentials', () => {
+describe('testing: watchFakes and credentials', function () {
+  this.timeout(20000); // real backoffs and probes of 100 ms: room for a loaded machine, nothing timed
   const secret = 'Hunter2-secret';
   const user = 'svc-monitor';
   const domain = 'CONTOSO';
