@@ -233,7 +233,7 @@ class HostWatcher {
       this.stream = stream;
       await stream.ready();
       // Events that arrive meanwhile wait in the stream, and are read after the reconnected record.
-      if (this.reported && !this.stopped) snapshot = await this.snapshot(server);
+      if (this.reported && !this.stopped) snapshot = await server.virtualMachineStates();
       if (this.stopped) return;
     } catch (error) {
       if (this.stopped) return;
@@ -251,11 +251,6 @@ class HostWatcher {
     this.reported = false;
     this.firstDone();
     void this.pump(stream);
-  }
-
-  private async snapshot(server: VirtualServer): Promise<Array<{ vm: string; state: VMState }>> {
-    const vms = await server.virtualMachines();
-    return Promise.all(vms.map(async (vm) => ({ vm: vm.name, state: await vm.state() })));
   }
 
   /** Moves the host stream's events into the farm until the stream ends. */

@@ -16,8 +16,14 @@ export interface ProbeTiming {
 interface Held {
   deref(): NativeObject | undefined;
 }
-const WeakRefClass = (globalThis as { WeakRef?: new (target: NativeObject) => Held }).WeakRef;
-const hold = (target: NativeObject): Held => (WeakRefClass ? new WeakRefClass(target) : { deref: () => target });
+/**
+ * @internal How sessions hold the objects they hand out: weakly where the runtime has WeakRef (Node >=
+ * 14.6), strongly where it has none (Node 12). Tests set WeakRef to undefined to run as Node 12 does.
+ */
+export const holding: { WeakRef?: new (target: NativeObject) => Held } = {
+  WeakRef: (globalThis as { WeakRef?: new (target: NativeObject) => Held }).WeakRef,
+};
+const hold = (target: NativeObject): Held => (holding.WeakRef ? new holding.WeakRef(target) : { deref: () => target });
 /** Holders are swept of collected objects when there are this many. */
 const PRUNE_AT = 256;
 

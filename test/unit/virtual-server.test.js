@@ -439,3 +439,98 @@ describe('NODE_DEBUG=virtual-server-events', () => {
     assert.doesNotMatch(result.stderr, /hunter2|alice/);
   });
 });
+
+// Node 12 has no WeakRef: there a session holds every VM object it hands out until close(). What it
+// makes for itself (a reconnection's snapshot of the VMs' states) must not pile up there.
+describe('VM objects where the runtime has no WeakRef (Node 12)', () => {
+  const { FakeVirtualServer } = require('virtual-server-events/testing');
+  const { connectWith } = require('../../dist/virtual-server.js');
+  const { holding } = require('../../dist/session.js');
+  const v8 = require('v8');
+  const vm = require('vm');
+
+  /** @type {typeof holding.WeakRef} */
+  let runtimeWeakRef;
+  beforeEach(function () {
+    if (typeof WeakRef !== 'function') this.skip(); // the test tells collected objects by WeakRef
+    runtimeWeakRef = holding.WeakRef;
+    holding.WeakRef = undefined;
+  });
+  afterEach(() => {
+    holding.WeakRef = runtimeWeakRef;
+  });
+
+  /**
+   * A fake host's binding that counts the objects it hands out and are not released yet (what the host
+   * holds for this process), and remembers, weakly, those the VM listings handed out.
+   * @param {FakeVirtualServer} host
+   */
+  function counting(host) {
+    const binding = host.binding;
+    const live = new Set();
+    /** @type {WeakRef<object>[]} */
+    const listed = [];
+    const handed = (/** @type {unknown} */ value) => {
+      if (typeof value === 'object' && value !== null && !(value instanceof Date) && !Array.isArray(value))
+        live.add(value);
+      return value;
+    };
+    const wrapped = Object.create(binding);
+    wrapped.connect = (/** @type {any} */ options) => binding.connect(options).then(handed);
+    wrapped.get = (/** @type {any[]} */ ...args) => binding.get(args[0], args[1], args[2]).then(handed);
+    wrapped.call = (/** @type {any[]} */ ...args) => binding.call(args[0], args[1], args[2]).then(handed);
+    wrapped.items = (/** @type {any} */ collection) =>
+      binding.items(collection).then((items) => {
+        for (const item of items) {
+          handed(item);
+          listed.push(new WeakRef(/** @type {object} */ (item)));
+        }
+        return items;
+      });
+    wrapped.release = (/** @type {any} */ target) => {
+      live.delete(target);
+      return binding.release(target);
+    };
+    return { binding: wrapped, live, listed };
+  }
+
+  it("a reconnected server stream's snapshot holds none of the VMs' objects: reconnections do not pile them up", async function () {
+    this.timeout(30000);
+    const host = new FakeVirtualServer({ virtualMachines: ['web01', 'web02', 'db01'] });
+    const { binding, live, listed } = counting(host);
+    const server = await connectWith(binding, { callTimeoutMs: 1000 }, { intervalMs: 100, timeoutMs: 100 });
+    const stream = server.events({ reconnect: { initialDelay: 100, maxDelay: 100 } });
+    await stream.ready();
+    const afterConnect = live.size; // the root
+    const reconnections = 4;
+    for (let round = 1; round <= reconnections; round++) {
+      host.crash();
+      host.restart();
+      for (;;) {
+        const { value, done } = await stream.next();
+        assert.ok(!done, 'the stream ended');
+        if (value.type === 'reconnected') {
+          assert.deepStrictEqual(
+            value.vms.map((item) => item.vm),
+            ['web01', 'web02', 'db01'],
+          );
+          break;
+        }
+      }
+    }
+    assert.strictEqual(listed.length, 3 * reconnections, 'each snapshot listed the VMs');
+    assert.strictEqual(
+      live.size,
+      afterConnect,
+      `${live.size - afterConnect} objects more are held after ${reconnections} reconnections`,
+    );
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.strictEqual(listed.filter((ref) => ref.deref() !== undefined).length, 0, 'the session keeps them alive');
+    await stream.return();
+    await server.close();
+    assert.strictEqual(live.size, 0, 'close() lets go of everything');
+  });
+});
