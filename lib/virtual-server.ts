@@ -235,12 +235,20 @@ export class VirtualServer {
   async virtualMachines(): Promise<VirtualMachine[]> {
     const what = 'listing the virtual machines';
     const collection = expectObject(await this.session.get(this.session.root, 'VirtualMachines', what), what);
+    let items: NativeValue[] = [];
+    let listed = false;
     try {
-      const items = await this.session.run(what, (binding) => binding.items(collection));
+      items = await this.session.run(what, (binding) => binding.items(collection));
       const objects = items.map((item) => expectObject(item, what));
-      return await Promise.all(objects.map((object) => this.wrap(object)));
+      // Every name first: a VirtualMachine is made only once the whole listing has succeeded.
+      const names = await Promise.all(objects.map((object) => this.nameOf(object)));
+      listed = true;
+      return objects.map((object, index) => new VirtualMachine(this.session, object, names[index]));
     } finally {
       void this.session.release(collection);
+      // A failed listing gives no VirtualMachine: its objects go now, not at garbage collection, and none
+      // is left with the session (which holds what it adopts until close() where there is no WeakRef).
+      if (!listed) for (const item of items) if (isNativeObject(item)) void this.session.release(item);
     }
   }
 
@@ -258,10 +266,7 @@ export class VirtualServer {
       const objects = items.map((item) => expectObject(item, what));
       return await Promise.all(
         objects.map(async (object) => {
-          const vm = expectString(
-            await this.session.get(object, 'Name', 'reading a virtual machine name'),
-            'a virtual machine name',
-          );
+          const vm = await this.nameOf(object);
           const doing = `the state of virtual machine ${quoted(vm)}`;
           return { vm, state: expectNumber(await this.session.get(object, 'State', `reading ${doing}`), doing) };
         }),
@@ -324,11 +329,14 @@ export class VirtualServer {
   }
 
   private async wrap(object: NativeObject): Promise<VirtualMachine> {
-    const name = expectString(
+    return new VirtualMachine(this.session, object, await this.nameOf(object));
+  }
+
+  private async nameOf(object: NativeObject): Promise<string> {
+    return expectString(
       await this.session.get(object, 'Name', 'reading a virtual machine name'),
       'a virtual machine name',
     );
-    return new VirtualMachine(this.session, object, name);
   }
 
   private eventSource(): Omit<EventSource<VirtualServerEvent>, 'ended'> {

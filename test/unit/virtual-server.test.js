@@ -5,7 +5,7 @@ const { isError } = require('../support/thrown');
 const { pathToFileURL } = require('url');
 const path = require('path');
 const util = require('util');
-const { api, dist, fakeConnection, rejectsWith } = require('./helpers');
+const { api, dist, fakeConnection, rejectsWith, settle } = require('./helpers');
 const { comError } = require('./fake-binding');
 
 describe('connect()', () => {
@@ -217,6 +217,42 @@ describe('VirtualServer', () => {
     );
     assert.ok(vms.every((vm) => vm instanceof api.VirtualMachine));
     assert.ok(binding.released.some((o) => o.kind === 'collection'));
+  });
+
+  it('lets go of every listed object when the listing fails, none left for the session to hold', async () => {
+    const { server, binding } = await fakeConnection({
+      vms: [
+        { name: 'web01', state: 5 },
+        { name: 'db01', state: 1 },
+        { name: 'app01', state: 1 },
+      ],
+    });
+    const vmObjects = binding.vms.slice();
+    vmObjects[1].props.Name = () => {
+      throw comError('ERR_VS_COM_ERROR', 'Access is denied', 0x80070005);
+    };
+    await rejectsWith(server.virtualMachines(), {
+      code: 'ERR_VS_COM_ERROR',
+      message: /reading a virtual machine name/,
+    });
+    await settle();
+    assert.deepStrictEqual(
+      vmObjects.map((vm) => vm.released),
+      [true, true, true],
+      'a VM object outlived the failed listing',
+    );
+  });
+
+  it('lets go of the listed objects when an item is no object', async () => {
+    const { server, binding } = await fakeConnection({ vms: [{ name: 'web01', state: 5 }] });
+    const [web01] = binding.vms;
+    /** @type {unknown[]} */ (binding.vms).push('not an object');
+    await rejectsWith(server.virtualMachines(), {
+      code: 'ERR_VS_UNEXPECTED_VALUE',
+      message: /listing the virtual machines: Virtual Server answered a string where an object was expected/,
+    });
+    await settle();
+    assert.ok(web01.released);
   });
 
   it('finds a virtual machine by name, case-insensitively', async () => {
