@@ -15,7 +15,11 @@ const LOST_AFTER_MS = CALL_TIMEOUT_MS + 1000;
 function maxAbandoned(everyMs) {
   return 8 + Math.ceil(LOST_AFTER_MS / everyMs) + 2;
 }
-const BOUNDS = { threads: 40, handles: 400, rssMb: 40 };
+// Threads: the stuck ones, the worker and prober of each attempt in flight, and the idle pool's few.
+function maxThreadGrowth(everyMs) {
+  return maxAbandoned(everyMs) + 2 * Math.ceil(LOST_AFTER_MS / everyMs) + 8;
+}
+const BOUNDS = { handles: 400, rssMb: 40 };
 
 async function once(context) {
   const size = context.reduced
@@ -44,7 +48,8 @@ async function once(context) {
   const over = [];
   const cap = maxAbandoned(size.everyMs);
   if (figures.abandonedPeak > cap) over.push(`abandoned threads ${figures.abandonedPeak} > ${cap}`);
-  if (figures.threadGrowth > BOUNDS.threads) over.push(`threads +${figures.threadGrowth} > ${BOUNDS.threads}`);
+  const threadBound = maxThreadGrowth(size.everyMs);
+  if (figures.threadGrowth > threadBound) over.push(`threads +${figures.threadGrowth} > ${threadBound}`);
   if (figures.handleGrowth > BOUNDS.handles) over.push(`handles +${figures.handleGrowth} > ${BOUNDS.handles}`);
   if (figures.rssGrowthMb > BOUNDS.rssMb) over.push(`RSS +${figures.rssGrowthMb} MB > ${BOUNDS.rssMb}`);
   if (!outcomes.refused) over.push('no connect() was refused for the calls stuck on the host');
