@@ -179,6 +179,8 @@ export interface NativeDiagnostics {
    * in force) or 'defaults' (setting it failed: COM's machine-wide defaults hold).
    */
   comSecurity: 'not set yet' | 'ours' | 'host process' | 'defaults';
+  /** The addon's own objects alive in the process, to tell a leak of them exactly. */
+  live: { connections: number; objects: number; subscriptions: number; deliveries: number };
 }
 
 /** Thrown when the addon cannot be had on this host; lib turns it into ERR_VS_UNSUPPORTED_PLATFORM or a build hint. */

@@ -148,7 +148,14 @@ export class FakeNativeBinding implements NativeBinding {
 
   /** The fake runs on the JS thread alone: no COM threads, no native timers. */
   diagnostics(): NativeDiagnostics {
-    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0, comSecurity: 'not set yet' };
+    return {
+      threads: 0,
+      idleThreads: 0,
+      abandonedThreads: 0,
+      timers: 0,
+      comSecurity: 'not set yet',
+      live: { connections: 0, objects: 0, subscriptions: 0, deliveries: 0 },
+    };
   }
 
   /** The fake words its messages from lib/hresults.ts itself; the table is checked, not needed. */

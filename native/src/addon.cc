@@ -19,6 +19,8 @@
 #include "event_schema.h"
 #include "event_schema_js.h"
 #include "hresult.h"
+#include "live_count.h"
+#include "subscription.h"
 #include "subscription_handle.h"
 #include "text.h"
 #include "value_js.h"
@@ -120,6 +122,12 @@ Napi::Value DiagnosticsOf(const Napi::CallbackInfo& info) {
   result.Set("abandonedThreads", Napi::Number::New(env, static_cast<double>(census.abandoned)));
   result.Set("timers", Napi::Number::New(env, static_cast<double>(timers)));
   result.Set("comSecurity", Napi::String::New(env, SecurityName(security)));
+  Napi::Object live = Napi::Object::New(env);
+  live.Set("connections", Napi::Number::New(env, static_cast<double>(LiveCount<HostConnection>::Now())));
+  live.Set("objects", Napi::Number::New(env, static_cast<double>(LiveCount<ComObject>::Now())));
+  live.Set("subscriptions", Napi::Number::New(env, static_cast<double>(LiveCount<Subscription>::Now())));
+  live.Set("deliveries", Napi::Number::New(env, static_cast<double>(LiveCount<Delivery>::Now())));
+  result.Set("live", live);
   return result;
 }
 

@@ -13,6 +13,7 @@
 #include "addon_state.h"
 #include "com_ref.h"
 #include "host_connection.h"
+#include "live_count.h"
 
 namespace vse {
 
@@ -22,6 +23,7 @@ struct ComObject {
   std::shared_ptr<HostConnection> host;
   ComRef<IDispatch> dispatch;
   std::unordered_map<std::wstring, DISPID> dispids;  // the connection's worker only
+  LiveCount<ComObject> live;
 };
 
 class ObjectHandle : public Napi::ObjectWrap<ObjectHandle> {

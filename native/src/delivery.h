@@ -16,6 +16,7 @@
 #include "event_schema.h"
 #include "hresult.h"
 #include "js_thread_channel.h"
+#include "live_count.h"
 #include "value.h"
 
 namespace vse {
@@ -75,6 +76,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   bool ended_ = false;
   bool endDelivered_ = false;
   std::optional<ComError> endError_;
+  LiveCount<Delivery> live_;
 };
 
 }  // namespace vse

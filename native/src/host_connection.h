@@ -16,6 +16,7 @@
 #include "com_thread.h"
 #include "host_prober.h"
 #include "hresult.h"
+#include "live_count.h"
 #include "proxy_security.h"
 
 namespace vse {
@@ -91,6 +92,7 @@ class HostConnection : public std::enable_shared_from_this<HostConnection> {
   std::vector<std::weak_ptr<PendingCall>> pending_;
   std::vector<std::pair<int, LossListener>> listeners_;
   int nextListenerId_ = 0;
+  LiveCount<HostConnection> live_;
 };
 
 }  // namespace vse

@@ -18,6 +18,7 @@
 #include "com_object.h"
 #include "delivery.h"
 #include "event_schema.h"
+#include "live_count.h"
 #include "value.h"
 
 namespace vse {
@@ -78,6 +79,7 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
   std::mutex mutex_;
   bool advised_ = false;
   bool ending_ = false;
+  LiveCount<Subscription> live_;
 };
 
 }  // namespace vse

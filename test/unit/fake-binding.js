@@ -162,7 +162,14 @@ class FakeBinding {
 
   /** @returns {import('../../dist/binding.js').NativeDiagnostics} */
   diagnostics() {
-    return { threads: 0, idleThreads: 0, abandonedThreads: 0, timers: 0, comSecurity: 'not set yet' };
+    return {
+      threads: 0,
+      idleThreads: 0,
+      abandonedThreads: 0,
+      timers: 0,
+      comSecurity: 'not set yet',
+      live: { connections: 0, objects: 0, subscriptions: 0, deliveries: 0 },
+    };
   }
 
   useKnownHresults() {}

@@ -7,6 +7,8 @@
 // a new connection, so the pool's high-water mark can still rise by a few threads; a leak would grow with
 // every cycle instead. Measured here: over 960 cycles after the warm-up, threads 82 -> 92 and handles
 // 596 -> 639 (dispatch build); over 40, +0 to +5 threads.
+// The addon's own objects (connections, COM objects, subscriptions, deliveries) are counted exactly and
+// must all be gone at the end, at either size.
 // Memory: a leak is growth in the second half of the full size's measured cycles, bounded by
 // LEAK_BOUND_MB. The whole run's growth is bounded by RSS_BOUND_MB only as a guard: after the warm-up, RSS
 // still climbs for a few hundred cycles to a plateau and then stays there; the JS heap stays level, so the
@@ -24,6 +26,7 @@ const {
   resources,
   assertNoGrowth,
   roundMb,
+  sleep,
 } = require('../support');
 
 const CONNECTIONS = 20;
@@ -32,6 +35,23 @@ const RSS_BOUND_MB = 50;
 const LEAK_BOUND_MB = 5;
 const WARM_UP = 40;
 const SLACK = { handles: 60, threads: CONNECTIONS / 2 };
+
+// The addon's own objects (diagnostics().live) are counted exactly: whatever one connection left behind
+// shows at any size, where RSS can tell only a large leak. Waits for the garbage collection and the
+// finalizers that free them.
+async function assertLiveCountsBack(before) {
+  const deadline = Date.now() + 6000;
+  for (;;) {
+    if (global.gc) global.gc();
+    await sleep(300);
+    const now = binding.diagnostics().live;
+    const grown = Object.keys(before).filter((key) => now[key] > before[key]);
+    if (grown.length === 0) return now;
+    if (Date.now() > deadline) {
+      throw new Error(`the addon's ${grown.join(', ')} outlived their connections: ${JSON.stringify({ before, now })}`);
+    }
+  }
+}
 
 async function cycle(vmName) {
   const servers = await Promise.all(Array.from({ length: CONNECTIONS }, () => api.connect(probe)));
@@ -60,6 +80,7 @@ module.exports = {
       for (let i = 0; i < WARM_UP; i += 1) await cycle(vmName);
       if (global.gc) global.gc(); // the end is measured after a collection too (assertNoGrowth)
       const before = resources();
+      const liveBefore = binding.diagnostics().live;
       const half = Math.round((WARM_UP + cycles) / 2);
       let halfwayRssMb = before.rssMb;
       // RSS every tenth of the measured cycles: a leak climbs steadily, a heap that settles levels off.
@@ -75,6 +96,7 @@ module.exports = {
       const cycleMs = Math.round((Date.now() - started) / (cycles - WARM_UP));
       await waitForNoSinks(control, vmName);
       const growth = await assertNoGrowth(before, `after ${cycles} cycles`, SLACK);
+      const live = await assertLiveCountsBack(liveBefore);
       const end = resources();
       // The halves tell a leak (it grows in both alike) from a heap that settles; the JS heap, the
       // JavaScript side from the native one.
@@ -92,7 +114,7 @@ module.exports = {
           : `by ${growthMb.rssGrowthMb} MB in all (bound ${RSS_BOUND_MB})`;
         throw new Error(`RSS grew ${over}: ${JSON.stringify(Object.assign(growthMb, { rssMbSamples }))}`);
       }
-      return Object.assign({ cycles, cycleMs }, growthMb, growth);
+      return Object.assign({ cycles, cycleMs, live }, growthMb, growth);
     } finally {
       await binding.call(control, 'RemoveVirtualMachine', [vmName]).catch(() => undefined);
       binding.release(control);
