@@ -11,6 +11,7 @@ const path = require('path');
 const dist = path.join(__dirname, '..', '..', 'dist');
 const { plan, controlMethods } = require(path.join(dist, 'testing', 'state-diagram.js'));
 const { knownHresults } = require(path.join(dist, 'hresults.js'));
+const { FakeNativeBinding } = require(path.join(dist, 'testing', 'native-binding.js'));
 
 /**
  * An Error as the addon makes them (NativeError of lib/binding.ts).
@@ -162,14 +163,7 @@ class FakeBinding {
 
   /** @returns {import('../../dist/binding.js').NativeDiagnostics} */
   diagnostics() {
-    return {
-      threads: 0,
-      idleThreads: 0,
-      abandonedThreads: 0,
-      timers: 0,
-      comSecurity: 'not set yet',
-      live: { connections: 0, objects: 0, subscriptions: 0, deliveries: 0 },
-    };
+    return FakeNativeBinding.prototype.diagnostics.call(this);
   }
 
   useKnownHresults() {}
