@@ -40,7 +40,8 @@ function windowsNodeCommand(selector, nodeArgs) {
 }
 
 // Spawns Windows node and returns the child. options go to child_process.spawn; options.env holds only
-// the variables to add to the Wine's environment.
+// the variables to add to the Wine's environment. VSE_WINE_VERSION tells the child which Wine runs it
+// (the bench and the stress runner record it: scripts/run-record.js), where that Wine can say.
 /**
  * @param {string | undefined} selector
  * @param {string[]} nodeArgs
@@ -48,7 +49,9 @@ function windowsNodeCommand(selector, nodeArgs) {
  */
 function spawnWindowsNode(selector, nodeArgs, options = {}) {
   const { wine, command, args } = windowsNodeCommand(selector, nodeArgs);
-  return spawn(command, args, { stdio: 'inherit', ...options, env: wine.env(options.env) });
+  const description = wine.description();
+  const env = Object.assign(description === null ? {} : { VSE_WINE_VERSION: description }, options.env);
+  return spawn(command, args, { stdio: 'inherit', ...options, env: wine.env(env) });
 }
 
 async function main(argv) {

@@ -48,6 +48,11 @@ function describeWine(wine, where) {
       const match = /^wine-(\d+)\./.exec(wine.version() || '');
       return match ? Number(match[1]) : 0;
     },
+    // 'wine-10.0 (Debian 10.0~repack-6), Debian 13 chroot', or null while it does not run: what results
+    // files record (scripts/run-record.js, through VSE_WINE_VERSION).
+    description() {
+      return wine.version() === null ? null : `${wine.version()}, ${where}`;
+    },
     // 'Wine 10.0 (Debian 13 chroot)'
     name() {
       return `${(wine.version() || 'wine').replace(/^wine-/, 'Wine ').replace(/ \(.*\)$/, '')} (${where})`;

@@ -1,21 +1,40 @@
 'use strict';
-// `npm run bench [-- --quick]` (Windows node under Wine): what the bridge costs, against baselines measured
-// in the same run (test/bench/native). Each figure is the median of RUNS runs (with min and max); every
-// ratio is taken within one run, then its median reported, and every ratio a table shows is computed here.
-// Writes test/bench/results.json (with `table`: the rows to show, each saying what it measured, from
-// test/bench/table.js) and prints that table.
+// `npm run bench [-- --quick] [-- --keep]` (Windows node under Wine): what the bridge costs, against
+// baselines measured in the same run (test/bench/native). Each figure is the median of RUNS runs (with min
+// and max); every ratio is taken within one run, then its median reported, and every ratio the docs show
+// is computed here. Writes test/bench/results.json (with what scripts/run-record.js records of the run, and
+// `table`: the rows docs/performance.md shows, each saying what it measured) and prints that table;
+// `--keep` also copies the results into docs/results/ (scripts/results-docs.js then writes the docs).
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const v8 = require('v8');
 const h = require('../support/harness');
+const { runRecord, keepResults } = require('../../scripts/run-record');
 const { DEFAULT_MAX_QUEUE } = require('../../dist/event-options.js');
 const { table } = require('./table');
+
+/** @param {string} problem @returns {never} */
+function usage(problem) {
+  process.stderr.write(`test/bench/run.js: ${problem}\nusage: test/bench/run.js [--quick] [--keep]\n`);
+  process.exit(2);
+}
+const args = process.argv.slice(2);
+for (const arg of args) if (arg !== '--quick' && arg !== '--keep') usage(`unknown argument ${arg}`);
+const quick = args.includes('--quick');
+const keep = args.includes('--keep');
+// Taken before the run, so that --keep without a commit to name the file by fails now, not in ten minutes.
+const run = (() => {
+  try {
+    return runRecord('bench', { keep });
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+})();
 
 v8.setFlagsFromString('--expose-gc');
 const gc = require('vm').runInNewContext('gc');
 const api = require('../..'); // the package, through its main (dist/index.js) and types
-const quick = process.argv.includes('--quick');
 const RUNS = 5;
 const benchDir = path.join(h.repoRoot, 'build', 'bench');
 const bench = require(path.join(benchDir, 'bench_addon.node'));
@@ -487,7 +506,7 @@ async function main() {
   const started = Date.now();
 
   const results = {
-    node: process.version,
+    ...run,
     size: quick ? 'quick' : 'full',
     runs: RUNS,
     simulatorBuild: h.sim.simulatorBuild(),
@@ -524,6 +543,7 @@ async function main() {
     const cells = [row.baseline, row.measured, row.ratio].map((paths) => paths.map(median).join(' / '));
     process.stdout.write([row.measure, ...cells, row.target].join(' | ') + '\n');
   }
+  if (keep) process.stdout.write(`bench: kept as ${keepResults(kept, text)}\n`);
 }
 
 /** The value at a dotted path of the results ('calls.ratio'). @param {object} results @param {string} at */

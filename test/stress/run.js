@@ -5,13 +5,16 @@
 // written to test/stress/results.json; a case's first failure also leaves the backtraces of the other
 // processes in test/stress/backtraces/ (backtraces.js). Exits 1 on any failure. Runs on Windows node under
 // Wine (scripts/wine-node.js). npm test runs it with --reduced, where each case is one test of its summary.
+// The results start with what scripts/run-record.js records of the run (commit, date, machine, Node, Wine,
+// command line); each case's outcome says what it is (`what`) and what each figure is (`measures`).
+// --keep also copies them into docs/results/, from which scripts/results-docs.js writes docs/reliability.md.
 //
-// Usage: test/stress/run.js [--reduced] [--builds dispatch,vtable] [--cases crash,freeze,...] [--runs N]
+// Usage: test/stress/run.js [--reduced] [--builds dispatch,vtable] [--cases crash,freeze,...] [--runs N] [--keep]
 const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const h = require('../support/harness');
+const { runRecord, keepResults } = require('../../scripts/run-record');
 const { clearBacktraces, takeBacktraces } = require('./backtraces');
 
 const cases = [
@@ -29,15 +32,21 @@ const resultsFile = path.join(__dirname, 'results.json');
 function usage(problem) {
   process.stderr.write(
     `test/stress/run.js: ${problem}\n` +
-      'usage: test/stress/run.js [--reduced] [--builds dispatch,vtable] [--cases NAME,...] [--runs N]\n' +
+      'usage: test/stress/run.js [--reduced] [--builds dispatch,vtable] [--cases NAME,...] [--runs N] [--keep]\n' +
       `cases: ${cases.map((c) => c.name).join(', ')}\n`,
   );
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  /** @type {{ reduced: boolean, builds: string[], names: string[], runs: number | undefined }} */
-  const options = { reduced: false, builds: h.sim.BUILDS, names: cases.map((c) => c.name), runs: undefined };
+  /** @type {{ reduced: boolean, builds: string[], names: string[], runs: number | undefined, keep: boolean }} */
+  const options = {
+    reduced: false,
+    builds: h.sim.BUILDS,
+    names: cases.map((c) => c.name),
+    runs: undefined,
+    keep: false,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = () => {
@@ -49,6 +58,7 @@ function parseArgs(argv) {
     else if (arg === '--builds') options.builds = value().split(',');
     else if (arg === '--cases') options.names = value().split(',');
     else if (arg === '--runs') options.runs = Number(value());
+    else if (arg === '--keep') options.keep = true;
     else usage(`unknown argument ${arg}`);
   }
   for (const build of options.builds) if (!h.sim.BUILDS.includes(build)) usage(`no simulator build "${build}"`);
@@ -86,7 +96,15 @@ async function runCase(stressCase, build, options) {
    *   failures: { run: number | string, error: string, backtraces?: string }[], ms?: ReturnType<typeof stats>,
    *   [figure: string]: unknown }}
    */
-  const outcome = { case: stressCase.name, build, what: stressCase.what, runs, passes: 0, failures: [] };
+  const outcome = {
+    case: stressCase.name,
+    build,
+    what: stressCase.what,
+    measures: Object.assign({ ms: 'ms each run took, its checks included' }, stressCase.measures),
+    runs,
+    passes: 0,
+    failures: [],
+  };
   const times = [];
   const perRun = [];
   try {
@@ -149,6 +167,13 @@ function holdProcessIds() {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  let run;
+  try {
+    run = runRecord('stress', { keep: options.keep }); // before the campaign: --keep fails now, not in an hour
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+  const started = Date.now();
   const selected = cases.filter((c) => options.names.includes(c.name));
   clearBacktraces();
   const holder = holdProcessIds();
@@ -169,14 +194,20 @@ async function main() {
   h.sim.killSimulators();
   holder.stdin.end();
   const results = {
+    ...run,
     size: options.reduced ? 'reduced' : 'full',
-    date: new Date().toISOString(),
-    node: process.version,
-    machine: { cpus: os.cpus().length, totalMemoryMb: Math.round(os.totalmem() / 1048576) },
+    // Fewer builds, cases or runs than the campaign of that size: not a full campaign, whatever its size.
+    narrowed:
+      new Set(options.builds).size < h.sim.BUILDS.length ||
+      selected.length < cases.length ||
+      options.runs !== undefined,
+    seconds: Math.round((Date.now() - started) / 1000),
     cases: outcomes,
   };
-  fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+  const text = JSON.stringify(results, null, 2) + '\n';
+  fs.writeFileSync(resultsFile, text);
   process.stdout.write(`\n${table(outcomes)}\n\n${JSON.stringify(results)}\n`);
+  if (options.keep) process.stdout.write(`stress: kept as ${keepResults(results, text)}\n`);
   if (process.env.VSE_TEST_SUMMARY) {
     const failed = outcomes.filter((o) => o.failures.length > 0);
     const summary = {

@@ -68,8 +68,21 @@ async function cycle(vmName) {
 
 module.exports = {
   name: 'connections',
-  what: `${CONNECTIONS} connections with a stream each, opened and closed together, again and again`,
+  what:
+    `${CONNECTIONS} connections with a stream each, opened and closed together, again and again: a leak is RSS ` +
+    `growth above ${LEAK_BOUND_MB} MB over the second half of the full size's cycles; the whole run's growth ` +
+    `is bounded by ${RSS_BOUND_MB} MB only as a guard (the reduced size keeps only the guard)`,
   runs: { full: 1, reduced: 1 },
+  measures: {
+    cycles: 'cycles of opening and closing, warm-up included',
+    cycleMs: 'ms a measured cycle took',
+    rssGrowthMb: 'RSS growth over the measured cycles, after the warm-up (MB)',
+    rssGrowthSecondHalfMb: 'RSS growth over the second half of the cycles (MB)',
+    heapGrowthMb: 'JS heap growth over the measured cycles (MB)',
+    handleGrowth: 'growth of the handles of the process over the measured cycles, once settled',
+    threadGrowth: 'growth of the threads of the process over the measured cycles, once settled',
+    rssMbSamples: 'RSS (MB) every tenth of the measured cycles',
+  },
   deadlineMs: 3600000,
   async once(context) {
     const cycles = context.reduced ? 80 : 1000;

@@ -45,6 +45,12 @@ module.exports = {
   name: 'freeze',
   what: `frozen service: call rejected by callTimeout (${probe.callTimeout} ms), stream lost within probeInterval + probeTimeout, nothing after SIGCONT`,
   runs: { full: 20, reduced: 2 },
+  measures: {
+    callMs: 'ms from the freeze to the settling of a call on the frozen host, with a stream open',
+    streamEndMs: 'ms from the freeze to the end of the stream (ERR_VS_DISCONNECTED)',
+    quietCallMs: 'ms from the freeze to the settling of a call on a connection with no stream (ERR_VS_TIMEOUT)',
+    closeMs: 'ms close() took after the thaw',
+  },
   deadlineMs: 60000,
   once: freezeOnce,
   // A run that failed may have left the simulator frozen or held: start from a fresh one.

@@ -62,6 +62,17 @@ module.exports = {
   name: 'hung-reconnect',
   what: `a host hung while a script keeps connecting (callTimeout 1000 ms): stuck threads capped, process bounded`,
   runs: { full: 1, reduced: 1 },
+  measures: {
+    attempts: 'connect-and-call attempts made while the host hung',
+    outcomes: 'what the attempts settled with (each kind counted)',
+    abandonedPeak: 'most threads stuck in calls to the hung host at once',
+    threadGrowth: 'peak growth of the threads of the process',
+    handleGrowth: 'peak growth of the handles of the process',
+    rssGrowthMb: 'peak growth of the RSS (MB)',
+    msToEndAfterThaw: 'ms from the thaw to the last stuck call ending',
+    threadsAfterThaw: 'COM threads of the addon after the thaw',
+    samples: "the process's threads, handles and RSS, sampled while the host hung",
+  },
   deadlineMs: 900000,
   once,
   // The host was frozen and its calls abandoned: start from a fresh simulator.

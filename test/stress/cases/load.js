@@ -82,6 +82,11 @@ module.exports = {
   name: 'load',
   what: `${VMS} VMs and the server firing at once into ${VMS + 1} streams of one connection: every event once, in order`,
   runs: { full: 1, reduced: 1 },
+  measures: {
+    events: "events delivered in all, each once and in its stream's order",
+    eventsPerSecond: 'events delivered per second, over the whole run',
+    deepestQueue: "the most events any stream's queue held",
+  },
   deadlineMs: 180000,
   once: loadOnce,
 };

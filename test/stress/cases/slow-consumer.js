@@ -29,8 +29,13 @@ async function readSlowly(stream) {
 function slowCase(overflow) {
   return {
     name: `slow-consumer-${overflow}`,
-    what: `slow consumer, burst of ${BURST}, maxQueue ${MAX_QUEUE}, overflow '${overflow}'`,
+    what: `slow consumer, burst of ${BURST}, maxQueue ${MAX_QUEUE}, overflow '${overflow}'; RSS growth bound ${RSS_BOUND_MB} MB`,
     runs: { full: 10, reduced: 2 },
+    measures: Object.assign(
+      { delivered: 'events the consumer read, in order' },
+      overflow === 'drop-oldest' ? { dropped: 'events dropped (stream.dropped); with delivered, the burst' } : {},
+      { rssGrowthMb: 'RSS growth over all the runs, between collections (MB)' },
+    ),
     deadlineMs: 120000,
     async setUp(context) {
       context.control = await openControl();

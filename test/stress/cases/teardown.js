@@ -32,6 +32,13 @@ async function readSome(stream, count) {
   return seen;
 }
 
+// What the cases' figures are (docs/reliability.md shows them under these words).
+const measures = {
+  'growth.handleGrowth': 'growth of the handles of this process from after the first run to the end, once settled',
+  'growth.threadGrowth': 'growth of the threads of this process from after the first run to the end, once settled',
+  childMs: 'ms the child process lived, from its start to its exit',
+};
+
 // A case whose runs share one connection and one VM of this process.
 function inProcess(name, what, teardownOnce) {
   return {
@@ -39,6 +46,7 @@ function inProcess(name, what, teardownOnce) {
     what,
     runs: { full: 100, reduced: 5 },
     deadlineMs: 30000,
+    measures,
     async setUp(context) {
       context.control = await openControl();
       context.vmName = `${name}-${process.pid}`;
@@ -146,6 +154,7 @@ function isolated(name, what, runOnce) {
     what,
     runs: { full: 100, reduced: 3 },
     deadlineMs: 60000,
+    measures,
     async setUp(context) {
       context.control = await openControl();
     },
