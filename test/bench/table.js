@@ -1,11 +1,12 @@
 'use strict';
-// The rows of the bench's table, as test/bench/run.js records them in its results (`table`), so that each
-// row says what that run measured, in that run's counts. Plain Node, so that it can be checked on Linux.
+// The rows of docs/performance.md, as test/bench/run.js records them in its results (`table`), so that each
+// row says what that run measured, in that run's counts. Plain Node: scripts/results-docs.js renders the
+// rows and test/unit/results-docs.test.js holds its fixture to them on Linux.
 
 const count = (/** @type {number} */ n) => n.toLocaleString('en-US');
 
 /**
- * A row of the table: `baseline`, `measured` and `ratio` are paths of
+ * A row of docs/performance.md (scripts/results-docs.js): `baseline`, `measured` and `ratio` are paths of
  * the results (a cell of two shows both, "p50 / p99"); a ratio is always one test/bench/run.js computed
  * within each run; `also` are further figures of the row; `target` is the issue's.
  * @typedef {{ measure: string, what: string, baseline: string[], measured: string[], ratio: string[],
