@@ -82,6 +82,7 @@ module.exports = {
     handleGrowth: 'growth of the handles of the process over the measured cycles, once settled',
     threadGrowth: 'growth of the threads of the process over the measured cycles, once settled',
     rssMbSamples: 'RSS (MB) every tenth of the measured cycles',
+    live: "the addon's own objects alive at the end (diagnostics().live), each at most what it was after the warm-up",
   },
   deadlineMs: 3600000,
   async once(context) {
