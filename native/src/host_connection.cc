@@ -9,8 +9,9 @@ namespace {
 // How long a cancelled call may take to come back before its connection counts as unresponsive.
 constexpr std::chrono::milliseconds kCancelGrace{1000};
 
-// Calls to one server that never came back, each holding a thread, past which a new connection to it is
-// refused: a script that reconnects every second to a host hung for hours must not gather threads.
+// Threads abandoned to one server (a connection given up leaves its worker, stuck in the call, and its
+// prober) past which a new connection to it is refused: a script that reconnects every second to a host
+// hung for hours must not gather threads.
 constexpr size_t kMaxStuckThreadsPerServer = 8;
 
 // Windows cancels a blocked call with CoCancelCall. Wine exports it as an unimplemented function that
@@ -231,8 +232,8 @@ bool HostConnection::RefusedForStuckCalls(ComError* error) const {
   if (stuck < kMaxStuckThreadsPerServer) return false;
   error->code = error_code::kUnresponsive;
   error->message = std::string("Virtual Server (") + where_ + ") stopped answering: " + std::to_string(stuck) +
-                   " calls of earlier connections to it have not returned, each holding a thread. connect() "
-                   "again once the host answers (event streams with reconnect do so by themselves)";
+                   " threads are still held by earlier connections to it whose calls have not returned. "
+                   "connect() again once the host answers (event streams with reconnect do so by themselves)";
   return true;
 }
 

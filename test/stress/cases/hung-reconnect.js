@@ -1,7 +1,7 @@
 'use strict';
 // A host that stays hung while a script keeps connecting and calling it (a monitor polling every second,
-// a watch() reconnecting): the threads stuck in its calls stay capped (eight per server: later connects are
-// refused at once with ERR_VS_UNRESPONSIVE), the process's threads, handles and RSS stay bounded, and once
+// a watch() reconnecting): the threads abandoned to it stay capped (past eight, later connects are refused
+// at once with ERR_VS_UNRESPONSIVE), the process's threads, handles and RSS stay bounded, and once
 // the host answers again the stuck threads end. Full size: 10 minutes at one attempt a second; reduced:
 // 30 seconds at four a second.
 const { h, runFixture, roundMb } = require('../support');
@@ -10,10 +10,11 @@ const CALL_TIMEOUT_MS = 1000;
 // native/src/host_connection.cc: a connection is found unresponsive callTimeout and the cancel's grace
 // (1 s) after its call went out, and only then counts among the stuck ones.
 const LOST_AFTER_MS = CALL_TIMEOUT_MS + 1000;
-// kMaxStuckThreadsPerServer (8), plus the attempts admitted while the first ones were not yet counted as
-// stuck, plus the probers of connections being given up (they end at once).
+// kMaxStuckThreadsPerServer (8), plus the worker and prober each attempt abandons once given up (the
+// prober is held by the connection that the stuck call holds) that were admitted while the first ones were
+// not yet given up.
 function maxAbandoned(everyMs) {
-  return 8 + Math.ceil(LOST_AFTER_MS / everyMs) + 2;
+  return 8 + 2 * Math.ceil(LOST_AFTER_MS / everyMs) + 2;
 }
 // Threads: the stuck ones, the worker and prober of each attempt in flight, and the idle pool's few.
 function maxThreadGrowth(everyMs) {
