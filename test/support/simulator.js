@@ -8,23 +8,42 @@ const path = require('path');
 const { simulatorBuilds: BUILDS, simulatorDir } = require('../../scripts/rig-paths');
 const PROGID = 'VirtualServer.Application';
 const CONTROL_PROGID = 'VirtualServerSimulator.Control';
-// The simulated hosts (README.md, "A second host"): B is the same build under other (invented) CLSIDs and
-// ProgIDs, served by a process of its own.
-const HOST_A = {
-  name: 'A',
-  clsid: '{91E55FE5-6D20-4757-BB0A-F5BC602CC904}',
-  controlClsid: '{CE427E8F-D324-463C-B6A2-00DC88D5964C}',
-  progId: PROGID,
-  controlProgId: CONTROL_PROGID,
-};
-const HOST_B = {
-  name: 'B',
-  clsid: '{137A20F7-A040-41B7-AF5E-676418924B84}',
-  controlClsid: '{E69D996F-023E-4C15-B055-8E2671F4256C}',
-  progId: `${PROGID}.HostB`,
-  controlProgId: `${CONTROL_PROGID}.HostB`,
-};
-const HOSTS = { A: HOST_A, B: HOST_B };
+// The simulated hosts (README.md, "More hosts"): A is what clients find under VirtualServer.Application; any
+// other host is the same build under invented CLSIDs and ProgIDs derived from its name (src/host.cc), served by
+// a process of its own.
+const HOST_NAME = /^[A-Za-z0-9]{1,12}$/;
+const SERVER_DATA1 = '137A20F7';
+const CONTROL_DATA1 = 'E69D996F';
+/** The simulated host named `name` (1 to 12 ASCII letters and digits, case-insensitive). @param {string} name */
+function simulatedHost(name) {
+  if (typeof name !== 'string' || !HOST_NAME.test(name)) {
+    throw new Error(`a simulated host's name is 1 to 12 ASCII letters and digits, not ${JSON.stringify(name)}`);
+  }
+  const upper = name.toUpperCase();
+  if (upper === 'A') {
+    return {
+      name: 'A',
+      clsid: '{91E55FE5-6D20-4757-BB0A-F5BC602CC904}',
+      controlClsid: '{CE427E8F-D324-463C-B6A2-00DC88D5964C}',
+      progId: PROGID,
+      controlProgId: CONTROL_PROGID,
+    };
+  }
+  // The name's bytes, zero-padded to 12, are Data2, Data3 and Data4 of both CLSIDs.
+  const hex = Buffer.concat([Buffer.from(upper, 'ascii'), Buffer.alloc(12 - upper.length)])
+    .toString('hex')
+    .toUpperCase();
+  const tail = `${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8, 12)}-${hex.slice(12)}`;
+  return {
+    name: upper,
+    clsid: `{${SERVER_DATA1}-${tail}}`,
+    controlClsid: `{${CONTROL_DATA1}-${tail}}`,
+    progId: `${PROGID}.Host${upper}`,
+    controlProgId: `${CONTROL_PROGID}.Host${upper}`,
+  };
+}
+const HOST_A = simulatedHost('A');
+const HOST_B = simulatedHost('B');
 const LIBID = '{D7526A6D-CF83-48A4-87FD-4FBE2AEC5D93}';
 const VMVMState = {
   Invalid: 0,
@@ -117,30 +136,37 @@ function killSimulators() {
 }
 
 // `hosts` itself, once checked: names of HOSTS, at least one.
+/** The names of `hosts`, checked, upper case. @param {string[]} hosts */
 function hostNames(hosts) {
-  const unknown = hosts.filter((name) => !HOSTS[name]);
-  if (hosts.length === 0 || unknown.length > 0) {
-    throw new Error(`hosts must name some of ${Object.keys(HOSTS).join(', ')}, not ${JSON.stringify(hosts)}`);
+  if (!Array.isArray(hosts) || hosts.length === 0) {
+    throw new Error(`hosts must name simulated hosts (['A', 'B', ...]), not ${JSON.stringify(hosts)}`);
   }
-  return hosts;
+  return hosts.map((name) => simulatedHost(name).name);
 }
 
-// Registers `build` (HKLM) for each host in `hosts` and unregisters the others, so that no host is left
-// registered to another build (every host serves the one type library). Both builds share ProgIDs, CLSIDs
-// and LIBID, so no server of either build may still be running: a running one would keep serving the old build.
+// Registers `build` (HKLM) for each host in `hosts` and unregisters every other host, of either build, so
+// that no host is left registered to another build (every host serves the one type library). Both builds
+// share ProgIDs, CLSIDs and LIBID, so no server of either build may still be running: a running one would
+// keep serving the old build.
 function registerSimulator(build = simulatorBuild(), { hosts = ['A'] } = {}) {
   const paths = simulatorPaths(build);
+  const names = hostNames(hosts);
   killSimulators();
-  for (const name of hostNames(hosts)) runTool(paths.exe, [`/host:${name}`, '/regserver']);
-  for (const name of Object.keys(HOSTS).filter((n) => !hosts.includes(n))) {
-    runTool(paths.exe, [`/host:${name}`, '/unregserver']);
-  }
+  runTool(paths.exe, ['/host:*', '/unregserver']);
+  registerHosts(build, names);
   return paths;
 }
 
-// Unregisters `hosts` (default: both; the type library goes with the last one).
-function unregisterSimulator(build = simulatorBuild(), { hosts = Object.keys(HOSTS) } = {}) {
-  for (const name of hostNames(hosts)) runTool(simulatorPaths(build).exe, [`/host:${name}`, '/unregserver']);
+// Registers `build` for each host in `hosts` as well, leaving the registered ones and running servers be:
+// for hosts added while others serve (the bench's scale case). The registered hosts must be of `build` too.
+function registerHosts(build, hosts) {
+  for (const name of hostNames(hosts)) runTool(simulatorPaths(build).exe, [`/host:${name}`, '/regserver']);
+}
+
+// Unregisters `hosts` (default: every registered host; the type library goes with the last one).
+function unregisterSimulator(build = simulatorBuild(), { hosts = ['*'] } = {}) {
+  const names = hosts.length === 1 && hosts[0] === '*' ? ['*'] : hostNames(hosts);
+  for (const name of names) runTool(simulatorPaths(build).exe, [`/host:${name}`, '/unregserver']);
 }
 
 // Polls `condition` (sync or async) every `pollMs` until it returns a truthy value or `timeoutMs` passes.
@@ -302,13 +328,14 @@ module.exports = {
   CONTROL_PROGID,
   HOST_A,
   HOST_B,
-  HOSTS,
+  simulatedHost,
   LIBID,
   VMVMState,
   HRESULTS,
   simulatorBuild,
   simulatorPaths,
   registerSimulator,
+  registerHosts,
   unregisterSimulator,
   killSimulators,
   simulatorProcesses,

@@ -18,14 +18,17 @@ namespace {
 
 void PrintUsage() {
   std::fwprintf(stderr,
-                L"usage: %ls [/host:A|B] /regserver | /unregserver | /service | -Embedding\n"
+                L"usage: %ls [/host:<name>] /regserver | /unregserver | /service | -Embedding\n"
+                L"       %ls /host:* /unregserver\n"
                 L"  /regserver    register the type library and the host's VirtualServer.Application and\n"
-                L"                VirtualServerSimulator.Control (HKLM; host B: ProgIDs ending in .HostB)\n"
-                L"  /unregserver  remove the host's registration (the type library goes with the last host)\n"
+                L"                VirtualServerSimulator.Control (HKLM; another host: ProgIDs ending in .Host<name>)\n"
+                L"  /unregserver  remove the host's registration (the type library goes with the last host);\n"
+                L"                with /host:*, every host's, of either build\n"
                 L"  /service      serve like the real service: the demo scenario's VMs, up until StopScenario\n"
-                L"  /host:B       the second simulated host (default A); see test/simulator/README.md\n"
-                L"COM starts it with -Embedding (and /host:B for host B).\n",
-                L"vssim-" VSSIM_BUILD_NAME L".exe");
+                L"  /host:<name>  a simulated host: A (the default) or any other name of 1 to 12 ASCII letters\n"
+                L"                and digits, with classes of its own; see test/simulator/README.md\n"
+                L"COM starts it with -Embedding (and /host:<name> for a host other than A).\n",
+                L"vssim-" VSSIM_BUILD_NAME L".exe", L"vssim-" VSSIM_BUILD_NAME L".exe");
 }
 
 bool Is(const wchar_t* arg, const wchar_t* name) {
@@ -48,7 +51,8 @@ int Serve(const Host& host, bool service) {
   }
   if (service || EnvNumber(L"VSSIM_SCENARIO", 0) == 1) StartScenario();
   // For whoever started it by hand: from now on activations reach this process.
-  std::printf("serving host %ls%s, pid %lu\n", host.name, service ? " as a service" : "", GetCurrentProcessId());
+  std::printf("serving host %ls%s, pid %lu\n", host.name.c_str(), service ? " as a service" : "",
+              GetCurrentProcessId());
   std::fflush(stdout);
   const DWORD exitDelayMs = static_cast<DWORD>(EnvNumber(L"VSSIM_EXIT_DELAY_MS", 2000));
   // A service has no client to lose: no idle guard then.
@@ -70,13 +74,14 @@ int Serve(const Host& host, bool service) {
 int main() {
   int argc = 0;
   wchar_t** argv = CommandLineToArgvW(GetCommandLineW(), &argc);
-  const Host* host = &kHosts[0];
-  bool regserver = false, unregserver = false, service = false, embedding = false, usage = false;
+  Host host = DefaultHost();
+  bool allHosts = false, regserver = false, unregserver = false, service = false, embedding = false, usage = false;
   for (int i = 1; i < argc; ++i) {
     const wchar_t* arg = argv[i];
-    if (_wcsnicmp(arg, L"/host:", 6) == 0) {
-      host = FindHost(arg + 6);
-      usage = usage || host == nullptr;
+    if (_wcsicmp(arg, L"/host:*") == 0) {
+      allHosts = true;
+    } else if (_wcsnicmp(arg, L"/host:", 6) == 0) {
+      usage = usage || !HostNamed(arg + 6, &host);
     } else if (Is(arg, L"regserver")) {
       regserver = true;
     } else if (Is(arg, L"unregserver")) {
@@ -90,24 +95,30 @@ int main() {
     }
   }
   const bool serve = service || embedding;
-  if (usage || regserver + unregserver + serve != 1) {
+  if (usage || regserver + unregserver + serve != 1 || (allHosts && !unregserver)) {
     PrintUsage();
     return 2;
   }
-  if (serve) return Serve(*host, service || EnvNumber(L"VSSIM_SERVICE", 0) == 1);
+  if (serve) return Serve(host, service || EnvNumber(L"VSSIM_SERVICE", 0) == 1);
   CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  if (allHosts) {
+    std::wstring names;
+    for (const std::wstring& name : UnregisterAllHosts()) names += (names.empty() ? L"" : L", ") + name;
+    std::fwprintf(stdout, L"unregistered every host (%ls)\n", names.empty() ? L"none was registered" : names.c_str());
+    return 0;
+  }
   if (unregserver) {
-    UnregisterServer(*host);
-    std::fwprintf(stdout, L"unregistered %ls (host %ls)\n", host->progId, host->name);
+    UnregisterServer(host);
+    std::fwprintf(stdout, L"unregistered %ls (host %ls)\n", host.progId.c_str(), host.name.c_str());
     return 0;
   }
   std::wstring error;
-  const HRESULT hr = RegisterServer(*host, &error);
+  const HRESULT hr = RegisterServer(host, &error);
   if (FAILED(hr)) {
     std::fwprintf(stderr, L"registration failed: %ls (0x%08lX)\n", error.c_str(), static_cast<unsigned long>(hr));
     return 1;
   }
-  std::fwprintf(stdout, L"registered %ls and %ls (%ls build, host %ls)\n", host->progId, host->controlProgId,
-                VSSIM_BUILD_NAME, host->name);
+  std::fwprintf(stdout, L"registered %ls and %ls (%ls build, host %ls)\n", host.progId.c_str(),
+                host.controlProgId.c_str(), VSSIM_BUILD_NAME, host.name.c_str());
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <oleauto.h>
 
+#include <vector>
+
 #include "type_library.h"
 #include "vssim_interfaces.h"
 
@@ -56,16 +58,25 @@ void DeleteClass(REFCLSID clsid, const wchar_t* progId) {
 // Whatever build registered the library last: its interface keys go too (the builds' event IIDs differ).
 void UnregisterTypeLibrary() { UnRegisterTypeLib(LIBID_VirtualServer, 1, 1, LANG_NEUTRAL, SYS_WIN64); }
 
-bool AnyHostRegistered() {
-  for (const Host& host : kHosts) {
-    HKEY key = nullptr;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kClassesRoot + ClassKey(host.serverClsid)).c_str(), 0, KEY_READ, &key) ==
-        ERROR_SUCCESS) {
-      RegCloseKey(key);
-      return true;
-    }
+// The hosts registered in HKLM, of any build: found by their server CLSIDs (host.h).
+std::vector<Host> RegisteredHosts() {
+  std::vector<Host> hosts;
+  HKEY classes = nullptr;
+  if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kClassesRoot + L"CLSID").c_str(), 0, KEY_READ, &classes) != ERROR_SUCCESS) {
+    return hosts;
   }
-  return false;
+  wchar_t keyName[64];
+  for (DWORD index = 0;; ++index) {
+    DWORD length = 64;
+    const LSTATUS status = RegEnumKeyExW(classes, index, keyName, &length, nullptr, nullptr, nullptr, nullptr);
+    if (status == ERROR_MORE_DATA) continue;  // longer than a CLSID
+    if (status != ERROR_SUCCESS) break;
+    CLSID clsid;
+    Host host;
+    if (SUCCEEDED(CLSIDFromString(keyName, &clsid)) && HostOfServerClsid(clsid, &host)) hosts.push_back(host);
+  }
+  RegCloseKey(classes);
+  return hosts;
 }
 
 }  // namespace
@@ -86,19 +97,30 @@ HRESULT RegisterServer(const Host& host, std::wstring* error) {
   }
   // Host A's server runs as registered; another host's gets /host:<name>, which COM passes before -Embedding.
   std::wstring server = std::wstring(L"\"") + ExePath() + L"\"";
-  if (&host != &kHosts[0]) server += std::wstring(L" /host:") + host.name;
-  hr = RegisterClass(host.serverClsid, host.progId, L"VMVirtualServer (simulated Virtual Server 2005 R2)", server,
-                     error);
+  if (!host.IsDefault()) server += L" /host:" + host.name;
+  hr = RegisterClass(host.serverClsid, host.progId.c_str(), L"VMVirtualServer (simulated Virtual Server 2005 R2)",
+                     server, error);
   if (SUCCEEDED(hr)) {
-    hr = RegisterClass(host.controlClsid, host.controlProgId, L"Simulated Virtual Server control (tests only)", server,
-                       error);
+    hr = RegisterClass(host.controlClsid, host.controlProgId.c_str(), L"Simulated Virtual Server control (tests only)",
+                       server, error);
   }
   return hr;
 }
 
 void UnregisterServer(const Host& host) {
-  DeleteClass(host.serverClsid, host.progId);
-  DeleteClass(host.controlClsid, host.controlProgId);
+  DeleteClass(host.serverClsid, host.progId.c_str());
+  DeleteClass(host.controlClsid, host.controlProgId.c_str());
   // Every host serves the same type library: it goes with the last of them.
-  if (!AnyHostRegistered()) UnregisterTypeLibrary();
+  if (RegisteredHosts().empty()) UnregisterTypeLibrary();
+}
+
+std::vector<std::wstring> UnregisterAllHosts() {
+  std::vector<std::wstring> names;
+  for (const Host& host : RegisteredHosts()) {
+    DeleteClass(host.serverClsid, host.progId.c_str());
+    DeleteClass(host.controlClsid, host.controlProgId.c_str());
+    names.push_back(host.name);
+  }
+  UnregisterTypeLibrary();
+  return names;
 }
