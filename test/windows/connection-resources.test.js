@@ -2,8 +2,9 @@
 // What one connection costs and gives back: one liveness probe however many streams it has, with a
 // timeout counted from when the probe goes out; timers of finished calls that hold nothing until their
 // time; a subscribe() that timed out after its advise lets go of its stream's callbacks; and release()
-// never holds up the connection's calls while its prober waits on the host. The simulator plays a slow
-// host with SetLatency (test/simulator/README.md).
+// never holds up the connection's calls while its prober waits on the host; an enumerator that never ends
+// is cut off. The simulator plays a slow host with SetLatency and a broken one with EndlessEnumerator
+// (test/simulator/README.md).
 const assert = require('assert');
 const v8 = require('v8');
 const vm = require('vm');
@@ -155,6 +156,27 @@ describe(`connection resources (build: ${h.sim.simulatorBuild()})`, function () 
       binding.release(machine);
       await binding.release(server);
       await binding.call(control, 'RemoveVirtualMachine', [name]);
+    }
+  });
+
+  it('virtualMachines() of a server whose enumerator never ends rejects, and the connection goes on', async function () {
+    const server = await api.connect({ callTimeout: 60000 });
+    try {
+      await binding.put(control, 'EndlessEnumerator', true);
+      const started = Date.now();
+      const error = await server.virtualMachines().then(
+        () => assert.fail('virtualMachines() resolved over an endless enumerator'),
+        (/** @type {any} */ thrown) => thrown,
+      );
+      const ms = Date.now() - started;
+      process.stdout.write(`      figures: ${JSON.stringify({ ms, code: error.code })}\n`);
+      assert.strictEqual(error.code, 'ERR_VS_COM_ERROR', String(error && error.stack));
+      assert.match(error.message, /more than 65536 items and did not end/);
+      await binding.put(control, 'EndlessEnumerator', false);
+      assert.ok(Array.isArray(await server.virtualMachines()), 'the same connection enumerates again');
+    } finally {
+      await binding.put(control, 'EndlessEnumerator', false);
+      await server.close();
     }
   });
 });

@@ -25,7 +25,7 @@
 
 #include <napi.h>
 
-#include "bench_clock.h"
+#include "qpc_clock.h"
 
 namespace {
 
@@ -79,8 +79,8 @@ Napi::Value RawEvents(const Napi::CallbackInfo& info) {
   Napi::Function onEvents = info[2].As<Napi::Function>();
   long perSecond = info[3].As<Napi::Number>().Int32Value();
   // Paced like bench_source.cc's FireAll, so that the latency baseline and the bridge see the same load.
-  auto pace = [perSecond, start = bench::NowMs()](long i) {
-    if (perSecond > 0) bench::WaitUntil(start + 1000.0 * i / perSecond);
+  auto pace = [perSecond, start = qpc::NowMs()](long i) {
+    if (perSecond > 0) qpc::WaitUntil(start + 1000.0 * i / perSecond);
   };
   if (batched) {
     auto* batch = new Batch();
@@ -91,7 +91,7 @@ Napi::Value RawEvents(const Napi::CallbackInfo& info) {
       for (long i = 0; i < count; ++i) {
         pace(i);
         std::lock_guard<std::mutex> lock(batch->mutex);
-        batch->queued.push_back({i % 2 == 0 ? 5 : 7, bench::NowMs()});
+        batch->queued.push_back({i % 2 == 0 ? 5 : 7, qpc::NowMs()});
         if (!batch->wakePending) {
           batch->wakePending = true;
           tsfn.NonBlockingCall();
@@ -106,7 +106,7 @@ Napi::Value RawEvents(const Napi::CallbackInfo& info) {
       CoInitializeEx(nullptr, COINIT_MULTITHREADED);
       for (long i = 0; i < count; ++i) {
         pace(i);
-        tsfn.NonBlockingCall(new Record{i % 2 == 0 ? 5 : 7, bench::NowMs()});
+        tsfn.NonBlockingCall(new Record{i % 2 == 0 ? 5 : 7, qpc::NowMs()});
       }
       tsfn.Release();
       CoUninitialize();

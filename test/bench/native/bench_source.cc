@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "bench_clock.h"
+#include "qpc_clock.h"
 #include "bench_source_idl.h"
 
 namespace bench {
@@ -247,9 +247,9 @@ class Source : public IBenchSource, public IConnectionPointContainer, public IPr
  private:
   static void FireAll(const std::vector<IDispatch*>& sinks, bool stamped, LONG count, LONG perSecond) {
     BSTR key = SysAllocString(L"fired");
-    const double start = NowMs();
+    const double start = qpc::NowMs();
     for (LONG i = 0; i < count; ++i) {
-      if (perSecond > 0) WaitUntil(start + 1000.0 * i / perSecond);
+      if (perSecond > 0) qpc::WaitUntil(start + 1000.0 * i / perSecond);
       // DISPPARAMS arguments go in reverse order.
       VARIANT args[2];
       VariantInit(&args[0]);
@@ -258,7 +258,7 @@ class Source : public IBenchSource, public IConnectionPointContainer, public IPr
       DISPID method = 1;
       if (stamped) {
         args[0].vt = VT_R8;
-        args[0].dblVal = NowMs();
+        args[0].dblVal = qpc::NowMs();
         args[1].vt = VT_BSTR;
         args[1].bstrVal = key;
         params.cArgs = 2;

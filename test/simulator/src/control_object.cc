@@ -56,6 +56,9 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
   STDMETHODIMP FireBurst(BSTR eventName, long count, BSTR vmName) override {
     return World::Instance().FireBurst(Str(eventName), count, World::Instance().Find(Str(vmName)));
   }
+  STDMETHODIMP FireStamped(BSTR vmName, long count, long perSecond) override {
+    return World::Instance().FireStamped(World::Instance().Find(Str(vmName)), count, perSecond);
+  }
   STDMETHODIMP WaitForIdle(long timeoutMs, VARIANT_BOOL* idle) override {
     if (idle == nullptr) return E_POINTER;
     if (timeoutMs < 0) {
@@ -83,6 +86,15 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
   }
   STDMETHODIMP put_KeepDeadSinks(VARIANT_BOOL keep) override {
     SetKeepDeadSinks(keep != VARIANT_FALSE);
+    return S_OK;
+  }
+  STDMETHODIMP get_EndlessEnumerator(VARIANT_BOOL* endless) override {
+    if (endless == nullptr) return E_POINTER;
+    *endless = EndlessEnumerator() ? VARIANT_TRUE : VARIANT_FALSE;
+    return S_OK;
+  }
+  STDMETHODIMP put_EndlessEnumerator(VARIANT_BOOL endless) override {
+    SetEndlessEnumerator(endless != VARIANT_FALSE);
     return S_OK;
   }
   STDMETHODIMP SetLatency(BSTR call, long milliseconds) override { return SetCallLatency(Str(call), milliseconds); }

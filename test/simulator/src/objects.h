@@ -8,5 +8,8 @@
 IVMTask* NewTaskObject(TaskPtr progress);
 IVMVirtualMachine* NewVirtualMachineObject(VmPtr vm);
 IVMVirtualMachineCollection* NewVirtualMachineCollection(std::vector<VmPtr> vms);
+// When set, a VM collection's enumerator never ends (the control's EndlessEnumerator): a broken server.
+void SetEndlessEnumerator(bool endless);
+bool EndlessEnumerator();
 IVMVirtualServer* NewVirtualServerObject();
 IVMSimulatorControl* NewControlObject();

@@ -1,9 +1,38 @@
 // IVMVirtualMachineCollection (Count, 1-based Item, _NewEnum) over a snapshot of the VMs.
+#include <atomic>
+
 #include "dispatch_object.h"
 #include "errors.h"
 #include "objects.h"
 
 namespace {
+
+std::atomic<bool> g_endlessEnumerator{false};
+
+// What a broken server's enumerator does: fills every Next() with numbers, S_OK, for ever.
+class EndlessEnum : public ComObject<IEnumVARIANT> {
+ public:
+  STDMETHODIMP Next(ULONG count, VARIANT* items, ULONG* fetched) override {
+    if (items == nullptr) return E_POINTER;
+    for (ULONG i = 0; i < count; ++i) {
+      VariantInit(&items[i]);
+      V_VT(&items[i]) = VT_I4;
+      V_I4(&items[i]) = static_cast<LONG>(++next_);
+    }
+    if (fetched != nullptr) *fetched = count;
+    return S_OK;
+  }
+  STDMETHODIMP Skip(ULONG) override { return S_OK; }
+  STDMETHODIMP Reset() override { return S_OK; }
+  STDMETHODIMP Clone(IEnumVARIANT** clone) override {
+    if (clone == nullptr) return E_POINTER;
+    *clone = new EndlessEnum();
+    return S_OK;
+  }
+
+ private:
+  ULONG next_ = 0;
+};
 
 class VirtualMachineEnum : public ComObject<IEnumVARIANT> {
  public:
@@ -65,7 +94,8 @@ class VirtualMachineCollection : public DispatchObject<IVMVirtualMachineCollecti
   }
   STDMETHODIMP get__NewEnum(IUnknown** enumerator) override {
     if (enumerator == nullptr) return E_POINTER;
-    *enumerator = static_cast<IEnumVARIANT*>(new VirtualMachineEnum(vms_, 0));
+    *enumerator = g_endlessEnumerator ? static_cast<IEnumVARIANT*>(new EndlessEnum())
+                                      : static_cast<IEnumVARIANT*>(new VirtualMachineEnum(vms_, 0));
     return S_OK;
   }
 
@@ -78,3 +108,7 @@ class VirtualMachineCollection : public DispatchObject<IVMVirtualMachineCollecti
 IVMVirtualMachineCollection* NewVirtualMachineCollection(std::vector<VmPtr> vms) {
   return new VirtualMachineCollection(std::move(vms));
 }
+
+void SetEndlessEnumerator(bool endless) { g_endlessEnumerator = endless; }
+
+bool EndlessEnumerator() { return g_endlessEnumerator; }

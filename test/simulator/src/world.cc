@@ -6,9 +6,13 @@
 
 #include "errors.h"
 #include "event_delivery.h"
+#include "qpc_clock.h"
 #include "vssim_interfaces.h"
 
 namespace {
+
+// FireStamped paces with qpc::WaitUntil, which yields rather than sleeps for the last 2 ms of each gap.
+const long kMaxStampedPerSecond = 10000;
 
 std::wstring NewGuidText() {
   GUID guid;
@@ -374,6 +378,31 @@ HRESULT World::FireBurst(const std::wstring& eventName, long count, const VmPtr&
         DeliverStateChange(*vm->sinks, state);
         DeliverVMStateChange(*serverSinks_, name.value, state);
       }
+    }
+  });
+  return S_OK;
+}
+
+HRESULT World::FireStamped(const VmPtr& vm, long count, long perSecond) {
+  if (!vm) {
+    return ReportError(VM_E_VM_UNKNOWN, IID_IVMSimulatorControl,
+                       L"FireStamped needs the name of a defined virtual machine");
+  }
+  if (count < 0 || perSecond < 0 || perSecond > kMaxStampedPerSecond) {
+    return ReportError(
+        E_INVALIDARG, IID_IVMSimulatorControl,
+        L"FireStamped's count must be 0 or more and perSecond between 0 and " + std::to_wstring(kMaxStampedPerSecond));
+  }
+  queue_.Schedule(0, [vm, count, perSecond] {
+    OwnedBstr key(L"stamp");
+    const double start = qpc::NowMs();
+    for (long i = 0; i < count; ++i) {
+      if (perSecond > 0) qpc::WaitUntil(start + 1000.0 * i / perSecond);
+      VARIANT data;
+      VariantInit(&data);
+      V_VT(&data) = VT_R8;
+      V_R8(&data) = qpc::NowMs();
+      DeliverConfigurationChanged(*vm->sinks, key.value, data);
     }
   });
   return S_OK;

@@ -77,6 +77,9 @@ class World {
   void FireServiceEvent(long id);
   // `vm` may be null for the server-only events.
   HRESULT FireBurst(const std::wstring& eventName, long count, const VmPtr& vm);
+  // Queues `count` OnConfigurationChanged("stamp", VT_R8 time of firing on qpc_clock.h's clock), `perSecond`
+  // of them a second (0: back to back): what a reader's latency is measured against.
+  HRESULT FireStamped(const VmPtr& vm, long count, long perSecond);
   std::wstring ShutdownOutcome(const VmPtr& vm);
 
  private:

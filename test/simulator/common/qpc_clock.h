@@ -1,8 +1,9 @@
-// The benchmarks' clock and pacing, shared by the event source and the raw baselines of bench_addon.
+// A clock and pacing shared across processes: the simulator stamps events with it (FireStamped), the
+// benchmarks' event source and the raw baselines of bench_addon too, and Windows node reads it as hrtime.
 #pragma once
 #include <windows.h>
 
-namespace bench {
+namespace qpc {
 
 // QueryPerformanceCounter in ms: the clock of Windows node's process.hrtime (libuv's uv_hrtime), in this
 // process and, being system-wide, in any other.
@@ -29,4 +30,4 @@ inline void WaitUntil(double targetMs) {
   }
 }
 
-}  // namespace bench
+}  // namespace qpc
