@@ -300,6 +300,54 @@ function spread(results, at) {
 /** True for a figure whose repetitions differ. @param {any} value */
 const varies = (value) => isStats(value) && value.min !== value.max;
 
+/** The scale case's curve (test/bench/scale.js), or nothing for a run without it. @param {any} r */
+function scaleSection(r) {
+  if (!r.scale) return '';
+  const s = r.scale;
+  const median = (/** @type {any} */ value) => formatNumber(isStats(value) ? value.median : value);
+  const rows = s.sizes.map((/** @type {any} */ row) => [
+    String(row.hosts),
+    `${row.held.threads} / ${row.held.handles} / ${formatNumber(row.held.rssMb)}`,
+    row.perHostAdded
+      ? `${formatNumber(row.perHostAdded.threads)} / ${formatNumber(row.perHostAdded.handles)} / ${formatNumber(row.perHostAdded.rssMb)}`
+      : '',
+    median(row.idleCpuPercent),
+    row.probesPerHostPerMinute === undefined ? '' : formatNumber(row.probesPerHostPerMinute),
+    row.latencyMs ? `${median(row.latencyMs.p50)} / ${median(row.latencyMs.p99)} / ${median(row.latencyMs.max)}` : '',
+  ]);
+  const verdict = s.limitBeyondSizes
+    ? `p99 stayed under ${s.p99TargetMs} ms at every size measured, up to ${s.hostsUnderTarget} hosts: the limit lies beyond.`
+    : s.hostsUnderTarget > 0
+      ? `p99 stayed under ${s.p99TargetMs} ms up to ${s.hostsUnderTarget} hosts, and not at the next size measured.`
+      : `p99 was not under ${s.p99TargetMs} ms at any size measured.`;
+  return `
+## One process, many hosts
+
+Each host is a simulator process of its own (\`test/bench/scale.js\`), reached through \`connect({ clsid })\`
+with one stream on one VM, all in this one Node process; hosts are added size by size. At each size:
+what the process holds once settled (threads and handles from outside it, RSS after a collection), the
+growth from the size before divided by the hosts added, this process's CPU over ${r.scale.sizes[0].idleCpuPercent.runs.length} idle windows of
+${formatNumber(s.idleWindowMs / 1000)} s (median), the liveness probes (\`GetTypeInfoCount\`) each host received a minute
+meanwhile, and the delay from firing to reading of stamped events while every host fires ${formatNumber(s.perSecondPerHost)}
+a second for ${formatNumber(s.seconds)} s (p50 / p99 / max over all hosts' events of a run, median of the runs). The
+simulators share this machine's 2 cores with the collector, which a real farm's hosts do not.
+
+${markdownTable(
+  [
+    'hosts',
+    'threads / handles / RSS MB',
+    'per host added: threads / handles / RSS MB',
+    'idle CPU %',
+    'probes per host a minute',
+    'latency p50 / p99 / max (ms)',
+  ],
+  rows,
+)}
+
+${verdict}
+`;
+}
+
 /** @param {{ file: string, results: any }[]} kept */
 function performancePage(kept) {
   const runs = kept.filter(({ results }) => results.kind === 'bench');
@@ -347,7 +395,7 @@ ${markdownTable(['measure', 'baseline', 'measured', 'measured / baseline', 'targ
 ## What each row measured
 
 ${notes.join('\n')}
-
+${scaleSection(r)}
 ${PERFORMANCE_READING}
 `;
 }

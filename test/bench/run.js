@@ -8,11 +8,12 @@
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const v8 = require('v8');
 const h = require('../support/harness');
 const { runRecord, keepResults } = require('../../scripts/run-record');
 const { DEFAULT_MAX_QUEUE } = require('../../dist/event-options.js');
 const { table } = require('./table');
+const { nowMs, sleep, summary, spread, cpuMs, rssMb } = require('./measures');
+const { scale } = require('./scale');
 
 /** @param {string} problem @returns {never} */
 function usage(problem) {
@@ -32,16 +33,28 @@ const run = (() => {
   }
 })();
 
-v8.setFlagsFromString('--expose-gc');
-const gc = require('vm').runInNewContext('gc');
 const api = require('../..'); // the package, through its main (dist/index.js) and types
 const RUNS = 5;
+// Events each host fires a second in the scale case: a busy host's state changes, heartbeats and logged events.
+const SCALE_PER_SECOND = 100;
 const benchDir = path.join(h.repoRoot, 'build', 'bench');
 const bench = require(path.join(benchDir, 'bench_addon.node'));
 const IN_PROC = '{3B6F2A10-5C1D-4E7A-9B2C-6D1E0F4A8B04}';
 const LOCAL = '{3B6F2A10-5C1D-4E7A-9B2C-6D1E0F4A8B05}';
 const N = quick
-  ? { oop: 1000, inProc: 50000, steady: 1000, burst: 2000, memory: 100000, cycles: 1000, idleMs: 3000, calls: 2000 }
+  ? {
+      oop: 1000,
+      inProc: 50000,
+      steady: 1000,
+      burst: 2000,
+      memory: 100000,
+      cycles: 1000,
+      idleMs: 3000,
+      calls: 2000,
+      scaleSizes: [1, 5],
+      scaleSeconds: 2,
+      scaleIdleMs: 3000,
+    }
   : {
       oop: 5000,
       inProc: 200000,
@@ -51,21 +64,10 @@ const N = quick
       cycles: 10000,
       idleMs: 30000,
       calls: 10000,
+      scaleSizes: [1, 5, 10, 20, 40],
+      scaleSeconds: 3,
+      scaleIdleMs: 10000,
     };
-
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** @param {number[]} values */
-function summary(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: values };
-}
-
-/** @param {number[]} sorted ascending @param {number} p */
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** Reads `count` events of a stream; resolves with the ms the reading took from `start`. */
 /**
@@ -108,12 +110,6 @@ function wineserverCpuMs() {
     }
   }
   return (ticks * 1000) / CLOCK_TICKS_PER_SEC;
-}
-
-/** User + system CPU time of this process so far, in ms. */
-function cpuMs() {
-  const used = process.cpuUsage();
-  return (used.user + used.system) / 1000;
 }
 
 /** µs of CPU per event over a span, from two readings in ms (null where there is no reading). */
@@ -213,12 +209,6 @@ function rawEvents(count, batched, perSecond = 0) {
   });
 }
 
-/** p50, p99 and max of delays in ms. @param {number[]} delays */
-function spread(delays) {
-  const sorted = [...delays].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
-}
-
 async function inProcess(server, vm) {
   /** @type {Record<'bridge' | 'naive' | 'batched' | 'toBatched' | 'toNaive', number[]>} */
   const rows = { bridge: [], naive: [], batched: [], toBatched: [], toNaive: [] };
@@ -277,11 +267,6 @@ async function latency(server, vm, count, perSecond) {
     max: summary(rows.max),
     rawTsfnBatched: { p50: summary(rows.rawP50), p99: summary(rows.rawP99), max: summary(rows.rawMax) },
   };
-}
-
-function rssMb() {
-  gc();
-  return process.memoryUsage().rss / 1048576;
 }
 
 /** The RSS of this process in MB, without collecting first. */
@@ -527,6 +512,15 @@ async function main() {
     },
     idle: await idleCpu(local),
     calls: await calls(inProc),
+    scale: await scale({
+      api,
+      binding,
+      sizes: N.scaleSizes,
+      runs: 3,
+      perSecond: SCALE_PER_SECOND,
+      seconds: N.scaleSeconds,
+      idleMs: N.scaleIdleMs,
+    }),
   };
   const seconds = (Date.now() - started) / 1000;
   await Promise.all([inProc.close(), local.close()]);
