@@ -90,7 +90,7 @@ function withDeadline(promise, ms, what) {
 
 async function runCase(stressCase, build, options) {
   const runs = options.runs || stressCase.runs[options.reduced ? 'reduced' : 'full'];
-  const context = { build, reduced: options.reduced, figures: {} };
+  const context = { build, reduced: options.reduced, runs, figures: {} };
   /**
    * @type {{ case: string, build: string, what: string, runs: number, passes: number,
    *   failures: { run: number | string, error: string, backtraces?: string }[], ms?: ReturnType<typeof stats>,
