@@ -35,7 +35,7 @@ export type { ErrorCode } from './errors';
 export { loadBinding, BindingUnavailableError } from './binding';
 export type { NativeBinding, NativeEventInterface, NativeEventMethod, NativeEventParam, NativeValue } from './binding';
 // Discovery proved against a MIDL-generated header (Virtual Server's VSComInterfaces.h): `vsevents inspect --header`.
-export { readMidlHeader, parseMidlHeader } from './header-parse';
-export type { MidlHeader, HeaderInterface, HeaderKind, HeaderMethod, HeaderParam } from './header-parse';
-export { compareWithHeader } from './header-compare';
-export type { HeaderComparison, HeaderDifference, InterfaceComparison, DifferenceAspect } from './header-compare';
+export { readMidlHeader, parseMidlHeader } from './header/parse';
+export type { MidlHeader, HeaderInterface, HeaderKind, HeaderMethod, HeaderParam } from './header/parse';
+export { compareWithHeader } from './header/compare';
+export type { HeaderComparison, HeaderDifference, InterfaceComparison, DifferenceAspect } from './header/compare';

@@ -38,7 +38,7 @@ function parseOptions(argv) {
 
 const { simulatorDir } = rig;
 const outputs = (build) => [
-  path.join(rig.repoRoot, 'dist', 'cli.js'),
+  path.join(rig.repoRoot, 'dist', 'cli', 'main.js'),
   rig.addonBuildPath,
   path.join(simulatorDir, `vssim-${build}.exe`),
   path.join(simulatorDir, 'vssim-client.exe'),
@@ -85,7 +85,7 @@ function stopSimulators() {
 
 function runWatch(options) {
   const cliArgs = [
-    toWindowsPath(path.join(rig.repoRoot, 'dist', 'cli.js')),
+    toWindowsPath(path.join(rig.repoRoot, 'dist', 'cli', 'main.js')),
     'watch',
     '--all',
     `--duration=${options.seconds}`,

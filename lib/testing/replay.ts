@@ -25,7 +25,7 @@ export interface ReplayResult {
   defined: string[];
 }
 
-/** One record of the capture, as eventJson() (lib/cli-format.ts) printed it. */
+/** One record of the capture, as eventJson() (lib/cli/format.ts) printed it. */
 interface CapturedEvent {
   type: string;
   time?: string;

@@ -1,10 +1,10 @@
 'use strict';
-// Runs `vsevents` (dist/cli.js) with this node, for the Windows CLI suites: output collected, exit code,
+// Runs `vsevents` (dist/cli/main.js) with this node, for the Windows CLI suites: output collected, exit code,
 // and the children still running, for an afterEach hook to kill those a failed test left behind.
 const { spawn } = require('child_process');
 const path = require('path');
 
-const cli = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const cli = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 const running = new Set();
 
 /** Starts vsevents; `result` fills as it prints, `done` resolves with { status, stdout, stderr }. */

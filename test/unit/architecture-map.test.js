@@ -191,7 +191,7 @@ describe('the maps (docs/ARCHITECTURE.md, test/README.md)', () => {
     assert.ok(exists('test/unit/'));
     assert.ok(!exists('test/unit/*.test.ts'));
     assert.ok(!exists('lib/no-such-file.ts'));
-    assert.deepStrictEqual(namedPaths('run `npx mocha test/rig`, read `lib/index.ts`: not lib/cli.ts'), [
+    assert.deepStrictEqual(namedPaths('run `npx mocha test/rig`, read `lib/index.ts`: not lib/cli/main.ts'), [
       'test/rig',
       'lib/index.ts',
     ]);

@@ -1,7 +1,7 @@
 'use strict';
 // The bad-input table of the `vsevents` command line: every verb fed unknown verbs and options, missing,
 // empty, repeated and huge values, wrong numbers and states, and credentials where the CLI refuses them.
-// Each row runs dist/cli.js with VSEVENTS_PASSWORD set to a secret, once plainly and once under
+// Each row runs dist/cli/main.js with VSEVENTS_PASSWORD set to a secret, once plainly and once under
 // NODE_DEBUG=virtual-server-events, and checks the exit code (2 bad command line, 1 failure), one line
 // on stderr that says what to do, nothing on stdout, and no credential anywhere. Off Windows, connect()
 // fails with ERR_VS_UNSUPPORTED_PLATFORM: rows whose command line is good end there (exit 1).
@@ -9,7 +9,7 @@ const { spawnSync } = require('child_process');
 const path = require('path');
 const { dist } = require('./helpers');
 
-const cli = path.join(dist, 'cli.js');
+const cli = path.join(dist, 'cli', 'main.js');
 const SECRET = 'Hunter2-secret';
 const USER = 'svc-monitor';
 const DOMAIN = 'CONTOSO';

@@ -2,7 +2,7 @@
 // How vsevents prints events and discovery results.
 const assert = require('assert');
 
-const { eventLine, eventJson, describeInterfaces, localTime } = require('../../dist/cli-format.js');
+const { eventLine, eventJson, describeInterfaces, localTime } = require('../../dist/cli/format.js');
 
 const time = new Date(2026, 10, 25, 9, 5, 7, 42); // local time
 const at = '09:05:07.042';

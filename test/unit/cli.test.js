@@ -6,8 +6,8 @@ const { spawnSync } = require('child_process');
 const path = require('path');
 const { dist } = require('./helpers');
 
-const { parseArgs, list, seconds, UsageError } = require('../../dist/cli-args.js');
-const cli = path.join(dist, 'cli.js');
+const { parseArgs, list, seconds, UsageError } = require('../../dist/cli/args.js');
+const cli = path.join(dist, 'cli', 'main.js');
 
 function vsevents(...args) {
   const result = spawnSync(process.execPath, [cli, ...args], {

@@ -11,10 +11,10 @@ const path = require('path');
 const { dist, rejectsWith } = require('./helpers');
 
 const api = require('../../dist/index.js');
-const { decodeHeader, MAX_HEADER_BYTES } = require('../../dist/header-read.js');
-const { tokenize, MAX_HEADER_TOKENS } = require('../../dist/header-lex.js');
+const { decodeHeader, MAX_HEADER_BYTES } = require('../../dist/header/read.js');
+const { tokenize, MAX_HEADER_TOKENS } = require('../../dist/header/lex.js');
 const fixtures = path.join(__dirname, 'fixtures', 'header');
-const cli = path.join(dist, 'cli.js');
+const cli = path.join(dist, 'cli', 'main.js');
 
 /** @param {string} name */
 function fixture(name) {

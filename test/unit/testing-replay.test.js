@@ -8,7 +8,7 @@ const path = require('path');
 const { api, dist, isError } = require('./helpers');
 
 const { FakeVirtualServer } = require('virtual-server-events/testing');
-const { eventJson } = require(path.join(dist, 'cli-format.js'));
+const { eventJson } = require(path.join(dist, 'cli', 'format.js'));
 const S = api.VMState;
 const incident = fs.readFileSync(path.join(__dirname, 'fixtures', 'replay', 'incident.jsonl'), 'utf8');
 

@@ -132,7 +132,7 @@ describe('the packed package on Windows x64', function () {
       'LICENSE',
       'dist/index.js',
       'dist/index.d.ts',
-      'dist/cli.js',
+      'dist/cli/main.js',
       'dist/events.d.ts',
       'dist/testing/index.js',
       'dist/testing/index.d.ts',
@@ -222,7 +222,7 @@ describe('the packed package on Windows x64', function () {
       fs.existsSync(path.join(installed.consumer, 'node_modules', '.bin', 'vsevents.cmd')),
       'npm made the vsevents command',
     );
-    const list = node([path.join(installed.root, 'dist', 'cli.js'), 'list', '--json'], installed.consumer);
+    const list = node([path.join(installed.root, 'dist', 'cli', 'main.js'), 'list', '--json'], installed.consumer);
     assert.strictEqual(list.status, 0, list.stderr);
     assert.ok(JSON.parse(list.stdout).some((row) => row.name === name && row.stateName === 'Saved'));
   });

@@ -2,12 +2,12 @@
 // the ASCII text MIDL writes (binary files, UTF-16, other encodings) with a message that says what it found.
 import * as fs from 'fs';
 import type { FileHandle } from 'fs/promises';
-import { ErrorCodes, VirtualServerError } from './errors';
+import { ErrorCodes, VirtualServerError } from '../errors';
 
 /**
  * Microsoft's VSComInterfaces.h is about 1 MB at most (some 430 documented members, each a vtable method
  * or two at about 1 KB of header apiece, as widl's headers of the simulator measure); a file past 4 MiB
- * is not that header, and is not read. The lexer bounds its tokens too (header-lex.ts).
+ * is not that header, and is not read. The lexer bounds its tokens too (lex.ts).
  */
 export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 /** What messages say of the real header's size. */

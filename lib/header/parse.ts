@@ -3,9 +3,9 @@
 // dual), and its methods in vtable order with parameter types and directions. Strict: it reads the C++
 // section's regular form (MIDL_INTERFACE("...") Name : public Base { virtual ... = 0; };) and the GUID
 // constants, and records what it cannot read as a problem of that interface rather than guessing.
-import type { NativeParamDirection } from './binding';
-import { HeaderSyntaxError, Token, tokenize } from './header-lex';
-import { headerError, readHeaderText } from './header-read';
+import type { NativeParamDirection } from '../binding';
+import { HeaderSyntaxError, Token, tokenize } from './lex';
+import { headerError, readHeaderText } from './read';
 
 /** dispinterface: only its DIID and IDispatch base in C++; vtable: IUnknown-derived; dual: IDispatch-derived with methods. */
 export type HeaderKind = 'dispinterface' | 'vtable' | 'dual';

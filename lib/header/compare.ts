@@ -1,11 +1,11 @@
 // Compares the event interfaces discovery found with their declarations in a MIDL-generated header, member
 // by member: IID, kind, each method's vtable slot and parameters (name, type, direction). What the header
 // cannot show (a dispinterface's methods, DISPIDs, directions widl does not write) is said, not assumed.
-import type { NativeEventInterface, NativeEventMethod, NativeEventParam } from './binding';
-import { headerError } from './header-read';
-import type { HeaderInterface, HeaderKind, HeaderMethod, HeaderParam, MidlHeader } from './header-parse';
-import { compareTypes } from './header-types';
-import { invalidArgType } from './validate';
+import type { NativeEventInterface, NativeEventMethod, NativeEventParam } from '../binding';
+import { headerError } from './read';
+import type { HeaderInterface, HeaderKind, HeaderMethod, HeaderParam, MidlHeader } from './parse';
+import { compareTypes } from './types';
+import { invalidArgType } from '../validate';
 
 export type DifferenceAspect =
   | 'declaration'

@@ -2,8 +2,8 @@
 // machine's Virtual Server under a name), with `--clsid`, `--prog-id`, `--user` and `--domain` for every
 // host (`--user svc`) or for one (`--user vs02=admin`); passwords come from the environment only:
 // VSEVENTS_PASSWORD_<HOST> for that host, else VSEVENTS_PASSWORD.
-import { PASSWORD_VARIABLE, ParsedArgs, UsageError, shown } from './cli-args';
-import type { WatchTarget } from './farm';
+import { PASSWORD_VARIABLE, ParsedArgs, UsageError, shown } from './args';
+import type { WatchTarget } from '../farm';
 
 /** One host of the command line, and what its messages call its password's variable. */
 export interface CliTarget {

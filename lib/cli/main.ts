@@ -14,7 +14,7 @@ import {
   shown,
   single,
   usage,
-} from './cli-args';
+} from './args';
 import {
   describeComparison,
   describeInterfaces,
@@ -23,18 +23,18 @@ import {
   hostEventJson,
   hostEventLine,
   toJson,
-} from './cli-format';
-import { CliTarget, targetsOf } from './cli-targets';
-import { AbortError, VirtualServerError } from './errors';
-import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchHosts } from './farm';
-import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from './events';
-import { compareWithHeader } from './header-compare';
-import { MidlHeader, readMidlHeader } from './header-parse';
-import { headerPathProblem } from './header-read';
+} from './format';
+import { CliTarget, targetsOf } from './targets';
+import { AbortError, VirtualServerError } from '../errors';
+import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchHosts } from '../farm';
+import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from '../events';
+import { compareWithHeader } from '../header/compare';
+import { MidlHeader, readMidlHeader } from '../header/parse';
+import { headerPathProblem } from '../header/read';
 import { Interrupt } from './interrupt';
-import { VirtualServer, connect } from './virtual-server';
-import type { NativeEventInterface } from './binding';
-import type { VirtualMachine } from './virtual-machine';
+import { VirtualServer, connect } from '../virtual-server';
+import type { NativeEventInterface } from '../binding';
+import type { VirtualMachine } from '../virtual-machine';
 
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -458,7 +458,7 @@ async function run(
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
     version: string;
   };
   return manifest.version;

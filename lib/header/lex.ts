@@ -1,4 +1,4 @@
-// Splits a MIDL-generated C/C++ header into tokens for header-parse.ts. Comments go, except MIDL's
+// Splits a MIDL-generated C/C++ header into tokens for parse.ts. Comments go, except MIDL's
 // attribute comments (`/* [in] */`, `/* [retval][out] */`), which carry parameter directions; preprocessor
 // lines stay whole, and their #if/#endif must balance: a header cut short leaves some open.
 

@@ -1,9 +1,9 @@
 // How `vsevents` prints events and discovery results: human-readable lines with local time and state
 // names, or one JSON object a line.
-import type { NativeEventInterface, NativeValue } from './binding';
-import type { HeaderComparison } from './header-compare';
-import { VirtualMachineEvent, VirtualServerEvent, stateName } from './events';
-import type { HostEvent } from './farm';
+import type { NativeEventInterface, NativeValue } from '../binding';
+import type { HeaderComparison } from '../header/compare';
+import { VirtualMachineEvent, VirtualServerEvent, stateName } from '../events';
+import type { HostEvent } from '../farm';
 
 type AnyEvent = VirtualMachineEvent | VirtualServerEvent;
 

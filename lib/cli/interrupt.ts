@@ -1,6 +1,6 @@
 // A minimal AbortSignal for the CLI: Node 12 has no AbortController, and Ctrl-C must end whatever
 // the command is waiting for (streams, waits, task polling) through the same path an abort takes.
-import type { AbortSignalLike } from './validate';
+import type { AbortSignalLike } from '../validate';
 
 export class Interrupt implements AbortSignalLike {
   aborted = false;

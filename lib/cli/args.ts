@@ -4,7 +4,7 @@
 // only since it may be the password, echoed values cut to 40 characters, HOST=VALUE per-host options,
 // our own did-you-mean, exit 2 with one line), and each would be an override of commander's own
 // behaviour (exitOverride, configureOutput, custom option parsers) on top of a dependency.
-import { closest } from './suggest';
+import { closest } from '../suggest';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -20,7 +20,7 @@ interface OptionSpec {
 }
 
 const optionSpecs: Record<string, OptionSpec> = {
-  // Repeatable for several hosts; lib/cli-targets.ts checks how often each may be given.
+  // Repeatable for several hosts; lib/cli/targets.ts checks how often each may be given.
   host: { value: true, repeatable: true },
   local: { value: true, repeatable: true },
   clsid: { value: true, repeatable: true },
