@@ -1,4 +1,4 @@
-// watch(): the server events of several Virtual Server hosts as one async iterator. Each host has its
+// watch(): the server events of a farm (several Virtual Server hosts) as one async iterator. Each host has its
 // own connection (COM threads, probes, deadlines), its own stream and its own reconnection backoff;
 // losing one yields a record for it and never ends or delays the others.
 import { InspectOptionsStylized, inspect } from 'util';
@@ -127,11 +127,11 @@ export function watch<T extends VirtualServerEventType = VirtualServerEventType>
   let binding: NativeBinding | undefined;
   const load = (): NativeBinding => binding || (binding = loadBinding());
   const hosts = parseTargets(targets).map(({ name, options: hidden }) => targetHost(name, hidden, load));
-  return watchHosts<T>(hosts, options);
+  return watchFarmHosts<T>(hosts, options);
 }
 
 /** @internal watch() over hosts that know how to connect (the testing entry's fake hosts). */
-export function watchHosts<T extends VirtualServerEventType = VirtualServerEventType>(
+export function watchFarmHosts<T extends VirtualServerEventType = VirtualServerEventType>(
   hosts: FarmHost[],
   options?: EventsOptions<T>,
 ): FarmStream<HostEventOf<T>> {
@@ -331,7 +331,7 @@ class HostWatcher {
 
 /**
  * The merged stream of watch(): an AsyncIterableIterator like EventStream (lazy, bounded, return() and
- * throw(), signal), over several hosts.
+ * throw(), signal), over the hosts of a farm.
  */
 export class FarmStream<E extends { type: string; host: string }> implements AsyncIterableIterator<E> {
   private readonly hosts: HostWatcher[];

@@ -9,7 +9,8 @@ export type ArgumentError = (TypeError | RangeError) & { code: string };
 /** Arguments whose values never appear in a message: the credentials and everything in them. */
 const SECRET_ARGUMENT = /(^|\.)(credentials|user|password|domain)(\.|$)/;
 
-function shown(value: unknown): string {
+/** Any received value as Node's messages show it (util.inspect), cut by message-text.ts. */
+function inspected(value: unknown): string {
   return typeof value === 'string'
     ? quoted(value, (text) => inspect(text))
     : cut(inspect(value, { depth: 0, breakLength: Infinity }));
@@ -33,8 +34,8 @@ function describeReceived(name: string, value: unknown, { typed = false } = {}):
     return `Received ${kind} (its value is not shown: credentials never appear in messages)`;
   }
   if (typeof value === 'function') return `Received function ${value.name || '<anonymous>'}`;
-  if (typeof value === 'object') return `Received ${shown(value)}`;
-  return typed ? `Received type ${typeof value} (${shown(value)})` : `Received ${shown(value)}`;
+  if (typeof value === 'object') return `Received ${inspected(value)}`;
+  return typed ? `Received type ${typeof value} (${inspected(value)})` : `Received ${inspected(value)}`;
 }
 
 function withCode<T extends Error>(error: T, code: string): T & { code: string } {
@@ -91,8 +92,8 @@ function rejectUnknownKeys(name: string, given: object, { known, elsewhere = {} 
   for (const key of unknown) {
     const near = closest(key, candidates);
     const better = near !== undefined && Object.prototype.hasOwnProperty.call(elsewhere, near) ? elsewhere[near] : near;
-    if (better !== undefined) listed.push(`${shown(key)} (did you mean '${name}.${better}'?)`);
-    else if (!SECRET_ARGUMENT.test(name)) listed.push(shown(key));
+    if (better !== undefined) listed.push(`${inspected(key)} (did you mean '${name}.${better}'?)`);
+    else if (!SECRET_ARGUMENT.test(name)) listed.push(inspected(key));
   }
   const hidden = unknown.length - listed.length;
   if (hidden > 0) listed.push(`${hidden} not shown (credentials never appear in messages)`);

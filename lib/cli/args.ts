@@ -4,6 +4,7 @@
 // only since it may be the password, echoed values cut to 40 characters, HOST=VALUE per-host options,
 // our own did-you-mean, exit 2 with one line), and each would be an override of commander's own
 // behaviour (exitOverride, configureOutput, custom option parsers) on top of a dependency.
+import { noQuotes, quoted } from '../message-text';
 import { closest } from '../suggest';
 
 export class UsageError extends Error {
@@ -20,7 +21,7 @@ interface OptionSpec {
 }
 
 const optionSpecs: Record<string, OptionSpec> = {
-  // Repeatable for several hosts; lib/cli/targets.ts checks how often each may be given.
+  // Repeatable for a farm; lib/cli/targets.ts checks how often each may be given.
   host: { value: true, repeatable: true },
   local: { value: true, repeatable: true },
   clsid: { value: true, repeatable: true },
@@ -46,14 +47,6 @@ export const PASSWORD_VARIABLE = 'VSEVENTS_PASSWORD';
 const noPassword = `vsevents takes no password on the command line: put it in the ${PASSWORD_VARIABLE} environment variable`;
 const passwordOption = /^(-p|--(pass|passwd|password|pwd))(=|$)/i;
 const credentialOption = /^--(user|domain)(=|$)/;
-
-const SHOWN_LENGTH = 40;
-
-/** A value from the command line as a message quotes it: at most 40 characters, so a huge one stays one line. */
-export function shown(text: string, quote = '"'): string {
-  if (text.length <= SHOWN_LENGTH) return `${quote}${text}${quote}`;
-  return `${quote}${text.slice(0, SHOWN_LENGTH)}...${quote} (${text.length} characters)`;
-}
 
 function didYouMean(word: string, candidates: readonly string[], prefix = ''): string {
   const near = closest(word, candidates);
@@ -110,7 +103,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (passwordOption.test(arg)) throw new UsageError(noPassword);
     if (arg.startsWith('-') && !arg.startsWith('--'))
-      throw new UsageError(`unknown option ${shown(arg, '')}: options are long, like --json`);
+      throw new UsageError(`unknown option ${quoted(arg, noQuotes)}: options are long, like --json`);
     if (!arg.startsWith('--')) {
       const known = (commands as readonly string[]).includes(arg);
       if (parsed.command === undefined && known) {
@@ -122,9 +115,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
           `unexpected argument ${i + 1} (not shown: it may be a password, which goes in the ${PASSWORD_VARIABLE} environment variable)`,
         );
       }
-      if (parsed.command !== undefined) throw new UsageError(`unexpected argument ${shown(arg)}`);
+      if (parsed.command !== undefined) throw new UsageError(`unexpected argument ${quoted(arg)}`);
       throw new UsageError(
-        `unknown command ${shown(arg)}${didYouMean(arg, commands)}; commands: ${commands.join(', ')}`,
+        `unknown command ${quoted(arg)}${didYouMean(arg, commands)}; commands: ${commands.join(', ')}`,
       );
     }
     const eq = arg.indexOf('=');
@@ -132,7 +125,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const spec = Object.prototype.hasOwnProperty.call(optionSpecs, name) ? optionSpecs[name] : undefined;
     if (!spec)
       throw new UsageError(
-        `unknown option ${shown(`--${name}`, '')}${didYouMean(name, Object.keys(optionSpecs), '--')}`,
+        `unknown option ${quoted(`--${name}`, noQuotes)}${didYouMean(name, Object.keys(optionSpecs), '--')}`,
       );
     if (!spec.value) {
       if (eq !== -1) throw new UsageError(`--${name} takes no value`);
@@ -184,11 +177,11 @@ export function list(args: ParsedArgs, name: string): string[] {
 export function count(args: ParsedArgs, name: string): number | undefined {
   const text = single(args, name);
   if (text === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} must be a whole number above 0, not ${shown(text)}`);
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} must be a whole number above 0, not ${quoted(text)}`);
   const value = Number(text);
   // Past 2^53 the count would be rounded, and 100,000 digits make Infinity: refuse rather than guess.
   if (!Number.isSafeInteger(value))
-    throw new UsageError(`--${name} must be at most ${Number.MAX_SAFE_INTEGER}, not ${shown(text)}`);
+    throw new UsageError(`--${name} must be at most ${Number.MAX_SAFE_INTEGER}, not ${quoted(text)}`);
   return value;
 }
 
@@ -199,11 +192,11 @@ export function seconds(args: ParsedArgs, name: string): number | undefined {
   const text = single(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`--${name} must be a number of seconds, not ${shown(text)}`);
+  if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`--${name} must be a number of seconds, not ${quoted(text)}`);
   const ms = Math.round(value * 1000);
   // Timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once; 400 digits make Infinity.
   if (ms > MAX_TIMER_MS)
-    throw new UsageError(`--${name} must be at most ${MAX_TIMER_MS / 1000} seconds, not ${shown(text)}`);
+    throw new UsageError(`--${name} must be at most ${MAX_TIMER_MS / 1000} seconds, not ${quoted(text)}`);
   return ms;
 }
 
@@ -218,7 +211,7 @@ Commands:
         of those VMs (state, heartbeat, shutdown requests, resets, triple faults,
         configuration changes); with --all, both: every event of every VM that exists
         when watch starts, and the log events. --reconnect survives a service restart.
-        Several hosts (--host A --host B): their server events in one stream, with a
+        A farm (--host A --host B): its hosts' server events in one stream, with a
         HOST column, and a line when a host is lost (and, with --reconnect, is back).
   list [--json]                       Virtual machines and their states (of every host).
   wait --vm NAME --state S[,S] [--timeout S]
@@ -235,7 +228,7 @@ Commands:
                                       Documentation\\VSComInterfaces.h): prints "matches"
                                       (exit 0) or each difference (exit 1).
 
-Connection (every command; watch and list take several hosts):
+Connection (every command; watch and list take a farm):
   --host NAME        a remote Virtual Server host (DCOM); default: this host
   --local NAME       this machine's Virtual Server, called NAME beside other hosts
   --clsid {GUID}     the class to activate, for hosts whose ProgID is not registered here

@@ -69,7 +69,7 @@ export function eventJson(event: AnyEvent): string {
   return JSON.stringify(out, jsonReplacer);
 }
 
-/** An event of several hosts: the line of eventLine() with a HOST column (`width` wide) after the time. */
+/** An event of a farm: the line of eventLine() with a HOST column (`width` wide) after the time. */
 export function hostEventLine(event: HostEvent, width: number): string {
   const host = event.host.padEnd(width);
   if (event.type !== 'disconnected') {

@@ -3,18 +3,7 @@
 // Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line. Ctrl-C ends cleanly.
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  PASSWORD_VARIABLE,
-  ParsedArgs,
-  UsageError,
-  count,
-  list,
-  parseArgs,
-  seconds,
-  shown,
-  single,
-  usage,
-} from './args';
+import { PASSWORD_VARIABLE, ParsedArgs, UsageError, count, list, parseArgs, seconds, single, usage } from './args';
 import {
   describeComparison,
   describeInterfaces,
@@ -26,12 +15,13 @@ import {
 } from './format';
 import { CliTarget, targetsOf } from './targets';
 import { AbortError, VirtualServerError } from '../errors';
-import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchHosts } from '../farm';
+import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchTargets } from '../farm';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from '../events';
 import { compareWithHeader } from '../header/compare';
 import { MidlHeader, readMidlHeader } from '../header/parse';
 import { headerPathProblem } from '../header/read';
 import { Interrupt } from './interrupt';
+import { quoted } from '../message-text';
 import { VirtualServer, connect } from '../virtual-server';
 import type { NativeEventInterface } from '../binding';
 import type { VirtualMachine } from '../virtual-machine';
@@ -58,7 +48,7 @@ function checkedTypes(args: ParsedArgs, known: readonly string[]): string[] | un
     return undefined;
   }
   for (const type of types) {
-    if (!known.includes(type)) throw new UsageError(`--types: ${shown(type)} is not one of ${known.join(', ')}`);
+    if (!known.includes(type)) throw new UsageError(`--types: ${quoted(type)} is not one of ${known.join(', ')}`);
   }
   return types;
 }
@@ -70,7 +60,7 @@ function wantedStates(args: ParsedArgs): VMState[] {
     const state = parseState(name);
     if (state === undefined) {
       throw new UsageError(
-        `--state: ${shown(name)} is not a VM state; use one of ${Object.keys(VMState)
+        `--state: ${quoted(name)} is not a VM state; use one of ${Object.keys(VMState)
           .filter((k) => Number.isNaN(Number(k)))
           .join(', ')} or 0-10`,
       );
@@ -108,7 +98,7 @@ function checkCommand(args: ParsedArgs, targets: CliTarget[]): void {
       const problem = header === undefined ? undefined : headerPathProblem(header);
       // A path is shown whole (up to MAX_PATH), so that the user sees which one was taken.
       if (header !== undefined && problem)
-        throw new UsageError(`--header ${header.length <= 260 ? `"${header}"` : shown(header)} ${problem}`);
+        throw new UsageError(`--header ${header.length <= 260 ? `"${header}"` : quoted(header)} ${problem}`);
       break;
     }
     case 'list':
@@ -122,7 +112,7 @@ function checkCommand(args: ParsedArgs, targets: CliTarget[]): void {
 function distinctVms(args: ParsedArgs): void {
   const seen = new Set<string>();
   for (const name of args.values.vm || []) {
-    if (seen.has(name.toLowerCase())) throw new UsageError(`--vm ${shown(name)} was given twice: name each VM once`);
+    if (seen.has(name.toLowerCase())) throw new UsageError(`--vm ${quoted(name)} was given twice: name each VM once`);
     seen.add(name.toLowerCase());
   }
 }
@@ -157,7 +147,7 @@ function inCommandLineWords<T>(targets: CliTarget[], start: () => T): T {
         : optionFlags[`options${parts[2]}`]);
     if (!parts || !target || !flag) throw new UsageError(oneLine(String(err.message)));
     const name = target.options.name;
-    throw new UsageError(`${flag}${name === undefined ? '' : ` (for ${shown(name)})`} ${parts[3]}`);
+    throw new UsageError(`${flag}${name === undefined ? '' : ` (for ${quoted(name)})`} ${parts[3]}`);
   }
 }
 
@@ -260,7 +250,7 @@ async function printStreams<E>(
 }
 
 interface VmRow {
-  /** Set when several hosts are listed: a HOST column, a host field. */
+  /** Set when a farm is listed: a HOST column, a host field. */
   host?: string;
   name: string;
   state: VMState;
@@ -271,7 +261,7 @@ async function vmRows(server: VirtualServer, host?: string): Promise<VmRow[]> {
   return Promise.all(vms.map(async (vm) => ({ host, name: vm.name, state: await vm.state() })));
 }
 
-/** `NAME  STATE` lines (after a HOST column for several hosts), or one JSON array. */
+/** `NAME  STATE` lines (after a HOST column for a farm), or one JSON array. */
 function printVms(rows: VmRow[], args: ParsedArgs, several: boolean): void {
   if (args.flags.has('json')) {
     out(
@@ -315,7 +305,8 @@ async function waitCommand(server: VirtualServer, args: ParsedArgs, interrupt: I
   printState(vm, state, args);
 }
 
-const controlMethods = {
+/** The VM control method each control command calls (vsevents stop -> vm.turnOff()). */
+const commandControls = {
   start: 'startup',
   stop: 'turnOff',
   save: 'save',
@@ -328,10 +319,10 @@ async function control(
   server: VirtualServer,
   args: ParsedArgs,
   interrupt: Interrupt,
-  command: keyof typeof controlMethods,
+  command: keyof typeof commandControls,
 ): Promise<void> {
   const vm = await server.findVirtualMachine(oneVm(args, command));
-  await vm[controlMethods[command]]({ timeout: seconds(args, 'timeout'), signal: interrupt });
+  await vm[commandControls[command]]({ timeout: seconds(args, 'timeout'), signal: interrupt });
   printState(vm, await vm.state(), args);
 }
 
@@ -350,10 +341,10 @@ async function inspect(server: VirtualServer, args: ParsedArgs, header: MidlHead
   else out('no virtual machine to inspect: define one, or pass --vm NAME');
 }
 
-/** watch of several hosts: their server events in one stream (lib/farm.ts). Bad targets throw here. */
+/** watch of a farm: its hosts' server events in one stream (lib/farm.ts). Bad targets throw here. */
 function openFarm(targets: CliTarget[], args: ParsedArgs, interrupt: Interrupt): FarmStream<HostEvent> {
   return inCommandLineWords(targets, () =>
-    watchHosts(
+    watchTargets(
       targets.map((target) => target.options),
       {
         signal: interrupt,
@@ -371,7 +362,7 @@ function watchFarm(farm: FarmStream<HostEvent>, args: ParsedArgs, interrupt: Int
   return printStreams([farm], print, `every VM on ${farm.hostNames.join(', ')}`, args, interrupt);
 }
 
-/** list of several hosts, each connected and listed at once; a host that fails is said on stderr, and exits 1. */
+/** list of a farm: each host connected and listed at once; a host that fails is said on stderr, and exits 1. */
 async function listFarm(targets: CliTarget[], args: ParsedArgs): Promise<number> {
   const outcomes = await Promise.all(
     targets.map(async ({ options }) => {
@@ -450,7 +441,7 @@ async function run(
       case 'inspect':
         return await inspect(server, args, header);
       default:
-        return await control(server, args, interrupt, args.command as keyof typeof controlMethods);
+        return await control(server, args, interrupt, args.command as keyof typeof commandControls);
     }
   } finally {
     await server.close();

@@ -2,7 +2,8 @@
 // machine's Virtual Server under a name), with `--clsid`, `--prog-id`, `--user` and `--domain` for every
 // host (`--user svc`) or for one (`--user vs02=admin`); passwords come from the environment only:
 // VSEVENTS_PASSWORD_<HOST> for that host, else VSEVENTS_PASSWORD.
-import { PASSWORD_VARIABLE, ParsedArgs, UsageError, shown } from './args';
+import { noQuotes, quoted } from '../message-text';
+import { PASSWORD_VARIABLE, ParsedArgs, UsageError } from './args';
 import type { WatchTarget } from '../farm';
 
 /** One host of the command line, and what its messages call its password's variable. */
@@ -47,12 +48,12 @@ function perHostValues(args: ParsedArgs, option: PerHost, names: string[], sever
     const shownValue = secret ? '' : `=${own}`;
     if (!names.some((known) => known.toLowerCase() === name.toLowerCase())) {
       throw new UsageError(
-        `--${option} ${shown(`${name}${shownValue}`, '')}: no --host or --local is named ${shown(name)}` +
+        `--${option} ${quoted(`${name}${shownValue}`, noQuotes)}: no --host or --local is named ${quoted(name)}` +
           (several || names.length > 0 ? ` (hosts: ${names.join(', ') || 'none'})` : ''),
       );
     }
-    if (own === '') throw new UsageError(`--${option} ${shown(name, '')}= needs a value after the =`);
-    if (given.byHost.has(name.toLowerCase())) throw new UsageError(`--${option} was given twice for ${shown(name)}`);
+    if (own === '') throw new UsageError(`--${option} ${quoted(name, noQuotes)}= needs a value after the =`);
+    if (given.byHost.has(name.toLowerCase())) throw new UsageError(`--${option} was given twice for ${quoted(name)}`);
     given.byHost.set(name.toLowerCase(), own);
   }
   return given;
@@ -88,7 +89,7 @@ export function targetsOf(args: ParsedArgs): CliTarget[] {
   const several = names.length > 1;
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name.toLowerCase())) throw new UsageError(`${shown(name)} was named twice: name each host once`);
+    if (seen.has(name.toLowerCase())) throw new UsageError(`${quoted(name)} was named twice: name each host once`);
     seen.add(name.toLowerCase());
   }
   const given = {} as Record<PerHost, Given>;
@@ -111,11 +112,11 @@ export function targetsOf(args: ParsedArgs): CliTarget[] {
     const domain = valueFor(given.domain, name);
     if (user === undefined) {
       if (domain !== undefined && name !== undefined && given.domain.byHost.has(name.toLowerCase()))
-        throw new UsageError(`--domain for ${shown(name)} goes with a --user for it`);
+        throw new UsageError(`--domain for ${quoted(name)} goes with a --user for it`);
       return { options };
     }
     if (!remote) {
-      throw new UsageError(`--user for ${shown(name || 'this host')}: a --local host uses your own logon`);
+      throw new UsageError(`--user for ${quoted(name || 'this host')}: a --local host uses your own logon`);
     }
     const found = password([passwordVariableFor(name as string), PASSWORD_VARIABLE]);
     options.credentials = { user, password: found.value, domain };

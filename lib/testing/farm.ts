@@ -4,7 +4,7 @@
 import type { NativeBinding } from '../binding';
 import type { EventsOptions } from '../event-options';
 import type { VirtualServerEventType } from '../events';
-import { FarmStream, HostEventOf, WatchTarget, parseTargets, targetHost, watchHosts } from '../farm';
+import { FarmStream, HostEventOf, WatchTarget, parseTargets, targetHost, watchFarmHosts } from '../farm';
 import { invalidArgType } from '../validate';
 import { FakeVirtualServer } from './host';
 
@@ -24,7 +24,7 @@ export function watchFakes<T extends VirtualServerEventType = VirtualServerEvent
       throw invalidArgType(`targets[${index}].server`, 'a FakeVirtualServer', server);
     return targetHost(name, hidden, bindingOf(server));
   });
-  return watchHosts<T>(hosts, options);
+  return watchFarmHosts<T>(hosts, options);
 }
 
 // Made out here, so that the function holds the fake host only, not the targets (credentials) of the call.

@@ -201,6 +201,6 @@ describe('the maps (docs/ARCHITECTURE.md, test/README.md)', () => {
       slug('Testing your scripts: virtual-server-events/testing'),
       'testing-your-scripts-virtual-server-eventstesting',
     );
-    assert.ok(anchorsOf('docs/API.md').has('several-hosts-watch'));
+    assert.ok(anchorsOf('docs/API.md').has('farms-watch'));
   });
 });

@@ -43,10 +43,10 @@ const rows = [
   ['a misspelt verb', ['lsit'], usage(/^unknown command "lsit" \(did you mean list\?\)/)],
   ['a verb in capitals', ['LIST'], usage(/^unknown command "LIST" \(did you mean list\?\)/)],
   ['an empty verb', [''], usage(/^unknown command ""/)],
-  ['a huge verb', [huge], usage(/^unknown command "x{20,60}\.\.\." \(100000 characters\); commands:/)],
+  ['a huge verb', [huge], usage(/^unknown command "x{20,60}"\.\.\. \(100000 characters\); commands:/)],
   ['two verbs', ['list', 'watch'], usage(/^unexpected argument "watch"/)],
   ['a stray argument', ['list', 'extra'], usage(/^unexpected argument "extra"/)],
-  ['a huge stray argument', ['list', huge], usage(/^unexpected argument "x{20,60}\.\.\." \(100000 characters\)/)],
+  ['a huge stray argument', ['list', huge], usage(/^unexpected argument "x{20,60}"\.\.\. \(100000 characters\)/)],
 
   // options
   ...verbs.map((verb) => [`${verb} --nope`, [verb, '--nope'], usage(/^unknown option --nope/)]),
@@ -124,12 +124,12 @@ const rows = [
   [
     '--timeout of 100,000 digits',
     ['start', '--vm', 'a', '--timeout', hugeNumber],
-    usage(/^--timeout must be at most 2147483\.647 seconds, not "9{20,60}\.\.\." \(100000 characters\)/),
+    usage(/^--timeout must be at most 2147483\.647 seconds, not "9{20,60}"\.\.\. \(100000 characters\)/),
   ],
   [
     '--timeout of 100,000 letters',
     ['start', '--vm', 'a', '--timeout', huge],
-    usage(/^--timeout must be a number of seconds, not "x{20,60}\.\.\." \(100000 characters\)/),
+    usage(/^--timeout must be a number of seconds, not "x{20,60}"\.\.\. \(100000 characters\)/),
   ],
   ...['0', '-3', '1.5', 'ten'].map((value) => [
     `--count ${value}`,
@@ -144,7 +144,7 @@ const rows = [
   [
     '--count of 100,000 digits',
     ['watch', '--count', hugeNumber],
-    usage(/^--count must be at most 9007199254740991, not "9{20,60}\.\.\." \(100000 characters\)/),
+    usage(/^--count must be at most 9007199254740991, not "9{20,60}"\.\.\. \(100000 characters\)/),
   ],
 
   // states and event types
@@ -164,7 +164,7 @@ const rows = [
   [
     '--state huge',
     ['wait', '--vm', 'a', '--state', huge],
-    usage(/^--state: "x{20,60}\.\.\." \(100000 characters\) is not a VM state/),
+    usage(/^--state: "x{20,60}"\.\.\. \(100000 characters\) is not a VM state/),
   ],
   ['--types Bogus', ['watch', '--types', 'Bogus'], usage(/^--types: "Bogus" is not one of vmStateChange/)],
   [
@@ -178,7 +178,7 @@ const rows = [
     usage(/^--types: "vmStateChange" is not one of stateChange/),
   ],
   ['--types ,', ['watch', '--types', ','], usage(/^--types needs at least one event type/)],
-  ['--types huge', ['watch', '--types', huge], usage(/^--types: "x{20,60}\.\.\." \(100000 characters\) is not one of/)],
+  ['--types huge', ['watch', '--types', huge], usage(/^--types: "x{20,60}"\.\.\. \(100000 characters\) is not one of/)],
 
   // connection options: what connect() refuses is a bad command line too
   [
@@ -309,12 +309,12 @@ const rows = [
   [
     'a huge host among two',
     ['list', '--host', 'a', '--host', huge],
-    usage(/^--host \(for "x{20,60}\.\.\." \(100000 characters\)\) must be at most 255 characters long/),
+    usage(/^--host \(for "x{20,60}"\.\.\. \(100000 characters\)\) must be at most 255 characters long/),
   ],
   [
     'a huge local name',
     ['list', '--local', huge, '--host', 'b'],
-    usage(/^--local \(for "x{20,60}\.\.\." \(100000 characters\)\) must be at most 255/),
+    usage(/^--local \(for "x{20,60}"\.\.\. \(100000 characters\)\) must be at most 255/),
   ],
   [
     '--clsid for one host, malformed',
