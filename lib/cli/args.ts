@@ -1,7 +1,7 @@
 // The command line of `vsevents`, parsed by hand: util.parseArgs needs Node >= 18.3 and the CLI must run
 // on Node 12. commander 8 does run there, but would not remove this code: what the CLI promises is in its
 // refusals (-p/--password pointed at VSEVENTS_PASSWORD, a stray word next to --user reported by position
-// only since it may be the password, echoed values cut to 40 characters, HOST=VALUE per-host options,
+// only since it may be the password, echoed values cut by message-text.ts, HOST=VALUE per-host options,
 // our own did-you-mean, exit 2 with one line), and each would be an override of commander's own
 // behaviour (exitOverride, configureOutput, custom option parsers) on top of a dependency.
 import { noQuotes, quoted } from '../message-text';
