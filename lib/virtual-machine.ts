@@ -1,6 +1,7 @@
 // VirtualMachine: one IVMVirtualMachine, called late-bound by name, with its events and control methods.
 import { InspectOptionsStylized, inspect } from 'util';
 import type { NativeEventInterface, NativeObject, NativeSubscribeOptions, NativeSubscription } from './binding';
+import { ControlName, controlMethods } from './control-methods';
 import { Deadline } from './deadline';
 import { debug } from './debug';
 import { ErrorCodes, VirtualServerError } from './errors';
@@ -69,16 +70,6 @@ const statesEventsTell: ReadonlySet<VMState> = new Set([
   VMState.Saved,
   VMState.Invalid,
 ]);
-
-/** Control methods: name of the COM method, and the words for messages. */
-const controls = {
-  startup: { method: 'Startup', doing: 'starting' },
-  turnOff: { method: 'TurnOff', doing: 'turning off' },
-  save: { method: 'Save', doing: 'saving' },
-  reset: { method: 'Reset', doing: 'resetting' },
-  pause: { method: 'Pause', doing: 'pausing' },
-  resume: { method: 'Resume', doing: 'resuming' },
-} as const;
 
 const waitOptionKeys: ReadonlyArray<keyof WaitOptions> = ['timeout', 'signal'];
 
@@ -243,15 +234,15 @@ export class VirtualMachine {
     return this.control('resume', options);
   }
 
-  private control(which: keyof typeof controls, options: unknown): Promise<void> {
+  private control(which: ControlName, options: unknown): Promise<void> {
     return this.runControl(which, parseWaitOptions(options));
   }
 
   private async runControl(
-    which: keyof typeof controls,
+    which: ControlName,
     { timeout, signal }: { timeout?: number; signal?: AbortSignalLike },
   ): Promise<void> {
-    const { method, doing } = controls[which];
+    const { method, doing } = controlMethods[which];
     const what = `${doing} ${this.label}`;
     const deadline = new Deadline(timeout, signal, () => `${doing} ${this.label} to complete`);
     try {
@@ -259,7 +250,8 @@ export class VirtualMachine {
       const target = await deadline.race(this.target());
       debug('%s', what);
       const task = await deadline.race(this.session.call(target, method, [], what));
-      // Startup, TurnOff, Save and Reset return an IVMTask; Pause and Resume are done when they return.
+      // Those that return an IVMTask (returnsTask in lib/control-methods.ts) are done when it completes;
+      // whatever the table says, an object that comes back is polled, so nothing is left running unseen.
       if (isNativeObject(task)) await waitForTask(this.session, task, what, deadline);
     } finally {
       deadline.dispose();

@@ -4,6 +4,7 @@
 // only since it may be the password, echoed values cut by message-text.ts, HOST=VALUE per-host options,
 // our own did-you-mean, exit 2 with one line), and each would be an override of commander's own
 // behaviour (exitOverride, configureOutput, custom option parsers) on top of a dependency.
+import { ControlCommand, controlMethods, controlNames } from '../control-methods';
 import { noQuotes, quoted } from '../message-text';
 import { closest } from '../suggest';
 
@@ -53,33 +54,27 @@ function didYouMean(word: string, candidates: readonly string[], prefix = ''): s
   return near === undefined ? '' : ` (did you mean ${prefix}${near}?)`;
 }
 
-export const commands = [
-  'watch',
-  'list',
-  'wait',
-  'start',
-  'stop',
-  'save',
-  'pause',
-  'resume',
-  'reset',
-  'inspect',
-] as const;
-export type Command = (typeof commands)[number];
+/** The control commands (start, stop, ...), in the order of lib/control-methods.ts. */
+const controlCommands = controlNames.map((name) => controlMethods[name].command);
+
+export type Command = 'watch' | 'list' | 'wait' | ControlCommand | 'inspect';
+export const commands: readonly Command[] = ['watch', 'list', 'wait', ...controlCommands, 'inspect'];
 
 /** Options each command accepts besides the connection ones (host, local, clsid, prog-id, user, domain). */
-const commandOptions: Record<Command, string[]> = {
+const commandOptions: Record<Exclude<Command, ControlCommand>, readonly string[]> = {
   watch: ['vm', 'all', 'types', 'json', 'duration', 'count', 'reconnect'],
   list: ['json'],
   wait: ['vm', 'state', 'timeout', 'json'],
-  start: ['vm', 'timeout', 'json'],
-  stop: ['vm', 'timeout', 'json'],
-  save: ['vm', 'timeout', 'json'],
-  pause: ['vm', 'timeout', 'json'],
-  resume: ['vm', 'timeout', 'json'],
-  reset: ['vm', 'timeout', 'json'],
   inspect: ['vm', 'json', 'header'],
 };
+/** Those of every control command. */
+const controlOptions: readonly string[] = ['vm', 'timeout', 'json'];
+
+function optionsOf(command: Command): readonly string[] {
+  return (controlCommands as readonly string[]).includes(command)
+    ? controlOptions
+    : commandOptions[command as Exclude<Command, ControlCommand>];
+}
 const connectionOptions = ['host', 'local', 'clsid', 'prog-id', 'user', 'domain'];
 
 export interface ParsedArgs {
@@ -144,7 +139,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     list.push(value);
   }
   if (parsed.command) {
-    const allowed = commandOptions[parsed.command].concat(connectionOptions);
+    const allowed = optionsOf(parsed.command).concat(connectionOptions);
     for (const name of Object.keys(parsed.values).concat(Array.from(parsed.flags))) {
       if (!allowed.includes(name)) throw new UsageError(`${parsed.command} takes no --${name}`);
     }
@@ -217,7 +212,7 @@ Commands:
   wait --vm NAME --state S[,S] [--timeout S]
                                       Wait until the VM is in one of the states
                                       (names like Running, or numbers 0-10).
-  start|stop|save|pause|resume|reset --vm NAME [--timeout S]
+  ${controlCommands.join('|')} --vm NAME [--timeout S]
                                       Control a VM (stop = turn off); returns when
                                       Virtual Server reports the task complete.
   inspect [--vm NAME] [--json]        The event interfaces discovered on this host:

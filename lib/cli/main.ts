@@ -14,6 +14,7 @@ import {
   toJson,
 } from './format';
 import { CliTarget, targetsOf } from './targets';
+import { ControlCommand, controlOfCommand } from '../control-methods';
 import { AbortError, VirtualServerError } from '../errors';
 import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchTargets } from '../farm';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from '../events';
@@ -305,24 +306,16 @@ async function waitCommand(server: VirtualServer, args: ParsedArgs, interrupt: I
   printState(vm, state, args);
 }
 
-/** The VM control method each control command calls (vsevents stop -> vm.turnOff()). */
-const commandControls = {
-  start: 'startup',
-  stop: 'turnOff',
-  save: 'save',
-  pause: 'pause',
-  resume: 'resume',
-  reset: 'reset',
-} as const;
-
+/** A control command: the VirtualMachine method its row of lib/control-methods.ts names (stop -> turnOff). */
 async function control(
   server: VirtualServer,
   args: ParsedArgs,
   interrupt: Interrupt,
-  command: keyof typeof commandControls,
+  command: ControlCommand,
 ): Promise<void> {
+  const method = controlOfCommand(command);
   const vm = await server.findVirtualMachine(oneVm(args, command));
-  await vm[commandControls[command]]({ timeout: seconds(args, 'timeout'), signal: interrupt });
+  await vm[method]({ timeout: seconds(args, 'timeout'), signal: interrupt });
   printState(vm, await vm.state(), args);
 }
 
@@ -441,7 +434,7 @@ async function run(
       case 'inspect':
         return await inspect(server, args, header);
       default:
-        return await control(server, args, interrupt, args.command as keyof typeof commandControls);
+        return await control(server, args, interrupt, args.command as ControlCommand);
     }
   } finally {
     await server.close();

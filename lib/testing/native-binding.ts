@@ -11,13 +11,14 @@ import type {
   NativeSubscription,
   NativeValue,
 } from '../binding';
+import { controlOfMethod } from '../control-methods';
 import { ErrorCodes } from '../error-codes';
 import type { KnownHresult } from '../hresults';
 import { invalidArgType, invalidArgValue } from '../validate';
 import { DEFAULT_CALL_TIMEOUT_MS, FakeConnection } from './connection';
 import { virtualMachineEvents, virtualServerEvents } from './event-interfaces';
 import { comFailure, nativeError, releasedError } from './native-errors';
-import { ControlMethod, controlMethods } from './state-diagram';
+import type { ControlMethod } from './state-diagram';
 import { FakeSubscription } from './subscription';
 import { HostRefusal, TaskProgress, VmRecord, World } from './world';
 
@@ -234,7 +235,7 @@ export class FakeNativeBinding implements NativeBinding {
       // S_FALSE and a NULL object: through IDispatch, a null result.
       return vm ? this.object(connection, { kind: 'vm', vm }) : null;
     }
-    if (handle.kind === 'vm' && (controlMethods as readonly string[]).includes(name)) {
+    if (handle.kind === 'vm' && controlOfMethod(name)) {
       const task = this.world.control(handle.vm, name as ControlMethod);
       return task ? this.object(connection, { kind: 'task', task }) : undefined;
     }

@@ -32,8 +32,9 @@ const usage = (message) => ({ status: 2, message, hint: see });
 const fails = (code, message) => ({ status: 1, message, code });
 const platform = fails('ERR_VS_UNSUPPORTED_PLATFORM', /only on Windows/);
 const remote = ['--host', 'vshost01', '--user', USER, '--domain', DOMAIN];
-const verbs = ['watch', 'list', 'wait', 'start', 'stop', 'save', 'pause', 'resume', 'reset', 'inspect'];
-const vmVerbs = ['start', 'stop', 'save', 'pause', 'resume', 'reset'];
+/** @type {string[]} */
+const vmVerbs = Object.values(require('../../dist/control-methods.js').controlMethods).map((row) => row.command);
+const verbs = ['watch', 'list', 'wait', ...vmVerbs, 'inspect'];
 
 /** [what, argv, expected, env changes] */
 const rows = [

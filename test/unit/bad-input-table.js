@@ -44,7 +44,7 @@ const CLOSED = 'ERR_VS_CLOSED';
 const closedMessage = /was closed; connect\(\) again/;
 const onWindows = process.platform === 'win32';
 
-const controlMethods = ['startup', 'turnOff', 'save', 'reset', 'pause', 'resume'];
+const controlMethods = Object.keys(require('../../dist/control-methods.js').controlMethods);
 
 /** [what, call(context), expected answer] */
 const rows = [

@@ -9,7 +9,8 @@
 const path = require('path');
 
 const dist = path.join(__dirname, '..', '..', 'dist');
-const { plan, controlMethods } = require(path.join(dist, 'testing', 'state-diagram.js'));
+const { plan } = require(path.join(dist, 'testing', 'state-diagram.js'));
+const { controlMethods } = require(path.join(dist, 'control-methods.js'));
 const { knownHresults } = require(path.join(dist, 'hresults.js'));
 const { FakeNativeBinding } = require(path.join(dist, 'testing', 'native-binding.js'));
 
@@ -286,7 +287,7 @@ function makeVm({ name, state }, taskFor, eventInterface) {
     return outcome.returnsTask && taskFor ? taskFor(method, vm) : undefined;
   };
   vm.methods = {};
-  for (const method of controlMethods) vm.methods[method] = transition(method);
+  for (const { method } of Object.values(controlMethods)) vm.methods[method] = transition(method);
   return vm;
 }
 
