@@ -5,8 +5,17 @@
 // it when it loads (binding.ts) and names HRESULTs in its messages and errors from it; hresultName()
 // answers from it on every platform.
 
-/** [hresult (unsigned), symbolic name, message where FormatMessage cannot give one]. */
-export type KnownHresult = readonly [hresult: number, name: string, message?: string];
+/**
+ * [hresult (unsigned), symbolic name, message where FormatMessage cannot give one, disconnects]. The addon
+ * reads the first three; `disconnects` marks what the addon's IsDisconnection (native/src/hresult.cc)
+ * turns into ERR_VS_DISCONNECTED, which test/unit/error-codes.test.js holds to this flag.
+ */
+export type KnownHresult = readonly [hresult: number, name: string, message?: string, disconnects?: boolean];
+
+/** A row whose HRESULT means the server process is gone or unreachable: ERR_VS_DISCONNECTED, not a COM error. */
+function disconnection(hresult: number, name: string): KnownHresult {
+  return [hresult, name, undefined, true];
+}
 
 export const knownHresults: readonly KnownHresult[] = [
   [0x80004001, 'E_NOTIMPL'],
@@ -18,16 +27,16 @@ export const knownHresults: readonly KnownHresult[] = [
   [0x80070057, 'E_INVALIDARG'],
   [0x8007000e, 'E_OUTOFMEMORY'],
   [0x80070542, 'ERROR_BAD_IMPERSONATION_LEVEL'],
-  [0x80010108, 'RPC_E_DISCONNECTED'],
-  [0x80010007, 'RPC_E_SERVER_DIED'],
-  [0x80010012, 'RPC_E_SERVER_DIED_DNE'],
+  disconnection(0x80010108, 'RPC_E_DISCONNECTED'),
+  disconnection(0x80010007, 'RPC_E_SERVER_DIED'),
+  disconnection(0x80010012, 'RPC_E_SERVER_DIED_DNE'),
   [0x80010002, 'RPC_E_CALL_CANCELED'],
-  [0x800706ba, 'RPC_S_SERVER_UNAVAILABLE'],
-  [0x800706be, 'RPC_S_CALL_FAILED'],
-  [0x800706bf, 'RPC_S_CALL_FAILED_DNE'],
+  disconnection(0x800706ba, 'RPC_S_SERVER_UNAVAILABLE'),
+  disconnection(0x800706be, 'RPC_S_CALL_FAILED'),
+  disconnection(0x800706bf, 'RPC_S_CALL_FAILED_DNE'),
   [0x80040154, 'REGDB_E_CLASSNOTREG'],
   [0x800401f3, 'CO_E_CLASSSTRING'],
-  [0x800401fd, 'CO_E_OBJNOTCONNECTED'],
+  disconnection(0x800401fd, 'CO_E_OBJNOTCONNECTED'),
   [0x80020003, 'DISP_E_MEMBERNOTFOUND'],
   [0x80020004, 'DISP_E_PARAMNOTFOUND'],
   [0x80020005, 'DISP_E_TYPEMISMATCH'],
@@ -216,3 +225,8 @@ export const knownHresults: readonly KnownHresult[] = [
     'An attempt was made to add a duplicate user or group to a security object.',
   ],
 ];
+
+/** The HRESULTs flagged `disconnects`: the server process is gone or unreachable. */
+export const disconnectionHresults: ReadonlySet<number> = new Set(
+  knownHresults.filter(([, , , disconnects]) => disconnects).map(([hresult]) => hresult),
+);

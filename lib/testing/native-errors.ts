@@ -3,7 +3,7 @@
 import type { NativeError } from '../binding';
 import { ErrorCode, ErrorCodes } from '../error-codes';
 import { formatHresult } from '../errors';
-import { knownHresults } from '../hresults';
+import { disconnectionHresults, knownHresults } from '../hresults';
 
 /** Names of the HRESULTs the fake answers with (lib/hresults.ts has their numbers and messages). */
 export type FakeHresultName =
@@ -19,9 +19,6 @@ export type FakeHresultName =
   | 'CO_E_CLASSSTRING'
   | 'REGDB_E_CLASSNOTREG'
   | 'RPC_S_SERVER_UNAVAILABLE';
-
-/** The HRESULTs that mean the server process is gone (the addon's IsDisconnection). */
-const DISCONNECTIONS: readonly FakeHresultName[] = ['RPC_S_SERVER_UNAVAILABLE'];
 
 function known(name: FakeHresultName): { hresult: number; message?: string } {
   const entry = knownHresults.find((candidate) => candidate[1] === name);
@@ -40,7 +37,8 @@ export function nativeError(code: ErrorCode, message: string, hresult?: number, 
 /** A failed COM call, as ErrorFromHresult words it: what was done, the HRESULT, the server's own text. */
 export function comFailure(doing: string, name: FakeHresultName, serverText?: string): NativeError {
   const { hresult, message } = known(name);
-  const lost = DISCONNECTIONS.includes(name);
+  // Flagged `disconnects` in lib/hresults.ts, as the addon's IsDisconnection says.
+  const lost = disconnectionHresults.has(hresult);
   let text = `${doing} failed: ${formatHresult(hresult)} ${name}${message ? `: ${message}` : ''}`;
   if (serverText) text += ` (the server says: ${serverText})`;
   if (lost) text += '. The server process is gone or unreachable: connect again once it runs.';

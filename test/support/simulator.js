@@ -58,21 +58,19 @@ const VMVMState = {
   MergingDrives: 9,
   DeleteMachine: 10,
 };
+const { knownHresults, disconnectionHresults } = require('../../dist/hresults.js');
+/** An HRESULT as vssim-client.exe prints it: 0x and eight upper-case hex digits. */
+const hex = (/** @type {number} */ hresult) => `0x${(hresult >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+/**
+ * Names -> hex, from lib/hresults.ts (the one table); the simulator returns them (test/simulator/src/errors.h).
+ * @type {Record<string, string>}
+ */
 const HRESULTS = {
-  S_OK: '0x00000000',
-  E_FAIL: '0x80004005',
-  E_INVALIDARG: '0x80070057',
-  DISP_E_EXCEPTION: '0x80020009',
-  DISP_E_BADINDEX: '0x8002000B',
-  RPC_S_SERVER_UNAVAILABLE: '0x800706BA',
-  RPC_E_DISCONNECTED: '0x80010108',
-  VM_E_VM_NOT_RUNNING: '0xA0040206',
-  VM_E_VM_UNKNOWN: '0xA0040207',
-  VM_E_CONFIG_NO_NAME: '0xA0040400',
-  VM_E_CONFIG_DUPLICATE_NAME: '0xA0040403',
-  VM_E_VM_RUNNING: '0xA0040500',
-  VM_E_VM_PAUSED: '0xA0040507',
+  S_OK: hex(0),
+  ...Object.fromEntries(knownHresults.map(([hresult, name]) => [name, hex(hresult)])),
 };
+/** Those flagged `disconnects` in lib/hresults.ts, in hex: what the addon reports as ERR_VS_DISCONNECTED. */
+const DISCONNECTIONS = Array.from(disconnectionHresults, hex);
 const TOOL_TIMEOUT_MS = 60000;
 
 function requireWindows() {
@@ -332,6 +330,7 @@ module.exports = {
   LIBID,
   VMVMState,
   HRESULTS,
+  DISCONNECTIONS,
   simulatorBuild,
   simulatorPaths,
   registerSimulator,

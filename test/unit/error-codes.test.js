@@ -75,6 +75,17 @@ describe('error codes: one list (lib/error-codes.ts)', () => {
     assert.strictEqual(error.hresultName, 'VM_E_VM_RUNNING');
   });
 
+  it('the HRESULTs flagged disconnects in lib/hresults.ts are those IsDisconnection (native/src/hresult.cc) lists', () => {
+    const { disconnectionHresults } = require('../../dist/hresults.js');
+    const source = read('native/src/hresult.cc');
+    const body = /bool IsDisconnection\(HRESULT hr\) \{([\s\S]*?)\n\}/.exec(source);
+    assert.ok(body, 'hresult.cc defines IsDisconnection');
+    const listed = Array.from(body[1].matchAll(/case (0x[0-9A-Fa-f]{8})UL:/g), (match) => Number(match[1]));
+    const sorted = (values) => Array.from(values).sort((a, b) => a - b);
+    assert.ok(listed.length > 0, 'IsDisconnection lists its HRESULTs as case 0x...UL');
+    assert.deepStrictEqual(sorted(disconnectionHresults), sorted(listed));
+  });
+
   it("Microsoft's VM_E_* texts reach messages as plain text: no Markdown links or emphasis from the page", () => {
     const { knownHresults } = require('../../dist/hresults.js');
     const marked = knownHresults.filter(([, , message]) => message && /\*\*|\]\(|`/.test(message));

@@ -4,7 +4,7 @@
 const assert = require('assert');
 const sim = require('../support/simulator');
 
-const { VMVMState: S, HRESULTS: H } = sim;
+const { VMVMState: S, HRESULTS: H, DISCONNECTIONS } = sim;
 const build = sim.simulatorBuild();
 const PACING_MS = '30';
 const VM_EVENTS_IID = {
@@ -19,8 +19,9 @@ const VM_EVENT_NAMES = [
   'OnStateChange',
   'OnTripleFault',
 ];
-// RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED (Wine, for the call that crashed), RPC_E_DISCONNECTED, RPC_E_SERVER_DIED.
-const RPC_FAILURES = [H.RPC_S_SERVER_UNAVAILABLE, '0x800706BE', H.RPC_E_DISCONNECTED, '0x80010007'];
+// The HRESULTs flagged `disconnects` in lib/hresults.ts: seen here RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED
+// (Wine, for the call that crashed), RPC_E_DISCONNECTED, RPC_E_SERVER_DIED.
+const RPC_FAILURES = DISCONNECTIONS;
 
 function ok(result) {
   assert.strictEqual(result.hr, H.S_OK, JSON.stringify(result));
