@@ -62,7 +62,8 @@ describe(`simulator lifetime and hosts (${build} build)`, function () {
   }
 
   it(`default lifetime: ${ACTIVATIONS} activations in turn all succeed, and the server exits after the last`, async function () {
-    // VSSIM_SCENARIO=1 as in the issue's measurement (Microsoft's samples run one after another).
+    // VSSIM_SCENARIO=1: the demo scenario runs while clients activate the server one after another, as
+    // Microsoft's samples do.
     const run = await activateInTurn(ACTIVATIONS, { VSSIM_SCENARIO: '1' });
     report('default lifetime', run);
     await sim.waitForNoSimulator();
