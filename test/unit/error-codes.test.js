@@ -1,6 +1,7 @@
 'use strict';
-// lib/error-codes.ts is the one list of error codes: README's table documents exactly these, the addon's
-// C++ raises no other, and every code docs/API.md or lib/ names is one of them.
+// lib/error-codes.ts is the one list of error codes: README's table documents exactly these, each with
+// when and what to do; the addon's C++ raises no other, and every code docs/API.md or lib/ names is one
+// of them.
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
@@ -36,15 +37,49 @@ function unlisted(found) {
 }
 
 describe('error codes: one list (lib/error-codes.ts)', () => {
-  it("README's Error codes table lists exactly the codes of ErrorCodes", () => {
+  // Rows of README's "Error codes" table: [{ code, when, todo }], the cells as written.
+  function readmeRows() {
     const readme = read('README.md');
-    const section = readme.slice(
-      readme.indexOf('## Error codes'),
-      readme.indexOf('\n## ', readme.indexOf('## Error codes') + 1),
+    const start = readme.indexOf('\n## Error codes\n');
+    assert.ok(start >= 0, 'README.md has a "## Error codes" section');
+    const end = readme.indexOf('\n## ', start + 1);
+    const section = readme.slice(start, end < 0 ? undefined : end);
+    const header = section.split('\n').find((line) => /^\|\s*code\s*\|/.test(line));
+    assert.ok(header, 'the section has a table whose first column is "code"');
+    assert.deepStrictEqual(
+      header
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+      ['code', 'when', 'what to do'],
     );
-    const tableRows = section.split('\n').filter((line) => /^\|\s*`ERR_VS_/.test(line));
-    const documented = new Set(tableRows.flatMap((row) => row.split('|')[1].match(codePattern)));
-    assert.deepStrictEqual([...documented].sort(), [...listed].sort());
+    return section
+      .split('\n')
+      .filter((line) => /^\|\s*`ERR_VS_/.test(line))
+      .map((line) => {
+        // Cells split at bars that are not inside a code span.
+        const cells = line
+          .replace(/`[^`]*`/g, (span) => span.replace(/\|/g, '\u0000'))
+          .split('|')
+          .slice(1, -1);
+        const [code, when, todo] = cells.map((cell) => cell.replace(/\u0000/g, '|').trim());
+        return { line, cells: cells.length, code: code.replace(/`/g, ''), when, todo };
+      });
+  }
+
+  it("README's Error codes table has one row for each code of ErrorCodes, and no other", () => {
+    const rows = readmeRows();
+    const unknown = rows.filter(({ code }) => !listed.has(code)).map(({ code }) => code);
+    assert.deepStrictEqual(unknown, [], 'rows for codes lib/error-codes.ts does not have');
+    assert.deepStrictEqual(rows.map(({ code }) => code).sort(), [...listed].sort(), 'one row for each code');
+  });
+
+  it("every row of README's Error codes table says when and what to do", () => {
+    for (const { line, cells, when, todo } of readmeRows()) {
+      assert.strictEqual(cells, 3, `three cells: ${line}`);
+      assert.ok(when, `a "when": ${line}`);
+      assert.ok(todo && /[a-z]/i.test(todo), `a "what to do": ${line}`);
+    }
   });
 
   it('the addon raises no code that is not listed (native/src)', () => {
