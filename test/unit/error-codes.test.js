@@ -8,6 +8,7 @@ const path = require('path');
 const { api } = require('./helpers');
 
 const repoRoot = path.join(__dirname, '..', '..');
+/** @type {Set<string>} */
 const listed = new Set(Object.values(api.ErrorCodes));
 const codePattern = /ERR_VS_[A-Z_]+/g;
 
@@ -59,10 +60,10 @@ describe('error codes: one list (lib/error-codes.ts)', () => {
       .map((line) => {
         // Cells split at bars that are not inside a code span.
         const cells = line
-          .replace(/`[^`]*`/g, (span) => span.replace(/\|/g, '\u0000'))
+          .replace(/`[^`]*`/g, (span) => span.replace(/\|/g, '\u2502'))
           .split('|')
           .slice(1, -1);
-        const [code, when, todo] = cells.map((cell) => cell.replace(/\u0000/g, '|').trim());
+        const [code, when, todo] = cells.map((cell) => cell.split('\u2502').join('|').trim());
         return { line, cells: cells.length, code: code.replace(/`/g, ''), when, todo };
       });
   }
