@@ -372,10 +372,15 @@ export class VirtualServer {
 
 // `await using server = await connect()` where the runtime has Symbol.asyncDispose (Node >= 20.4 / 18.18).
 // A class method would be named "undefined" on older runtimes, whose Symbol has no asyncDispose.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface VirtualServer {
-  [Symbol.asyncDispose](): Promise<void>;
-}
+// The declaration must not name Symbol.asyncDispose either: a user whose TypeScript (before 5.2) or
+// @types/node has none could not compile ours. The key is read from SymbolConstructor where it has one,
+// and the member is absent from the type where it has not (test/unit/package.test.js compiles a consumer
+// with TypeScript 4.9 and the @types/node of Node 16).
+type AsyncDisposeKey = SymbolConstructor extends { readonly asyncDispose: infer Key } ? Extract<Key, symbol> : never;
+/** `[Symbol.asyncDispose](): Promise<void>` (close()), where the TypeScript lib in use declares that symbol. */
+type AsyncDisposableIfAvailable = { [Key in AsyncDisposeKey]: () => Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface VirtualServer extends AsyncDisposableIfAvailable {}
 const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
 if (typeof asyncDispose === 'symbol') {
   Object.defineProperty(VirtualServer.prototype, asyncDispose, {

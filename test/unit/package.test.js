@@ -2,7 +2,9 @@
 // What `npm pack` makes of this checkout, checked offline the way a registry's users will meet it:
 // prepack refuses to pack without the prebuilt addon, builds dist/ and leaves no sourceMappingURL
 // comment naming a map the package does not ship; publint and @arethetypeswrong/cli find nothing wrong
-// with the tarball.
+// with the tarball; and its declarations compile for a TypeScript 4.9 user with the @types/node of
+// Node 16 and skipLibCheck off (TypeScript 4.9 and @types/node 16 are the aliased devDependencies
+// typescript4 and types-node16).
 // It packs a copy of the package's sources in a temp folder, never this checkout (whose dist/ and
 // prebuilds/ it leaves alone). Whether or not this checkout has the cross-built addon, the copy gets a
 // placeholder file in its place: a text file named like the addon, which is no binary. So this test
@@ -125,5 +127,77 @@ describe('the packed package (npm pack of a copy, a placeholder for the addon)',
     const problems = Object.values(result.problems || {}).flat();
     assert.deepStrictEqual(problems, [], JSON.stringify(result.problems, null, 1));
     assert.strictEqual(run.status, 0, run.output);
+  });
+
+  it('the declarations compile with TypeScript 4.9, @types/node 16 and skipLibCheck off', function () {
+    assert.ok(unpacked, 'the tarball was unpacked');
+    const consumer = path.join(work, 'consumer');
+    fs.mkdirSync(path.join(consumer, 'node_modules', '@types'), { recursive: true });
+    fs.renameSync(path.join(unpacked, 'package'), path.join(consumer, 'node_modules', 'virtual-server-events'));
+    const typesNode = path.join(repoRoot, 'node_modules', 'types-node16');
+    fs.symlinkSync(typesNode, path.join(consumer, 'node_modules', '@types', 'node'), 'junction');
+    fs.writeFileSync(
+      path.join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2019',
+          lib: ['ES2019'],
+          module: 'commonjs',
+          moduleResolution: 'node',
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    fs.writeFileSync(
+      path.join(consumer, 'consumer.ts'),
+      [
+        "import { connect, watch, VMState, VirtualServerError, ErrorCodes, VirtualServer } from 'virtual-server-events';",
+        "import { FakeVirtualServer } from 'virtual-server-events/testing';",
+        '',
+        'export async function main(): Promise<void> {',
+        '  const server: VirtualServer = await connect({ host: "vs01", callTimeout: 5000 });',
+        "  const vm = await server.findVirtualMachine('web01');",
+        '  for await (const event of vm.events({ types: ["stateChange"] })) {',
+        '    const state: VMState = event.state;',
+        '    if (state === VMState.TurnedOff) break;',
+        '  }',
+        "  for await (const event of watch([{ host: 'vs01' }])) console.log(event.host, event.type);",
+        '  await server.close();',
+        "  const host = new FakeVirtualServer({ virtualMachines: [{ name: 'web01', state: VMState.Running }] });",
+        '  const fake = await host.connect();',
+        '  await fake.close();',
+        '}',
+        '',
+        'export function codeOf(error: unknown): string | undefined {',
+        '  return error instanceof VirtualServerError && error.code === ErrorCodes.TIMEOUT ? error.code : undefined;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const run = runBin('typescript4', 'tsc', ['-p', consumer], consumer);
+    assert.strictEqual(run.status, 0, run.output);
+    const version = runBin('typescript4', 'tsc', ['--version'], consumer);
+    assert.match(version.output, /Version 4\./);
+  });
+
+  it("`import` finds the named exports of both entries in the installed tarball (this node's ESM loader)", function () {
+    const consumer = path.join(work, 'consumer');
+    assert.ok(fs.existsSync(path.join(consumer, 'node_modules', 'virtual-server-events')), 'the tarball is installed');
+    const source = [
+      "import { connect, VMState, ErrorCodes } from 'virtual-server-events';",
+      "import { FakeVirtualServer } from 'virtual-server-events/testing';",
+      "if (typeof connect !== 'function' || VMState.Running !== 5 || !ErrorCodes.TIMEOUT) process.exit(3);",
+      "const host = new FakeVirtualServer({ virtualMachines: [{ name: 'web01', state: VMState.Running }] });",
+      'const server = await host.connect();',
+      "console.log((await server.findVirtualMachine('web01')).name);",
+      'await server.close();',
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], { cwd: consumer, encoding: 'utf8' });
+    assert.strictEqual(run.status, 0, `${run.stdout}${run.stderr}`);
+    assert.strictEqual(run.stdout.trim(), 'web01');
   });
 });
