@@ -97,15 +97,27 @@ function javaScriptOf(example) {
 }
 
 /**
- * A fresh folder where the package is installed as a user's project has it (node_modules/virtual-server-events
- * is this repository, linked), with the example in it as `example.js` (`example.test.js` for mocha).
+ * A fresh folder where the example finds the package as a user's project would, with the example in it as
+ * `example.js` (`example.test.js` for mocha). Under tmpRoot, node_modules/virtual-server-events is this
+ * repository, linked (a junction on Windows). With `inPackage`, the folder is made under the repository's
+ * build/ instead, with no link: there `require('virtual-server-events')` resolves by the package's own
+ * name through its `exports` (self-reference, Node 12.16+), which needs no junction (the Windows
+ * suite's way, under Wine too).
  * @param {Example} example
  * @param {string} tmpRoot
+ * @param {{ inPackage?: boolean }} [options]
  */
-function projectFor(example, tmpRoot) {
-  const dir = fs.mkdtempSync(path.join(tmpRoot, 'vse-doc-example-'));
-  fs.mkdirSync(path.join(dir, 'node_modules'));
-  fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'virtual-server-events'), 'junction');
+function projectFor(example, tmpRoot, { inPackage = false } = {}) {
+  let dir;
+  if (inPackage) {
+    const parent = path.join(repoRoot, 'build', 'doc-examples');
+    fs.mkdirSync(parent, { recursive: true });
+    dir = fs.mkdtempSync(path.join(parent, 'example-'));
+  } else {
+    dir = fs.mkdtempSync(path.join(tmpRoot, 'vse-doc-example-'));
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'virtual-server-events'), 'junction');
+  }
   const file = path.join(dir, example.kind === 'mocha' ? 'example.test.js' : 'example.js');
   fs.writeFileSync(file, javaScriptOf(example));
   return { dir, file };

@@ -1,11 +1,11 @@
 'use strict';
 // The examples of README.md and docs/API.md that need a Virtual Server run as written against the
 // simulator (test/support/doc-examples.js finds and classifies them; test/unit/doc-examples.test.js
-// compiles them all and runs those that need none). Each runs with this node in a fresh folder where the
-// package is installed, as `node example.js`, after the VMs it names are defined, turned off. A
-// waits-for-events example is sent Running, then TurnedOff, on each VM it names once it has subscribed;
-// a runs-until-interrupted one is sent a state change once it has subscribed to the server, and ended once
-// it has printed it.
+// compiles them all and runs those that need none). Each runs with this node as `node example.js` in a
+// fresh folder under build/, where require('virtual-server-events') finds the package by its own name,
+// after the VMs it names are defined, turned off. A waits-for-events example is sent Running, then
+// TurnedOff, on each VM it names once it has subscribed; a runs-until-interrupted one is sent a state
+// change once it has subscribed to the server, and ended once it has printed it.
 const assert = require('assert');
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -49,7 +49,7 @@ describe(`README.md and docs/API.md examples against the simulator (build: ${bui
 
   /** Runs the example; `output.text` fills as it prints, `exit` resolves with its status. */
   function start(example) {
-    const project = docs.projectFor(example, os.tmpdir());
+    const project = docs.projectFor(example, os.tmpdir(), { inPackage: true });
     dir = project.dir;
     child = spawn(process.execPath, [project.file], { cwd: project.dir, windowsHide: true });
     const output = { text: '' };
@@ -79,6 +79,8 @@ describe(`README.md and docs/API.md examples against the simulator (build: ${bui
     it(`${example.name} runs as written`, async function () {
       const names = example.vmNames.length > 0 ? example.vmNames : ['doc-example'];
       for (const name of names) await define(name);
+      // Sinks other suites left on the server's connection point: the example's own is one more.
+      const serverSinksBefore = await fire('AdvisedSinkCount', '');
       const { output, exit } = start(example);
       if (example.kind === 'waits-for-events') {
         for (const name of names) {
@@ -87,7 +89,10 @@ describe(`README.md and docs/API.md examples against the simulator (build: ${bui
           await fire('FireStateChange', name, VMVMState.TurnedOff);
         }
       } else if (example.kind === 'runs-until-interrupted') {
-        await h.waitUntil(async () => (await fire('AdvisedSinkCount', '')) > 0, `${example.name} to subscribe`);
+        await h.waitUntil(
+          async () => (await fire('AdvisedSinkCount', '')) > serverSinksBefore,
+          `${example.name} to subscribe`,
+        );
         await fire('FireStateChange', names[0], VMVMState.Running);
         await h.waitUntil(() => output.text.includes('"vmStateChange"'), `${example.name} to print the event`);
         assert.ok(child);
