@@ -31,8 +31,26 @@ function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
+/** Set once stdout's reader has gone (`vsevents watch --json | head -1`): nothing more is written. */
+let stdoutClosed = false;
+
 function out(line: string): void {
-  process.stdout.write(line + '\n');
+  if (!stdoutClosed) process.stdout.write(line + '\n');
+}
+
+/**
+ * EPIPE on stdout means the reader has what it wanted: the command stops as at --count (streams closed,
+ * sinks unadvised) and exits 0, saying nothing. Any other write error stops it too, and fails it.
+ */
+function watchStdout(interrupt: Interrupt): { failure?: Error } {
+  const state: { failure?: Error } = {};
+  process.stdout.on('error', (error: Error & { code?: string }) => {
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    if (error.code !== 'EPIPE') state.failure = new Error(`cannot write to stdout: ${error.message}`);
+    interrupt.abort('stdout closed');
+  });
+  return state;
 }
 
 function oneVm(args: ParsedArgs, command: string): string {
@@ -453,6 +471,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let args: ParsedArgs;
   let job: () => Promise<number | void>;
   const interrupt = new Interrupt();
+  const stdout = watchStdout(interrupt);
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -503,11 +522,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const code = await job();
+    if (stdout.failure) throw stdout.failure;
+    if (stdoutClosed) return 0;
     // A command that finished although interrupted (list, inspect: one call each, not interruptible)
     // reports the interruption like any other, so a script never takes it for a full success.
     if (interrupt.aborted && args.command !== 'watch') throw new AbortError(interrupt.reason);
     return code || 0;
-  } catch (error) {
+  } catch (thrown) {
+    if (stdoutClosed && !stdout.failure) return 0;
+    const error = stdout.failure || thrown;
     if (error instanceof AbortError && args.command === 'watch') return 0;
     process.stderr.write(`vsevents: ${failureText(error)}\n`);
     return 1;
@@ -517,8 +540,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI as the process: sets the exit code when it ends (the loop then empties and node exits). */
+export function start(argv: readonly string[]): Promise<void> {
+  return main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -530,3 +554,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) void start(process.argv.slice(2));

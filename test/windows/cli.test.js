@@ -85,6 +85,22 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     await h.waitUntil(async () => (await sinksOn(name)) === 0, 'its sink to be unadvised');
   });
 
+  it('watch --json whose reader goes away (| head -1) exits 0 quietly, its sink unadvised', async function () {
+    const name = await h.defineVm(binding, control, 'cli-epipe');
+    const run = vsevents('watch', '--vm', name, '--json');
+    await untilSubscribed(run, async () => (await sinksOn(name)) === 1);
+    await fire('FireStateChange', name, VMState.Running);
+    await h.waitUntil(() => run.result.stdout.includes('\n'), 'the first line');
+    run.child.stdout.destroy(); // as head does once it has its line
+    // The next write meets the closed pipe (EPIPE on Windows too, from ERROR_NO_DATA).
+    await fire('FireStateChange', name, VMState.Paused);
+    await fire('FireHeartbeatStopped', name);
+    const { status, stderr } = await run.done;
+    assert.strictEqual(status, 0, stderr);
+    assert.strictEqual(stderr, '');
+    await h.waitUntil(async () => (await sinksOn(name)) === 0, 'its sink to be unadvised');
+  });
+
   it('watch prints human-readable lines of server events with local time and state names', async function () {
     const name = await h.defineVm(binding, control, 'cli-human');
     const run = vsevents('watch', '--types', 'vmStateChange,eventLogged', '--count', '2');

@@ -1,0 +1,84 @@
+'use strict';
+// vsevents as a process over the testing fake (fixtures/cli/vsevents-on-fake.js): what scripts rely on
+// beside its output: a reader that goes away, signals, exit codes, terminal messages, passwords on stdin.
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn } = require('child_process');
+
+const runner = path.join(__dirname, 'fixtures', 'cli', 'vsevents-on-fake.js');
+const running = new Set();
+
+/**
+ * Starts vsevents over a fake set up by `setup` (see the fixture); `done` resolves with
+ * { status, signal, stdout, stderr, report }.
+ * @param {string[]} args
+ * @param {{ vms?: object[], fireEveryMs?: number, stderrTTY?: boolean, freezeAfterConnect?: boolean }} [setup]
+ * @param {{ input?: string, env?: object }} [options]
+ */
+function vsevents(args, setup = {}, { input, env = {} } = {}) {
+  const report = path.join(os.tmpdir(), `vsevents-report-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  const child = spawn(process.execPath, [runner, ...args], {
+    env: Object.assign({}, process.env, { VSEVENTS_FAKE: JSON.stringify(Object.assign({ report }, setup)) }, env),
+  });
+  running.add(child);
+  const result = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (result.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (result.stderr += chunk));
+  // The child may end before reading stdin (a usage error): that EPIPE is not the test's business.
+  child.stdin.on('error', () => {});
+  if (input !== undefined) child.stdin.end(input);
+  const done = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      running.delete(child);
+      const written = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : undefined;
+      if (written) fs.unlinkSync(report);
+      resolve(Object.assign(result, { status, signal, report: written }));
+    });
+  });
+  return { child, result, done };
+}
+
+/** Resolves once `test()` holds of what the child printed so far. */
+async function until(run, test, what) {
+  const start = Date.now();
+  while (!test(run.result)) {
+    if (Date.now() - start > 5000) throw new Error(`no ${what} within 5 s; printed: ${JSON.stringify(run.result)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const web01 = { name: 'web01', state: 5 };
+
+describe('vsevents as a process (over the testing fake)', function () {
+  this.timeout(20000);
+
+  afterEach(() => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+
+  it('watch --json | head -1: the reader going away ends it quietly, exit 0, sinks unadvised', async () => {
+    const run = vsevents(['watch', '--vm', 'web01', '--json'], { vms: [web01], fireEveryMs: 5 });
+    await until(run, (r) => r.stdout.includes('\n'), 'first line');
+    run.child.stdout.destroy(); // as head does once it has its line
+    const { status, signal, stderr, report } = await run.done;
+    assert.strictEqual(signal, null);
+    assert.strictEqual(status, 0, stderr);
+    assert.strictEqual(stderr, '');
+    assert.strictEqual(report.advised, 0);
+  });
+
+  it('watch (server events) | head -1 as well', async () => {
+    const run = vsevents(['watch', '--json'], { vms: [web01], fireEveryMs: 5 });
+    await until(run, (r) => r.stdout.includes('\n'), 'first line');
+    run.child.stdout.destroy();
+    const { status, stderr, report } = await run.done;
+    assert.strictEqual(status, 0, stderr);
+    assert.strictEqual(stderr, '');
+    assert.strictEqual(report.advised, 0);
+  });
+});
+
+module.exports = { vsevents, until, running };
