@@ -239,6 +239,8 @@ Connection (every command; watch and list take a farm):
   --json             one JSON object a line (list: one JSON array)
   -h, --help         this text;  --version  the package version
 
-Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line.
+Exit codes: 0 success (also when the reader of stdout goes away, as with | head -1),
+  1 failure (one line on stderr), 2 bad command line, 124 wait or a control command
+  reached its --timeout, 130 interrupted (Ctrl-C, Ctrl-Break), 129 SIGHUP, 143 SIGTERM.
 NODE_DEBUG=virtual-server-events traces connections, subscriptions and errors.
 `;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `vsevents`: watch, list, wait for and control Virtual Server VMs from a shell or a script.
-// Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line. Ctrl-C ends cleanly.
+// Exit codes: 0 success, 1 failure (one line on stderr), 2 bad command line, 124 the command's own
+// --timeout passed, 130 Ctrl-C (128 + the signal's number for SIGHUP and SIGTERM). Signals end cleanly.
 import * as fs from 'fs';
 import * as path from 'path';
 import { PASSWORD_VARIABLE, ParsedArgs, UsageError, count, list, parseArgs, seconds, single, usage } from './args';
@@ -15,7 +16,7 @@ import {
 } from './format';
 import { CliTarget, targetsOf } from './targets';
 import { ControlCommand, controlOfCommand } from '../control-methods';
-import { AbortError, VirtualServerError } from '../errors';
+import { AbortError, ErrorCodes, VirtualServerError } from '../errors';
 import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchTargets } from '../farm';
 import { VMState, parseState, stateName, virtualMachineEventTypes, virtualServerEventTypes } from '../events';
 import { compareWithHeader } from '../header/compare';
@@ -318,9 +319,44 @@ function printState(vm: VirtualMachine, state: VMState, args: ParsedArgs): void 
   );
 }
 
+/** Exit codes besides 0 (success) and 1 (failure): documented in usage and docs/API.md. */
+export const exitCodes = { usage: 2, timedOut: 124, interrupted: 130 } as const;
+
+/** 128 + the signal's number, as shells report a command it ended; Ctrl-Break is Ctrl-C's twin on Windows. */
+const signalExitCodes: Record<string, number> = {
+  SIGINT: exitCodes.interrupted,
+  SIGBREAK: exitCodes.interrupted,
+  SIGHUP: 129,
+  SIGTERM: 143,
+};
+
+/** Errors that are the command's own --timeout passing (exit 124), not a call's deadline (callTimeout, exit 1). */
+const ownTimeouts = new WeakSet<object>();
+
+/**
+ * Runs `work` with the command's --timeout. A timer of the same length started first fires first (Node
+ * runs timers of one duration in the order they were set), so an ERR_VS_TIMEOUT after it is the command's.
+ */
+async function withOwnTimeout<T>(args: ParsedArgs, work: (timeout: number | undefined) => Promise<T>): Promise<T> {
+  const timeout = seconds(args, 'timeout');
+  let passed = false;
+  const timer = timeout === undefined ? undefined : setTimeout(() => (passed = true), timeout);
+  try {
+    return await work(timeout);
+  } catch (error) {
+    const err = error as { code?: string };
+    if (passed && err && err.code === ErrorCodes.TIMEOUT) ownTimeouts.add(err);
+    throw error;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
 async function waitCommand(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
   const vm = await server.findVirtualMachine(oneVm(args, 'wait'));
-  const state = await vm.waitForState(wantedStates(args), { timeout: seconds(args, 'timeout'), signal: interrupt });
+  const state = await withOwnTimeout(args, (timeout) =>
+    vm.waitForState(wantedStates(args), { timeout, signal: interrupt }),
+  );
   printState(vm, state, args);
 }
 
@@ -333,7 +369,7 @@ async function control(
 ): Promise<void> {
   const method = controlOfCommand(command);
   const vm = await server.findVirtualMachine(oneVm(args, command));
-  await vm[method]({ timeout: seconds(args, 'timeout'), signal: interrupt });
+  await withOwnTimeout(args, (timeout) => vm[method]({ timeout, signal: interrupt }));
   printState(vm, await vm.state(), args);
 }
 
@@ -507,36 +543,45 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`vsevents: ${error.message} (see vsevents --help)\n`);
-    return 2;
+    return exitCodes.usage;
   }
-  // The first Ctrl-C ends what the command waits for, cleanly; a second one (or one during a call that
-  // cannot be interrupted, such as connecting to an unreachable host) exits at once.
-  const onSignal = (): void => {
+  // The first Ctrl-C (Ctrl-Break, SIGHUP when the console closes, SIGTERM) ends what the command waits
+  // for, cleanly: streams closed, sinks unadvised. A second one (or one during a call that cannot be
+  // interrupted, such as connecting to an unreachable host) exits at once.
+  let signalled: string | undefined;
+  const onSignal = (signal: string): void => {
     if (interrupt.aborted) {
       process.stderr.write('vsevents: interrupted\n');
-      process.exit(1);
+      process.exit(signalExitCodes[signal] || exitCodes.interrupted);
     }
+    signalled = signal;
     interrupt.abort('interrupted');
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = Object.keys(signalExitCodes);
+  for (const signal of signals) process.on(signal as NodeJS.Signals, onSignal);
+  const interrupted = (): number => {
+    // watch is meant to run until stopped: its stop needs no word; any other command did not finish.
+    if (args.command !== 'watch') process.stderr.write('vsevents: interrupted\n');
+    return signalExitCodes[signalled as string];
+  };
   try {
     const code = await job();
     if (stdout.failure) throw stdout.failure;
     if (stdoutClosed) return 0;
     // A command that finished although interrupted (list, inspect: one call each, not interruptible)
     // reports the interruption like any other, so a script never takes it for a full success.
-    if (interrupt.aborted && args.command !== 'watch') throw new AbortError(interrupt.reason);
+    if (signalled) return interrupted();
     return code || 0;
   } catch (thrown) {
     if (stdoutClosed && !stdout.failure) return 0;
     const error = stdout.failure || thrown;
+    if (signalled && error instanceof AbortError) return interrupted();
+    // --duration and --count end watch through the same abort: a success.
     if (error instanceof AbortError && args.command === 'watch') return 0;
     process.stderr.write(`vsevents: ${failureText(error)}\n`);
-    return 1;
+    return ownTimeouts.has(error as object) ? exitCodes.timedOut : 1;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    for (const signal of signals) process.removeListener(signal, onSignal);
   }
 }
 

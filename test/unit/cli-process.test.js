@@ -11,10 +11,15 @@ const runner = path.join(__dirname, 'fixtures', 'cli', 'vsevents-on-fake.js');
 const running = new Set();
 
 /**
+ * @typedef {{ vms?: object[], fireEveryMs?: number, stderrTTY?: boolean, freezeAfterConnect?: boolean,
+ *   pacing?: number, emit?: { signal: string, afterMs: number } }} FakeSetup what the fixture's VSEVENTS_FAKE holds
+ */
+
+/**
  * Starts vsevents over a fake set up by `setup` (see the fixture); `done` resolves with
  * { status, signal, stdout, stderr, report }.
  * @param {string[]} args
- * @param {{ vms?: object[], fireEveryMs?: number, stderrTTY?: boolean, freezeAfterConnect?: boolean }} [setup]
+ * @param {FakeSetup} [setup]
  * @param {{ input?: string, env?: object }} [options]
  */
 function vsevents(args, setup = {}, { input, env = {} } = {}) {
@@ -78,6 +83,79 @@ describe('vsevents as a process (over the testing fake)', function () {
     assert.strictEqual(status, 0, stderr);
     assert.strictEqual(stderr, '');
     assert.strictEqual(report.advised, 0);
+  });
+
+  describe('exit codes', () => {
+    const watching = (r) => r.stderr.includes('watching');
+    /** @type {[NodeJS.Signals, number][]} */
+    const signalled = [
+      ['SIGINT', 130],
+      ['SIGHUP', 129],
+      ['SIGTERM', 143],
+    ];
+    for (const [signal, code] of signalled) {
+      it(`watch ended by ${signal} exits ${code}, quietly, its sink unadvised`, async function () {
+        if (process.platform === 'win32') this.skip(); // Windows node cannot send a child these
+        const run = vsevents(['watch', '--vm', 'web01'], { vms: [web01] });
+        await until(run, watching, 'watching line');
+        run.child.kill(signal);
+        const { status, stderr, report } = await run.done;
+        assert.strictEqual(status, code, stderr);
+        assert.match(stderr, /^watching "web01"; Ctrl-C stops\n$/);
+        assert.strictEqual(report.advised, 0);
+      });
+    }
+
+    it('Ctrl-Break (SIGBREAK) is handled as Ctrl-C: 130', async () => {
+      const run = vsevents(['watch', '--vm', 'web01'], { vms: [web01], emit: { signal: 'SIGBREAK', afterMs: 300 } });
+      const { status, stderr, report } = await run.done;
+      assert.strictEqual(status, 130, stderr);
+      assert.strictEqual(report.advised, 0);
+    });
+
+    it('wait interrupted exits 130 with "vsevents: interrupted"', async function () {
+      if (process.platform === 'win32') this.skip();
+      const run = vsevents(['wait', '--vm', 'web01', '--state', 'Saved'], { vms: [web01] });
+      // No word is printed while waiting (stderr is no terminal): give it time to subscribe.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      run.child.kill('SIGINT');
+      const { status, stdout, stderr, report } = await run.done;
+      assert.strictEqual(status, 130, stderr);
+      assert.strictEqual(stdout, '');
+      assert.strictEqual(stderr, 'vsevents: interrupted\n');
+      assert.strictEqual(report.advised, 0);
+    });
+
+    it('wait that reaches its --timeout exits 124 with one line', async () => {
+      const { status, stdout, stderr } = await vsevents(
+        ['wait', '--vm', 'web01', '--state', 'Saved', '--timeout', '0.2'],
+        {
+          vms: [web01],
+        },
+      ).done;
+      assert.strictEqual(status, 124, stderr);
+      assert.strictEqual(stdout, '');
+      assert.match(stderr, /^vsevents: timed out after 200 ms waiting for .*web01.* \[ERR_VS_TIMEOUT\]\n$/);
+    });
+
+    it('a control command that reaches its --timeout exits 124', async () => {
+      const { status, stderr } = await vsevents(['save', '--vm', 'web01', '--timeout', '0.2'], {
+        vms: [web01],
+        pacing: 600,
+      }).done;
+      assert.strictEqual(status, 124, stderr);
+      assert.match(stderr, /\[ERR_VS_TIMEOUT\]\n$/);
+    });
+
+    it('wait that succeeds exits 0; an unknown VM 1; a bad command line 2', async () => {
+      const ok = await vsevents(['wait', '--vm', 'web01', '--state', 'Running'], { vms: [web01] }).done;
+      assert.deepStrictEqual([ok.status, ok.stdout], [0, 'web01: Running\n'], ok.stderr);
+      const missing = await vsevents(['wait', '--vm', 'db01', '--state', 'Running'], { vms: [web01] }).done;
+      assert.strictEqual(missing.status, 1);
+      assert.match(missing.stderr, /\[ERR_VS_VM_NOT_FOUND\]\n$/);
+      const bad = await vsevents(['wait', '--vm', 'web01'], { vms: [web01] }).done;
+      assert.strictEqual(bad.status, 2);
+    });
   });
 });
 

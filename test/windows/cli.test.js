@@ -166,11 +166,11 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     }
   });
 
-  it('wait exits 1 with one line on stderr when it times out', async function () {
+  it('wait exits 124 (as timeout(1)) with one line on stderr when it times out', async function () {
     const name = await h.defineVm(binding, control, 'cli-timeout');
     const { status, stdout, stderr } = await vsevents('wait', '--vm', name, '--state', 'Running', '--timeout', '0.3')
       .done;
-    assert.strictEqual(status, 1);
+    assert.strictEqual(status, 124);
     assert.strictEqual(stdout, '');
     assert.match(
       stderr,
