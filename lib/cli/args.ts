@@ -36,6 +36,8 @@ const optionSpecs: Record<string, OptionSpec> = {
   duration: { value: true },
   count: { value: true },
   header: { value: true },
+  'call-timeout': { value: true },
+  'probe-interval': { value: true },
   json: { value: false },
   reconnect: { value: false },
   all: { value: false },
@@ -75,7 +77,7 @@ function optionsOf(command: Command): readonly string[] {
     ? controlOptions
     : commandOptions[command as Exclude<Command, ControlCommand>];
 }
-const connectionOptions = ['host', 'local', 'clsid', 'prog-id', 'user', 'domain'];
+const connectionOptions = ['host', 'local', 'clsid', 'prog-id', 'user', 'domain', 'call-timeout', 'probe-interval'];
 
 export interface ParsedArgs {
   command?: Command;
@@ -233,10 +235,15 @@ Connection (every command; watch and list take a farm):
                      capitals, other characters as _), else VSEVENTS_PASSWORD, never
                      from the command line
   --domain NAME
+  --call-timeout S   how long one call to a host may take (default 15); past it the
+                     command fails with ERR_VS_TIMEOUT, exit 1
+  --probe-interval S how often watch and wait check that a host is alive (default 5)
                      --clsid, --prog-id, --user and --domain apply to every host, or
                      to one as HOST=VALUE (e.g. --user vs02=admin)
 
   --json             one JSON object a line (list: one JSON array)
+On a terminal, stderr says what the command waits for (connecting, a state), with
+the seconds spent; nothing of it when stderr is a pipe or a file.
   -h, --help         this text;  --version  the package version
 
 Exit codes: 0 success (also when the reader of stdout goes away, as with | head -1),

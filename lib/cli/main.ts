@@ -35,8 +35,54 @@ function oneLine(text: string): string {
 /** Set once stdout's reader has gone (`vsevents watch --json | head -1`): nothing more is written. */
 let stdoutClosed = false;
 
+/**
+ * What the command waits for, on a terminal only (stderr a TTY): one line redrawn in place, with the
+ * seconds spent ("waiting for web01 to reach Running... 12 s"), gone before anything else is printed.
+ * Scripts, which read stderr from a pipe or a file, get nothing of it.
+ */
+class Status {
+  private text?: string;
+  private started = 0;
+  private timer?: ReturnType<typeof setInterval>;
+
+  show(text: string): void {
+    if (!process.stderr.isTTY) return;
+    this.clear();
+    this.text = text;
+    this.started = Date.now();
+    this.draw();
+    this.timer = setInterval(() => this.draw(), 1000);
+    this.timer.unref();
+  }
+
+  clear(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.text === undefined) return;
+    this.text = undefined;
+    process.stderr.write('\r\x1b[K');
+  }
+
+  private draw(): void {
+    const elapsed = Math.floor((Date.now() - this.started) / 1000);
+    const width = process.stderr.columns || 80;
+    const line = `${this.text}...${elapsed > 0 ? ` ${elapsed} s` : ''}`;
+    // One line that fits: a longer one wraps, and \r would redraw only its last part.
+    process.stderr.write(`\r\x1b[K${line.length < width ? line : `${line.slice(0, width - 4)}...`}`);
+  }
+}
+
+const status = new Status();
+
 function out(line: string): void {
+  status.clear();
   if (!stdoutClosed) process.stdout.write(line + '\n');
+}
+
+/** A line on stderr, after the status line is gone. */
+function say(line: string): void {
+  status.clear();
+  process.stderr.write(`${line}\n`);
 }
 
 /**
@@ -145,7 +191,33 @@ const optionFlags: Record<string, string> = {
   'options.clsid': '--clsid',
   'options.credentials.user': '--user',
   'options.credentials.domain': '--domain',
+  'options.callTimeout': '--call-timeout',
+  'options.probeInterval': '--probe-interval',
 };
+
+/**
+ * --call-timeout and --probe-interval (seconds) as connect()'s callTimeout and probeInterval (ms), for
+ * every host; checked here in seconds, connect()'s ranges: a call 1 ms to about 24.8 days, a probe
+ * every 0.1 s to 1 hour.
+ */
+function connectionTimings(args: ParsedArgs): { callTimeout?: number; probeInterval?: number } {
+  const timings: { callTimeout?: number; probeInterval?: number } = {};
+  const callTimeout = seconds(args, 'call-timeout');
+  if (callTimeout !== undefined) {
+    if (callTimeout < 1) throw new UsageError('--call-timeout must be above 0 seconds (e.g. --call-timeout 30)');
+    timings.callTimeout = callTimeout;
+  }
+  const probeInterval = seconds(args, 'probe-interval');
+  if (probeInterval !== undefined) {
+    if (probeInterval < 100 || probeInterval > 3600000) {
+      throw new UsageError(
+        `--probe-interval must be from 0.1 to 3600 seconds, not ${shown(single(args, 'probe-interval') as string)}`,
+      );
+    }
+    timings.probeInterval = probeInterval;
+  }
+  return timings;
+}
 
 /**
  * connect() checks its options at the call: what it refuses (a malformed --clsid, a --host too long) is a
@@ -247,7 +319,8 @@ async function printStreams<E>(
     const duration = seconds(args, 'duration');
     const timer = duration === undefined ? undefined : setTimeout(() => interrupt.abort('duration'), duration);
     let remaining = count(args, 'count');
-    if (!args.flags.has('json')) process.stderr.write(`watching ${what}; Ctrl-C stops\n`);
+    if (!args.flags.has('json')) say(`watching ${what}; Ctrl-C stops`);
+    else status.clear();
     try {
       await Promise.all(
         streams.map(async (stream) => {
@@ -354,9 +427,9 @@ async function withOwnTimeout<T>(args: ParsedArgs, work: (timeout: number | unde
 
 async function waitCommand(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
   const vm = await server.findVirtualMachine(oneVm(args, 'wait'));
-  const state = await withOwnTimeout(args, (timeout) =>
-    vm.waitForState(wantedStates(args), { timeout, signal: interrupt }),
-  );
+  const wanted = wantedStates(args);
+  status.show(`waiting for ${vm.name} to reach ${wanted.map((state) => stateName(state)).join(' or ')}`);
+  const state = await withOwnTimeout(args, (timeout) => vm.waitForState(wanted, { timeout, signal: interrupt }));
   printState(vm, state, args);
 }
 
@@ -369,6 +442,7 @@ async function control(
 ): Promise<void> {
   const method = controlOfCommand(command);
   const vm = await server.findVirtualMachine(oneVm(args, command));
+  status.show(`waiting for ${vm.name} to ${command === 'stop' ? 'turn off' : command}`);
   await withOwnTimeout(args, (timeout) => vm[method]({ timeout, signal: interrupt }));
   printState(vm, await vm.state(), args);
 }
@@ -406,11 +480,13 @@ function watchFarm(farm: FarmStream<HostEvent>, args: ParsedArgs, interrupt: Int
   const json = args.flags.has('json');
   const width = Math.max(4, ...farm.hostNames.map((name) => name.length));
   const print = (event: HostEvent): void => out(json ? hostEventJson(event) : hostEventLine(event, width));
+  status.show(`connecting to ${farm.hostNames.join(', ')}`);
   return printStreams([farm], print, `every VM on ${farm.hostNames.join(', ')}`, args, interrupt);
 }
 
 /** list of a farm: each host connected and listed at once; a host that fails is said on stderr, and exits 1. */
 async function listFarm(targets: CliTarget[], args: ParsedArgs): Promise<number> {
+  status.show(`connecting to ${targets.map((target) => target.options.name).join(', ')}`);
   const outcomes = await Promise.all(
     targets.map(async ({ options }) => {
       const { name, ...connectOptions } = options;
@@ -435,7 +511,7 @@ async function listFarm(targets: CliTarget[], args: ParsedArgs): Promise<number>
   const listed = outcomes.filter((o) => !o.error).map((o) => o.host);
   if (rows.length === 0 && listed.length > 0 && !args.flags.has('json'))
     out(`no virtual machines on ${listed.join(', ')}`);
-  for (const { host, error } of failed) process.stderr.write(`vsevents: ${host}: ${failureText(error)}\n`);
+  for (const { host, error } of failed) say(`vsevents: ${host}: ${failureText(error)}`);
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -474,9 +550,12 @@ async function run(
   connecting: Promise<VirtualServer>,
   args: ParsedArgs,
   interrupt: Interrupt,
-  header?: MidlHeader,
+  header: MidlHeader | undefined,
+  where: string,
 ): Promise<void> {
+  status.show(`connecting to ${where}`);
   const server = await connecting;
+  status.clear();
   try {
     switch (args.command) {
       case 'watch':
@@ -520,6 +599,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (!args.command) throw new UsageError('no command given');
     const targets = targetsOf(args);
+    const timings = connectionTimings(args);
+    for (const target of targets) Object.assign(target.options, timings);
     checkCommand(args, targets);
     const parsed = args;
     if (targets.length === 1) {
@@ -527,7 +608,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Read before connecting: a file that is no header costs no COM work (nor a wait for a slow host).
       const header = headerPath === undefined ? undefined : await readMidlHeader(headerPath);
       const connecting = startConnecting(targets[0]);
-      job = () => run(connecting, parsed, interrupt, header);
+      const where = targets[0].options.host || 'this host';
+      job = () => run(connecting, parsed, interrupt, header, where);
     } else if (args.command === 'watch') {
       const farm = openFarm(targets, args, interrupt);
       job = () => watchFarm(farm, parsed, interrupt);
@@ -538,11 +620,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof VirtualServerError) {
-      process.stderr.write(`vsevents: ${failureText(error)}\n`);
+      say(`vsevents: ${failureText(error)}`);
       return 1;
     }
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`vsevents: ${error.message} (see vsevents --help)\n`);
+    say(`vsevents: ${error.message} (see vsevents --help)`);
     return exitCodes.usage;
   }
   // The first Ctrl-C (Ctrl-Break, SIGHUP when the console closes, SIGTERM) ends what the command waits
@@ -551,7 +633,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let signalled: string | undefined;
   const onSignal = (signal: string): void => {
     if (interrupt.aborted) {
-      process.stderr.write('vsevents: interrupted\n');
+      say('vsevents: interrupted');
       process.exit(signalExitCodes[signal] || exitCodes.interrupted);
     }
     signalled = signal;
@@ -561,7 +643,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const signal of signals) process.on(signal as NodeJS.Signals, onSignal);
   const interrupted = (): number => {
     // watch is meant to run until stopped: its stop needs no word; any other command did not finish.
-    if (args.command !== 'watch') process.stderr.write('vsevents: interrupted\n');
+    if (args.command !== 'watch') say('vsevents: interrupted');
+    else status.clear();
     return signalExitCodes[signalled as string];
   };
   try {
@@ -578,7 +661,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (signalled && error instanceof AbortError) return interrupted();
     // --duration and --count end watch through the same abort: a success.
     if (error instanceof AbortError && args.command === 'watch') return 0;
-    process.stderr.write(`vsevents: ${failureText(error)}\n`);
+    say(`vsevents: ${failureText(error)}`);
     return ownTimeouts.has(error as object) ? exitCodes.timedOut : 1;
   } finally {
     for (const signal of signals) process.removeListener(signal, onSignal);

@@ -157,6 +157,78 @@ describe('vsevents as a process (over the testing fake)', function () {
       assert.strictEqual(bad.status, 2);
     });
   });
+
+  describe('what it waits for, on a terminal', () => {
+    it('says "connecting to" and "waiting for <vm> to reach <state>... N s" on a TTY stderr, and erases it', async () => {
+      const run = vsevents(['wait', '--vm', 'web01', '--state', 'Saved,Paused', '--timeout', '1.4'], {
+        vms: [web01],
+        stderrTTY: true,
+      });
+      const { status, stderr } = await run.done;
+      assert.strictEqual(status, 124, stderr);
+      assert.ok(stderr.includes('\r\x1b[Kconnecting to this host...'), JSON.stringify(stderr));
+      assert.ok(stderr.includes('\r\x1b[Kwaiting for web01 to reach Saved or Paused...'), JSON.stringify(stderr));
+      assert.ok(stderr.includes('waiting for web01 to reach Saved or Paused... 1 s'), JSON.stringify(stderr));
+      // Erased before the error line, which stands alone on its line.
+      const last = stderr.slice(stderr.lastIndexOf('\r\x1b[K') + 4);
+      assert.match(last, /^vsevents: timed out after 1400 ms [^\r]*\[ERR_VS_TIMEOUT\]\n$/);
+    });
+
+    it('erases it before printing to stdout; and writes nothing of it when stderr is no terminal', async () => {
+      const tty = await vsevents(['wait', '--vm', 'web01', '--state', 'Running'], { vms: [web01], stderrTTY: true })
+        .done;
+      assert.strictEqual(tty.status, 0, tty.stderr);
+      assert.ok(tty.stderr.endsWith('\r\x1b[K'), JSON.stringify(tty.stderr));
+      const piped = await vsevents(['wait', '--vm', 'web01', '--state', 'Running'], { vms: [web01] }).done;
+      assert.deepStrictEqual([piped.status, piped.stdout, piped.stderr], [0, 'web01: Running\n', '']);
+    });
+  });
+
+  describe('--call-timeout and --probe-interval', () => {
+    it('reach connect() as callTimeout and probeInterval, in ms', async () => {
+      const { status, stderr, report } = await vsevents(['list', '--call-timeout', '2.5', '--probe-interval', '0.5'], {
+        vms: [web01],
+      }).done;
+      assert.strictEqual(status, 0, stderr);
+      assert.deepStrictEqual([report.connects[0].callTimeout, report.connects[0].probeInterval], [2500, 500]);
+    });
+
+    it('a call past --call-timeout fails the command (exit 1, not 124)', async () => {
+      const { status, stderr } = await vsevents(
+        [
+          'wait',
+          '--vm',
+          'web01',
+          '--state',
+          'Saved',
+          '--timeout',
+          '30',
+          '--call-timeout',
+          '0.3',
+          '--probe-interval',
+          '0.2',
+        ],
+        { vms: [web01], freezeAfterConnect: true },
+      ).done;
+      assert.strictEqual(status, 1, stderr);
+      assert.match(stderr, /\[ERR_VS_(TIMEOUT|UNRESPONSIVE|DISCONNECTED)\]\n$/);
+    });
+
+    /** @type {[string[], RegExp][]} */
+    const refused = [
+      [['list', '--call-timeout', '0'], /--call-timeout must be above 0 seconds/],
+      [['list', '--probe-interval', '0.05'], /--probe-interval must be from 0.1 to 3600 seconds/],
+      [['list', '--probe-interval', '3601'], /--probe-interval must be from 0.1 to 3600 seconds/],
+      [['list', '--call-timeout', 'soon'], /--call-timeout must be a number of seconds/],
+    ];
+    for (const [argv, message] of refused) {
+      it(`exits 2 for ${argv.slice(1).join(' ')}`, async () => {
+        const { status, stderr } = await vsevents(argv, { vms: [web01] }).done;
+        assert.strictEqual(status, 2, stderr);
+        assert.match(stderr, message);
+      });
+    }
+  });
 });
 
 module.exports = { vsevents, until, running };
