@@ -38,6 +38,8 @@ const optionSpecs: Record<string, OptionSpec> = {
   header: { value: true },
   'call-timeout': { value: true },
   'probe-interval': { value: true },
+  'ask-password': { value: false },
+  'password-stdin': { value: false },
   json: { value: false },
   reconnect: { value: false },
   all: { value: false },
@@ -47,7 +49,7 @@ const optionSpecs: Record<string, OptionSpec> = {
 
 /** Where --user asks for the password; the command line never carries it. */
 export const PASSWORD_VARIABLE = 'VSEVENTS_PASSWORD';
-const noPassword = `vsevents takes no password on the command line: put it in the ${PASSWORD_VARIABLE} environment variable`;
+const noPassword = `vsevents takes no password on the command line: put it in the ${PASSWORD_VARIABLE} environment variable, or use --ask-password or --password-stdin`;
 const passwordOption = /^(-p|--(pass|passwd|password|pwd))(=|$)/i;
 const credentialOption = /^--(user|domain)(=|$)/;
 
@@ -77,7 +79,18 @@ function optionsOf(command: Command): readonly string[] {
     ? controlOptions
     : commandOptions[command as Exclude<Command, ControlCommand>];
 }
-const connectionOptions = ['host', 'local', 'clsid', 'prog-id', 'user', 'domain', 'call-timeout', 'probe-interval'];
+const connectionOptions = [
+  'host',
+  'local',
+  'clsid',
+  'prog-id',
+  'user',
+  'domain',
+  'call-timeout',
+  'probe-interval',
+  'ask-password',
+  'password-stdin',
+];
 
 export interface ParsedArgs {
   command?: Command;
@@ -234,6 +247,8 @@ Connection (every command; watch and list take a farm):
                      VSEVENTS_PASSWORD_<HOST> environment variable (the host name in
                      capitals, other characters as _), else VSEVENTS_PASSWORD, never
                      from the command line
+  --ask-password     ask for the --user password on the terminal (not echoed)
+  --password-stdin   read it from the first line of stdin (for scripts)
   --domain NAME
   --call-timeout S   how long one call to a host may take (default 15); past it the
                      command fails with ERR_VS_TIMEOUT, exit 1

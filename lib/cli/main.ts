@@ -14,7 +14,7 @@ import {
   hostEventLine,
   toJson,
 } from './format';
-import { CliTarget, targetsOf } from './targets';
+import { CliTarget, passwordFlag, readPassword, targetsOf } from './targets';
 import { ControlCommand, controlOfCommand } from '../control-methods';
 import { AbortError, ErrorCodes, VirtualServerError } from '../errors';
 import { FarmStream, HostEvent, fatalCodes, parseTargets, watch as watchTargets } from '../farm';
@@ -211,7 +211,7 @@ function connectionTimings(args: ParsedArgs): { callTimeout?: number; probeInter
   if (probeInterval !== undefined) {
     if (probeInterval < 100 || probeInterval > 3600000) {
       throw new UsageError(
-        `--probe-interval must be from 0.1 to 3600 seconds, not ${shown(single(args, 'probe-interval') as string)}`,
+        `--probe-interval must be from 0.1 to 3600 seconds, not ${quoted(single(args, 'probe-interval') as string)}`,
       );
     }
     timings.probeInterval = probeInterval;
@@ -602,6 +602,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const timings = connectionTimings(args);
     for (const target of targets) Object.assign(target.options, timings);
     checkCommand(args, targets);
+    const flag = passwordFlag(args);
+    // Asked for (or read) once the command line is known to be good: a typo costs no typing.
+    if (flag) await readPassword(flag, targets);
     const parsed = args;
     if (targets.length === 1) {
       const headerPath = args.command === 'inspect' ? single(args, 'header') : undefined;
@@ -622,6 +625,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof VirtualServerError) {
       say(`vsevents: ${failureText(error)}`);
       return 1;
+    }
+    if (error instanceof AbortError) {
+      say('vsevents: interrupted');
+      return exitCodes.interrupted;
     }
     if (!(error instanceof UsageError)) throw error;
     say(`vsevents: ${error.message} (see vsevents --help)`);

@@ -1,10 +1,25 @@
 // Which hosts a `vsevents` command talks to: `--host NAME` (repeatable) and `--local NAME` (this
 // machine's Virtual Server under a name), with `--clsid`, `--prog-id`, `--user` and `--domain` for every
-// host (`--user svc`) or for one (`--user vs02=admin`); passwords come from the environment only:
-// VSEVENTS_PASSWORD_<HOST> for that host, else VSEVENTS_PASSWORD.
+// host (`--user svc`) or for one (`--user vs02=admin`); passwords never come from the command line:
+// from the environment (VSEVENTS_PASSWORD_<HOST> for that host, else VSEVENTS_PASSWORD), or for every
+// --user host from a no-echo prompt (--ask-password) or stdin's first line (--password-stdin).
 import { noQuotes, quoted } from '../message-text';
 import { PASSWORD_VARIABLE, ParsedArgs, UsageError } from './args';
+import { AbortError } from '../errors';
 import type { WatchTarget } from '../farm';
+
+/** The flags that bring the password of every --user host instead of the environment. */
+export type PasswordFlag = '--ask-password' | '--password-stdin';
+
+/** Which of --ask-password and --password-stdin was given (at most one, and only with --user). */
+export function passwordFlag(args: ParsedArgs): PasswordFlag | undefined {
+  const ask = args.flags.has('ask-password');
+  const stdin = args.flags.has('password-stdin');
+  if (ask && stdin) throw new UsageError('take --ask-password or --password-stdin, not both');
+  const flag = ask ? '--ask-password' : stdin ? '--password-stdin' : undefined;
+  if (flag && !args.values.user) throw new UsageError(`${flag} goes with --user (the password of a remote --host)`);
+  return flag;
+}
 
 /** One host of the command line, and what its messages call its password's variable. */
 export interface CliTarget {
@@ -118,10 +133,113 @@ export function targetsOf(args: ParsedArgs): CliTarget[] {
     if (!remote) {
       throw new UsageError(`--user for ${quoted(name || 'this host')}: a --local host uses your own logon`);
     }
+    const flag = passwordFlag(args);
+    // Read once the whole command line is known to be good (readPassword), then set on every such host.
+    if (flag)
+      return {
+        options: Object.assign(options, { credentials: { user, password: '', domain } }),
+        passwordVariable: flag,
+      };
     const found = password([passwordVariableFor(name as string), PASSWORD_VARIABLE]);
     options.credentials = { user, password: found.value, domain };
     return { options, passwordVariable: found.variable };
   };
   if (names.length === 0) return [targetOf(undefined, false)];
   return [...locals.map((name) => targetOf(name, false)), ...hosts.map((name) => targetOf(name, true))];
+}
+
+type TerminalInput = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
+
+/**
+ * The password --ask-password or --password-stdin brings, set on every target that has --user. Empty is
+ * refused (Windows refuses blank passwords over the network); the password itself is never in a message.
+ */
+export async function readPassword(
+  flag: PasswordFlag,
+  targets: CliTarget[],
+  input: TerminalInput = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<void> {
+  const withUser = targets.filter((target) => target.options.credentials);
+  const hosts = withUser.map((target) => target.options.name || target.options.host).join(', ');
+  let password: string;
+  if (flag === '--ask-password') {
+    if (!input.isTTY || !input.setRawMode) {
+      throw new UsageError(
+        '--ask-password needs a terminal to ask on, and stdin is not one: in a script, pipe the password to --password-stdin or set ' +
+          PASSWORD_VARIABLE,
+      );
+    }
+    password = await askPassword(input, output, `password for ${hosts}: `);
+  } else {
+    password = await firstLine(input);
+  }
+  if (password === '')
+    throw new UsageError(`${flag} read an empty password: Windows refuses blank passwords over the network`);
+  for (const target of withUser) (target.options.credentials as { password: string }).password = password;
+}
+
+/** The first line of `input` (without its line end), or all of it when it has none; then stops reading. */
+export function firstLine(input: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const finish = (line: string): void => {
+      input.removeListener('data', onData);
+      input.removeListener('end', onEnd);
+      input.removeListener('error', reject);
+      input.pause();
+      resolve(line.replace(/\r$/, ''));
+    };
+    const onData = (chunk: string): void => {
+      text += chunk;
+      const end = text.indexOf('\n');
+      if (end !== -1) finish(text.slice(0, end));
+    };
+    const onEnd = (): void => finish(text);
+    input.setEncoding('utf8');
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', reject);
+    input.resume();
+  });
+}
+
+/**
+ * Asks on the terminal without echo (raw mode: each key as typed). Enter ends; Backspace and Ctrl-U
+ * edit; Ctrl-C interrupts (AbortError: exit 130), as does Ctrl-D on an empty line.
+ */
+export function askPassword(
+  input: NodeJS.ReadableStream & { setRawMode?(raw: boolean): unknown },
+  output: NodeJS.WritableStream,
+  prompt: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let typed: string[] = [];
+    const setRaw = (raw: boolean): void => {
+      if (input.setRawMode) input.setRawMode(raw);
+    };
+    const finish = (error?: Error): void => {
+      input.removeListener('data', onData);
+      setRaw(false);
+      input.pause();
+      output.write('\n');
+      if (error) reject(error);
+      else resolve(typed.join(''));
+    };
+    const onData = (chunk: string): void => {
+      for (const key of Array.from(chunk)) {
+        if (key === '\r' || key === '\n') return finish();
+        if (key === '\u0003' || (key === '\u0004' && typed.length === 0))
+          return finish(new AbortError('interrupted at the password prompt'));
+        if (key === '\u007f' || key === '\b') typed = typed.slice(0, -1);
+        else if (key === '\u0015') typed = [];
+        else if (key >= ' ') typed.push(key);
+      }
+    };
+    output.write(prompt);
+    setRaw(true);
+    input.setEncoding('utf8');
+    input.on('data', onData);
+    input.resume();
+  });
 }

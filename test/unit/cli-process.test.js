@@ -6,6 +6,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
+const { PassThrough } = require('stream');
+const { askPassword, firstLine } = require('../../dist/cli-targets.js');
 
 const runner = path.join(__dirname, 'fixtures', 'cli', 'vsevents-on-fake.js');
 const running = new Set();
@@ -228,6 +230,111 @@ describe('vsevents as a process (over the testing fake)', function () {
         assert.match(stderr, message);
       });
     }
+  });
+
+  describe('passwords: --password-stdin and --ask-password', () => {
+    /** A stand-in for a TTY stdin: `modes` records each setRawMode(). */
+    function rawTerminal() {
+      /** @type {boolean[]} */
+      const modes = [];
+      return Object.assign(new PassThrough(), {
+        isTTY: true,
+        modes,
+        setRawMode: (/** @type {boolean} */ raw) => modes.push(raw),
+      });
+    }
+
+    const secret = 'Hunter2-s3cret';
+    const remote = ['--host', 'vs01', '--user', 'admin'];
+    /** Nothing the CLI printed or traced, nor the server as util.inspect shows it, holds the password. */
+    function assertUnseen(run) {
+      for (const text of [run.stdout, run.stderr].concat(
+        (run.report ? run.report.connects : []).map((c) => c.inspected),
+      ))
+        assert.ok(!text.includes(secret) && !text.includes('s3cret'), `password shown in ${JSON.stringify(text)}`);
+    }
+    const noVariables = { VSEVENTS_PASSWORD: '', NODE_DEBUG: 'virtual-server-events' };
+
+    it('--password-stdin takes the first line of stdin (CRLF too) for --user, and shows it nowhere', async () => {
+      for (const input of [`${secret}\nnot this\n`, `${secret}\r\n`, secret]) {
+        const run = await vsevents(
+          ['list', ...remote, '--password-stdin'],
+          { vms: [web01] },
+          { input, env: noVariables },
+        ).done;
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.match(run.stdout, /web01 +Running/);
+        assert.deepStrictEqual([run.report.connects[0].user, run.report.connects[0].password], ['admin', secret]);
+        assert.match(run.stderr, /VIRTUAL-SERVER-EVENTS \d+: connected/, 'traced');
+        assertUnseen(run);
+      }
+    });
+
+    it('gives it to every --user host, and a failing command shows it nowhere', async () => {
+      const run = await vsevents(
+        ['wait', ...remote, '--vm', 'db01', '--state', 'Running', '--password-stdin'],
+        { vms: [web01] },
+        {
+          input: `${secret}\n`,
+          env: noVariables,
+        },
+      ).done;
+      assert.strictEqual(run.status, 1);
+      assert.match(run.stderr, /\[ERR_VS_VM_NOT_FOUND\]\n$/);
+      assertUnseen(run);
+    });
+
+    /** @type {[string[], string | undefined, RegExp][]} the command line, stdin, the message */
+    const refused = [
+      [['list', ...remote, '--password-stdin'], '\n', /--password-stdin read an empty password/],
+      [['list', ...remote, '--password-stdin'], '', /--password-stdin read an empty password/],
+      [
+        ['list', ...remote, '--ask-password'],
+        `${secret}\n`,
+        /--ask-password needs a terminal to ask on, and stdin is not one/,
+      ],
+      [['list', ...remote, '--ask-password', '--password-stdin'], `${secret}\n`, /not both/],
+      [['list', '--host', 'vs01', '--password-stdin'], `${secret}\n`, /--password-stdin goes with --user/],
+      [['list', ...remote, '--password-stdin'], `${secret}${'x'.repeat(300)}\n`, /--password-stdin .*256/],
+    ];
+    for (const [argv, input, message] of refused) {
+      it(`exits 2 for ${argv.slice(1).join(' ')} with stdin ${JSON.stringify(String(input).slice(0, 20))}`, async () => {
+        const run = await vsevents(argv, { vms: [web01] }, { input, env: noVariables }).done;
+        assert.strictEqual(run.status, 2, run.stderr);
+        assert.match(run.stderr, message);
+        assert.match(run.stderr, /^vsevents: [^\n]*\n$/, 'one line');
+        assertUnseen(run);
+      });
+    }
+
+    it('the prompt reads keys in raw mode without echo: Backspace and Ctrl-U edit, Enter ends', async () => {
+      const input = rawTerminal();
+      const output = new PassThrough();
+      let shown = '';
+      output.setEncoding('utf8').on('data', (chunk) => (shown += chunk));
+      const asked = askPassword(input, output, 'password for vs01: ');
+      input.write('wrong\u0015Hunter2-s3');
+      input.write('cretx\u007f\r');
+      assert.strictEqual(await asked, secret);
+      assert.deepStrictEqual(input.modes, [true, false]);
+      assert.strictEqual(shown, 'password for vs01: \n');
+    });
+
+    it('Ctrl-C at the prompt interrupts (AbortError: exit 130), and leaves raw mode', async () => {
+      const input = rawTerminal();
+      const asked = askPassword(input, new PassThrough(), 'password: ');
+      input.write('abc\u0003');
+      await assert.rejects(asked, { name: 'AbortError' });
+      assert.deepStrictEqual(input.modes, [true, false]);
+    });
+
+    it('firstLine stops at the first line end', async () => {
+      const input = new PassThrough();
+      const line = firstLine(input);
+      input.write('one\r');
+      input.write('\ntwo\n');
+      assert.strictEqual(await line, 'one');
+    });
   });
 });
 
