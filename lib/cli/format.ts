@@ -57,16 +57,56 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** One JSON object: the event's fields, time as ISO text, state names beside state numbers. */
-export function eventJson(event: AnyEvent): string {
-  const out: Record<string, unknown> = Object.assign({}, event as unknown as Record<string, unknown>, {
-    time: event.time.toISOString(),
-  });
-  if ('state' in event) out.stateName = stateName(event.state);
-  if (event.type === 'reconnected' && 'vms' in event) {
-    out.vms = event.vms.map((vm) => ({ vm: vm.vm, state: vm.state, stateName: stateName(vm.state) }));
+/**
+ * The `--json` contract of watch: version of the record format, written as each record's `schema`. A
+ * field added is no new version; a field renamed, removed or changed in meaning is (docs/API.md).
+ */
+export const JSON_SCHEMA = 1;
+
+/**
+ * Each record type's fields after (`host` with several hosts) `schema`, `type`, `time`, in order: no
+ * other field is written, and a missing value is written as null, never left out. replay() of
+ * virtual-server-events/testing reads exactly these.
+ */
+export const jsonFields: Readonly<Record<string, readonly string[]>> = {
+  stateChange: ['vm', 'state', 'stateName'],
+  heartbeatStopped: ['vm'],
+  requestShutdown: ['vm', 'allowed'],
+  reset: ['vm'],
+  tripleFault: ['vm'],
+  configurationChanged: ['vm', 'key', 'value'],
+  vmStateChange: ['vm', 'state', 'stateName'],
+  vmHeartbeatStopped: ['vm'],
+  eventLogged: ['messageId'],
+  serviceEvent: ['messageId'],
+  // A VM's stream: vm, state (vms null); the server's: vms (vm, state null).
+  reconnected: ['vm', 'state', 'stateName', 'vms'],
+  disconnected: ['retrying', 'error'],
+};
+
+/** The record of one event: host (when given), schema, type, time, then its type's fields, null where missing. */
+function jsonRecord(event: AnyEvent | HostEvent, host?: string): Record<string, unknown> {
+  const given = event as unknown as Record<string, unknown>;
+  // `host` first, as several hosts' records always had it (a record from a host says so before anything).
+  const record: Record<string, unknown> = host === undefined ? {} : { host };
+  Object.assign(record, { schema: JSON_SCHEMA, type: event.type, time: event.time.toISOString() });
+  const derived: Record<string, unknown> = {
+    stateName: 'state' in event && typeof event.state === 'number' ? stateName(event.state) : undefined,
+    vms:
+      event.type === 'reconnected' && 'vms' in event
+        ? event.vms.map((vm) => ({ vm: vm.vm, state: vm.state, stateName: stateName(vm.state) }))
+        : undefined,
+  };
+  for (const field of jsonFields[event.type] || []) {
+    const value = field in derived ? derived[field] : given[field];
+    record[field] = value === undefined ? null : value;
   }
-  return JSON.stringify(out, jsonReplacer);
+  return record;
+}
+
+/** One JSON object a line: the record of jsonRecord(), time as ISO text, state names beside state numbers. */
+export function eventJson(event: AnyEvent): string {
+  return JSON.stringify(jsonRecord(event), jsonReplacer);
 }
 
 /** An event of a farm: the line of eventLine() with a HOST column (`width` wide) after the time. */
@@ -80,17 +120,18 @@ export function hostEventLine(event: HostEvent, width: number): string {
   return `${localTime(event.time)}  ${host}  -  disconnected  ${error.message}${error.code ? ` [${error.code}]` : ''}; ${what}`;
 }
 
-/** One JSON object: `host` first; a disconnected record's error as its code, message and hresult. */
+/** One JSON object: eventJson()'s with `host` first; a disconnected record's error as its code, message and hresult. */
 export function hostEventJson(event: HostEvent): string {
-  if (event.type !== 'disconnected') return eventJson(event);
+  if (event.type !== 'disconnected') return JSON.stringify(jsonRecord(event, event.host), jsonReplacer);
   const { error } = event;
-  return toJson({
-    host: event.host,
-    type: event.type,
-    time: event.time.toISOString(),
-    retrying: event.retrying,
-    error: { code: error.code, message: error.message, hresult: error.hresult, hresultName: error.hresultName },
-  });
+  const record = jsonRecord(event, event.host);
+  record.error = {
+    code: error.code === undefined ? null : error.code,
+    message: error.message,
+    hresult: error.hresult === undefined ? null : error.hresult,
+    hresultName: error.hresultName === undefined ? null : error.hresultName,
+  };
+  return toJson(record);
 }
 
 export function toJson(value: unknown): string {

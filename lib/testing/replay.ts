@@ -2,6 +2,7 @@
 // server's stream) fired again, in order, as the host's own history, so that an incident seen in
 // production becomes a test. Each record is checked before anything fires; the message names its line.
 import type { NativeValue } from '../binding';
+import { JSON_SCHEMA, jsonFields } from '../cli-format';
 import { VMState } from '../events';
 import { invalidArgType, invalidArgValue, oneOf, optionsObject } from '../validate';
 import { VmRecord, World } from './world';
@@ -27,6 +28,8 @@ export interface ReplayResult {
 
 /** One record of the capture, as eventJson() (lib/cli/format.ts) printed it. */
 interface CapturedEvent {
+  /** JSON_SCHEMA; absent in captures made before the field was written (the same fields otherwise). */
+  schema?: number;
   type: string;
   time?: string;
   vm?: string;
@@ -145,6 +148,21 @@ function checkRecord(value: unknown, where: string): CapturedEvent {
       `${where}.type`,
       record.type,
       `must be an event type of a watch capture: ${known.join(', ')}`,
+    );
+  if (record.schema !== undefined && record.schema !== JSON_SCHEMA)
+    throw invalidArgValue(
+      `${where}.schema`,
+      record.schema,
+      `must be ${JSON_SCHEMA}: this version reads the records of \`vsevents watch --json\` schema ${JSON_SCHEMA} (docs/API.md)`,
+    );
+  // Exactly the format watch --json writes: a field it never writes is a typo or another tool's record.
+  const allowed = ['schema', 'type', 'time', 'host'].concat(jsonFields[record.type]);
+  const stray = Object.keys(record).find((field) => !allowed.includes(field));
+  if (stray !== undefined)
+    throw invalidArgValue(
+      `${where}.${stray}`,
+      (record as unknown as Record<string, unknown>)[stray],
+      `is no field of a ${record.type} record (its fields: ${allowed.join(', ')})`,
     );
   if (clientRecords.includes(record.type)) return record;
   if (record.time !== undefined && (typeof record.time !== 'string' || Number.isNaN(Date.parse(record.time))))

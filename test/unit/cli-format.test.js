@@ -70,9 +70,10 @@ describe('vsevents output', () => {
       }),
     );
     assert.deepStrictEqual(json, {
+      schema: 1,
       type: 'configurationChanged',
-      vm: 'x',
       time: '2026-01-01T00:00:00.000Z',
+      vm: 'x',
       key: 'big',
       value: '18446744073709551616',
     });

@@ -109,7 +109,7 @@ describe(`vsevents of two hosts (build: ${build})`, function () {
         ['A', 'serviceEvent', 303],
       ],
     );
-    assert.deepStrictEqual(Object.keys(events[0]).slice(0, 2), ['host', 'type'], 'host first');
+    assert.deepStrictEqual(Object.keys(events[0]).slice(0, 3), ['host', 'schema', 'type'], 'host first');
   });
 
   it('watch prints a HOST column, and a disconnected line for a host it cannot reach while the others go on', async function () {
