@@ -2,7 +2,7 @@
 // server's stream) fired again, in order, as the host's own history, so that an incident seen in
 // production becomes a test. Each record is checked before anything fires; the message names its line.
 import type { NativeValue } from '../binding';
-import { JSON_SCHEMA, jsonFields } from '../cli-format';
+import { JSON_SCHEMA, jsonFields } from '../cli/format';
 import { VMState } from '../events';
 import { invalidArgType, invalidArgValue, oneOf, optionsObject } from '../validate';
 import { VmRecord, World } from './world';

@@ -3,7 +3,7 @@
 // values written as null, a schema number on every record; and replay() of the testing fake reading
 // exactly that format: a capture replayed and watched again prints the same records.
 const assert = require('assert');
-const format = require('../../dist/cli-format.js');
+const format = require('../../dist/cli/format.js');
 const { jsonFields, JSON_SCHEMA } = format;
 
 // The events here are written by hand, loosely typed: what is checked is what the functions write.

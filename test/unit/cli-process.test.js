@@ -7,7 +7,7 @@ const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { PassThrough } = require('stream');
-const { askPassword, firstLine } = require('../../dist/cli-targets.js');
+const { askPassword, firstLine } = require('../../dist/cli/targets.js');
 
 const runner = path.join(__dirname, 'fixtures', 'cli', 'vsevents-on-fake.js');
 const running = new Set();

@@ -100,7 +100,13 @@ describe('the packed package (npm pack of a copy, a placeholder for the addon)',
     const tar = spawnSync('tar', ['-xzf', tarball, '-C', unpacked], { encoding: 'utf8' });
     assert.strictEqual(tar.status, 0, tar.stderr);
     const files = filesUnder(path.join(unpacked, 'package'));
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/cli/main.js', 'CHANGELOG.md']) {
+    for (const file of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/testing/index.d.ts',
+      'dist/cli/main.js',
+      'CHANGELOG.md',
+    ]) {
       assert.ok(files.includes(file), `${file} is packed: ${files.join(', ')}`);
     }
     assert.deepStrictEqual(
