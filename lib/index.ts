@@ -6,6 +6,8 @@ export { watch, FarmStream } from './farm';
 export type { WatchTarget, HostEvent, HostEventOf, HostDisconnectedEvent, HostState } from './farm';
 export { VirtualMachine } from './virtual-machine';
 export type { VirtualMachineEventsOptions, VirtualMachineEventOf, WaitOptions } from './virtual-machine';
+export { GuestOS } from './guest-os';
+export type { GuestHeartbeat } from './guest-os';
 export { EventStream } from './event-stream';
 export type { OverflowPolicy, ReconnectPolicy } from './event-stream';
 export type { EventsOptions } from './event-options';

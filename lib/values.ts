@@ -30,6 +30,16 @@ export function expectNumber(value: NativeValue, what: string): number {
   );
 }
 
+/** A VARIANT_BOOL arrives as a boolean; a host that answers a number (a Win32 BOOL) means true by non-zero. */
+export function expectBoolean(value: NativeValue, what: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  throw new VirtualServerError(
+    ErrorCodes.UNEXPECTED_VALUE,
+    `${what}: Virtual Server answered ${describeValue(value)} where a boolean was expected`,
+  );
+}
+
 export function expectObject(value: NativeValue, what: string): NativeObject {
   if (isNativeObject(value)) return value;
   throw new VirtualServerError(

@@ -3,6 +3,7 @@ import { InspectOptionsStylized, inspect } from 'util';
 import type { NativeEventInterface, NativeObject, NativeSubscribeOptions, NativeSubscription } from './binding';
 import { ControlName, controlMethods } from './control-methods';
 import { Deadline } from './deadline';
+import { GuestOS } from './guest-os';
 import { debug } from './debug';
 import { ErrorCodes, VirtualServerError } from './errors';
 import { EventsOptions, parseEventsOptions } from './event-options';
@@ -135,6 +136,14 @@ export class VirtualMachine {
       await this.session.get(target, 'File', `reading the File of ${this.label}`),
       `the File of ${this.label}`,
     );
+  }
+
+  /**
+   * The guest operating system (IVMVirtualMachine.GuestOS, an IVMGuestOS): its Additions, heartbeat, name
+   * and graceful shutdown. Each of its calls reads GuestOS afresh, so it outlives reconnections.
+   */
+  guestOS(): GuestOS {
+    return new GuestOS(this.session, () => this.target(), this.label);
   }
 
   /** What discovery found for this object's connection points (names, IIDs, kinds, DISPIDs, vtable slots). */

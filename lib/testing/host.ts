@@ -4,7 +4,15 @@
 import type { NativeBinding, NativeValue } from '../binding';
 import { VMState, stateName } from '../events';
 import { quoted } from '../message-text';
-import { invalidArgType, invalidArgValue, oneOf, optionalInteger, optionsObject, requiredString } from '../validate';
+import {
+  invalidArgType,
+  invalidArgValue,
+  oneOf,
+  optionalBoolean,
+  optionalInteger,
+  optionsObject,
+  requiredString,
+} from '../validate';
 import { ConnectOptions, VirtualServer, connectWith, parseConnectOptions } from '../virtual-server';
 import type { EventInterfaceKind } from './event-interfaces';
 import { FakeNativeBinding } from './native-binding';
@@ -21,6 +29,8 @@ export interface VirtualMachineDefinition {
   configId?: string;
   /** Default: C:\Virtual Machines\<name>\<name>.vmc. */
   file?: string;
+  /** Virtual Machine Additions installed in the guest (default false): what IVMGuestOS answers (vm.guestOS()). */
+  additions?: boolean;
 }
 
 export interface FakeVirtualServerOptions {
@@ -47,12 +57,16 @@ export interface VirtualMachineStatus {
   file: string;
   /** A control method's state sequence is in progress. */
   busy: boolean;
+  /** Virtual Machine Additions are installed (setGuestAdditions()). */
+  additions: boolean;
+  /** fireHeartbeatStopped() fired, and the guest has not booted again nor had setGuestAdditions() since. */
+  heartbeatLost: boolean;
 }
 
 const MAX_PACING_MS = 600000;
 const allStates = Object.values(VMState).filter((value): value is VMState => typeof value === 'number');
 const optionKeys = { known: ['name', 'version', 'virtualMachines', 'pacing', 'eventInterfaces'] };
-const definitionKeys = { known: ['name', 'state', 'configId', 'file'] };
+const definitionKeys = { known: ['name', 'state', 'configId', 'file', 'additions'] };
 
 export class FakeVirtualServer {
   private readonly world: World;
@@ -101,8 +115,19 @@ export class FakeVirtualServer {
   }
 
   virtualMachine(name: string): VirtualMachineStatus {
-    const { name: actual, state, configId, file, busy } = this.vm(name);
-    return { name: actual, state, configId, file, busy };
+    const { name: actual, state, configId, file, busy, additions, heartbeatLost } = this.vm(name);
+    return { name: actual, state, configId, file, busy, additions, heartbeatLost };
+  }
+
+  /**
+   * Installs (true) or removes (false) the guest's Virtual Machine Additions, at once: with them, IVMGuestOS
+   * answers and Shutdown works on a running VM; without them it refuses with the reference's HRESULTs.
+   * Either way the heartbeat is back (IsHeartbeating true while the VM runs) after a fireHeartbeatStopped().
+   */
+  setGuestAdditions(vm: string, installed: boolean): void {
+    const record = this.vm(vm);
+    if (typeof installed !== 'boolean') throw invalidArgType('installed', 'of type boolean', installed);
+    this.world.setGuestAdditions(record, installed);
   }
 
   // IVMVirtualMachineEvents (and their IVMVirtualServerEvents counterparts where the host fires both).
@@ -111,7 +136,10 @@ export class FakeVirtualServer {
     this.world.fireStateChange(this.vm(vm), checkState('state', state, allStates));
   }
 
-  /** OnHeartbeatStopped of the VM and of the server. */
+  /**
+   * OnHeartbeatStopped of the VM and of the server; from then on IsHeartbeating reads false and
+   * HeartbeatPercentage 0, until the guest boots again (startup(), reset()) or setGuestAdditions().
+   */
   fireHeartbeatStopped(vm: string): void {
     this.world.fireHeartbeatStopped(this.vm(vm));
   }
@@ -215,6 +243,7 @@ export class FakeVirtualServer {
       state: given.state === undefined ? VMState.TurnedOff : checkState(`${name}.state`, given.state, allStates),
       configId: given.configId === undefined ? undefined : requiredString(`${name}.configId`, given.configId),
       file: given.file === undefined ? undefined : requiredString(`${name}.file`, given.file),
+      additions: optionalBoolean(`${name}.additions`, given.additions, false),
     });
   }
 

@@ -1,5 +1,5 @@
 // The fake as a NativeBinding (lib/binding.ts): the objects the addon would hand out (server, VM
-// collection, VM, task) as handles on the in-memory host, answered late-bound by name as the simulator's
+// collection, VM, guest OS, task) as handles on the in-memory host, answered late-bound by name as the simulator's
 // type library answers them, so that VirtualServer, VirtualMachine, EventStream and Session run unchanged.
 import type {
   NativeBinding,
@@ -20,7 +20,7 @@ import { virtualMachineEvents, virtualServerEvents } from './event-interfaces';
 import { comFailure, nativeError, releasedError } from './native-errors';
 import type { ControlMethod } from './state-diagram';
 import { FakeSubscription } from './subscription';
-import { HostRefusal, TaskProgress, VmRecord, World } from './world';
+import { GuestProperty, HostRefusal, TaskProgress, VmRecord, World } from './world';
 
 const PROG_ID = 'VirtualServer.Application';
 
@@ -28,7 +28,22 @@ type Handle =
   | { kind: 'server' }
   | { kind: 'collection'; items: VmRecord[] }
   | { kind: 'vm'; vm: VmRecord }
+  | { kind: 'guestOS'; vm: VmRecord }
   | { kind: 'task'; task: TaskProgress };
+
+/** IVMGuestOS's properties the fake answers (lib/testing/world.ts), and the members it does not model. */
+const guestProperties: readonly string[] = [
+  'AdditionsVersion',
+  'CanShutdown',
+  'HeartbeatPercentage',
+  'IsHeartbeating',
+  'OSName',
+];
+const guestNotModelled: readonly string[] = ['IsHostTimeSyncEnabled', 'InstallAdditions', 'SetParameter'];
+
+function notModelled(name: string): HostRefusal {
+  return new HostRefusal('E_NOTIMPL', `IVMGuestOS.${name} is not simulated`);
+}
 
 /** What the addon's handles are to lib/: an opaque object; here it knows its connection and what it is. */
 class FakeObject {
@@ -211,8 +226,13 @@ export class FakeNativeBinding implements NativeBinding {
         if (name === 'State') return vm.state;
         if (name === 'ConfigID') return vm.configId;
         if (name === 'File') return vm.file;
+        if (name === 'GuestOS') return this.object(connection, { kind: 'guestOS', vm });
         break;
       }
+      case 'guestOS':
+        if (guestProperties.includes(name)) return this.world.guestProperty(handle.vm, name as GuestProperty);
+        if (guestNotModelled.includes(name)) throw notModelled(name);
+        break;
       case 'task': {
         const { task } = handle;
         if (name === 'Description') return task.description;
@@ -239,6 +259,9 @@ export class FakeNativeBinding implements NativeBinding {
       const task = this.world.control(handle.vm, name as ControlMethod);
       return task ? this.object(connection, { kind: 'task', task }) : undefined;
     }
+    if (handle.kind === 'guestOS' && name === 'Shutdown')
+      return this.object(connection, { kind: 'task', task: this.world.guestShutdown(handle.vm) });
+    if (handle.kind === 'guestOS' && guestNotModelled.includes(name)) throw notModelled(name);
     if (handle.kind === 'task' && name === 'Cancel')
       throw new HostRefusal('E_FAIL', 'This task is not cancelable (IsCancelable is false)');
     throw unknownName(name);

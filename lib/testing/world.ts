@@ -23,8 +23,20 @@ export interface VmRecord {
   busy: boolean;
   /** Removed from the host: every call on its objects fails with VM_E_VM_UNKNOWN. */
   removed: boolean;
+  /** Virtual Machine Additions are installed in the guest (and it has run with them): IVMGuestOS answers. */
+  additions: boolean;
+  /** OnHeartbeatStopped fired and the guest has not booted since: IsHeartbeating reads false. */
+  heartbeatLost: boolean;
   readonly sinks: Set<Sink>;
 }
+
+/** IVMGuestOS.OSName of a guest with Additions (one of the names ivmguestos-osname.md lists). */
+export const GUEST_OS_NAME = 'Windows Server 2003, Enterprise Edition';
+/** IVMGuestOS.AdditionsVersion: the reference gives no format; this is the R2 SP1 Additions' build. */
+export const ADDITIONS_VERSION = '13.813';
+
+/** An IVMGuestOS property (ivmguestos.md) the fake answers. */
+export type GuestProperty = 'AdditionsVersion' | 'CanShutdown' | 'HeartbeatPercentage' | 'IsHeartbeating' | 'OSName';
 
 /** The progress of one Startup/TurnOff/Save/Reset, as its IVMTask reports it. */
 export interface TaskProgress {
@@ -80,7 +92,7 @@ export class World {
     public pacing: number,
   ) {}
 
-  define(vm: Pick<VmRecord, 'name' | 'state'> & Partial<Pick<VmRecord, 'configId' | 'file'>>): void {
+  define(vm: Pick<VmRecord, 'name' | 'state'> & Partial<Pick<VmRecord, 'configId' | 'file' | 'additions'>>): void {
     this.vms.push({
       name: vm.name,
       state: vm.state,
@@ -88,6 +100,8 @@ export class World {
       file: vm.file || `C:\\Virtual Machines\\${vm.name}\\${vm.name}.vmc`,
       busy: false,
       removed: false,
+      additions: vm.additions === true,
+      heartbeatLost: false,
       sinks: new Set(),
     });
   }
@@ -139,10 +153,79 @@ export class World {
     return task;
   }
 
+  /**
+   * IVMGuestOS's properties, with the refusals of their reference pages: the VM must be running (Running,
+   * and no sequence in progress: "fully booted and not shutting down") for all but AdditionsVersion and
+   * CanShutdown, and have Additions; VM_E_VM_NOT_RUNNING is checked first.
+   */
+  guestProperty(vm: VmRecord, name: GuestProperty): string | number | boolean {
+    if (vm.removed) throw new HostRefusal('VM_E_VM_UNKNOWN', `The virtual machine "${vm.name}" was removed`);
+    const running = vm.state === VMState.Running && !vm.busy;
+    const noAdditions = `has no Virtual Machine Additions installed (or has never been started with them)`;
+    switch (name) {
+      case 'AdditionsVersion':
+        // Read from the configuration's cache when the VM is not running (ivmguestos-additionsversion.md).
+        if (!vm.additions)
+          throw new HostRefusal('VM_E_ADDITIONS_NOT_AVAIL', `The virtual machine "${vm.name}" ${noAdditions}`);
+        return ADDITIONS_VERSION;
+      case 'CanShutdown':
+        if (!vm.additions)
+          throw new HostRefusal('VM_E_ADDITIONS_NOT_AVAIL', `The virtual machine "${vm.name}" ${noAdditions}`);
+        return running;
+      case 'IsHeartbeating':
+      case 'HeartbeatPercentage':
+        if (!running) throw new HostRefusal('VM_E_VM_NOT_RUNNING', `The virtual machine "${vm.name}" is not running`);
+        if (!vm.additions)
+          throw new HostRefusal('VM_E_ADDITIONS_NOT_AVAIL', `The virtual machine "${vm.name}" ${noAdditions}`);
+        if (name === 'IsHeartbeating') return !vm.heartbeatLost;
+        return vm.heartbeatLost ? 0 : 100;
+      case 'OSName':
+        if (!running) throw new HostRefusal('VM_E_VM_NOT_RUNNING', `The virtual machine "${vm.name}" is not running`);
+        if (!vm.additions)
+          throw new HostRefusal('VM_E_ADDITIONS_FEATURE_NOT_AVAIL', `The virtual machine "${vm.name}" ${noAdditions}`);
+        return GUEST_OS_NAME;
+    }
+  }
+
+  /** IVMGuestOS.Shutdown: a running VM with Additions shuts down as TurnOff would, with a task. */
+  guestShutdown(vm: VmRecord): TaskProgress {
+    if (vm.removed) throw new HostRefusal('VM_E_VM_UNKNOWN', `The virtual machine "${vm.name}" was removed`);
+    if (vm.busy)
+      throw new HostRefusal(
+        'VM_E_VM_NOT_RUNNING',
+        `The virtual machine "${vm.name}" is changing state: wait for the current task or its last OnStateChange`,
+      );
+    if (vm.state !== VMState.Running)
+      throw new HostRefusal('VM_E_VM_NOT_RUNNING', `The virtual machine "${vm.name}" is not running`);
+    if (!vm.additions) {
+      throw new HostRefusal(
+        'VM_E_ADDITIONS_FEATURE_NOT_AVAIL',
+        `The virtual machine "${vm.name}" has no Virtual Machine Additions installed: its guest cannot be asked to shut down`,
+      );
+    }
+    vm.busy = true;
+    const task = {
+      id: newGuid(),
+      description: `Shutting down the guest of "${vm.name}"`,
+      steps: shutdownSequence.length,
+      done: 0,
+    };
+    this.queueSequence(vm, shutdownSequence, VMState.TurnedOff, task);
+    return task;
+  }
+
+  /** Installs or removes the guest's Additions; installing them also brings a lost heartbeat back. */
+  setGuestAdditions(vm: VmRecord, installed: boolean): void {
+    vm.additions = installed;
+    vm.heartbeatLost = false;
+  }
+
   private queueSequence(vm: VmRecord, states: readonly VMState[], final: VMState, task?: TaskProgress): void {
     states.forEach((state, index) => {
       const last = index === states.length - 1;
       this.schedule(index * this.pacing, () => {
+        // A guest that boots again sends heartbeats again.
+        if (state === VMState.TurningOn) vm.heartbeatLost = false;
         // Not busy before the last event: a client reacting to it may call the next method at once.
         vm.state = last ? final : state;
         if (last) vm.busy = false;
@@ -165,8 +248,10 @@ export class World {
     });
   }
 
+  /** OnHeartbeatStopped; IsHeartbeating reads false (and HeartbeatPercentage 0) until the guest boots again. */
   fireHeartbeatStopped(vm: VmRecord): void {
     this.schedule(0, () => {
+      vm.heartbeatLost = true;
       deliver(vm.sinks, 'OnHeartbeatStopped', []);
       deliver(this.serverSinks, 'OnHeartbeatStopped', [vm.name]);
     });

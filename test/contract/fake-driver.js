@@ -26,6 +26,8 @@ function fakeDriver(build) {
       host.pacing = ms;
     },
     idle: () => host.idle(),
+    /** Installs or removes the guest's Virtual Machine Additions (IVMGuestOS answers with them). */
+    setGuestAdditions: async (vm, installed) => host.setGuestAdditions(vm, installed),
     /** Event sinks advised on the VM named (a waitForState's subscription counts as one). */
     sinkCount: async (vm) => host.advisedSinkCount(vm),
     fire: {

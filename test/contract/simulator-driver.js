@@ -23,6 +23,7 @@ function simulatorDriver() {
     defineVm: (prefix, state) => h.defineVm(binding, control, prefix, state),
     setPacing: (ms) => binding.put(control, 'PacingMilliseconds', ms),
     idle: () => h.waitIdle(binding, control),
+    setGuestAdditions: (vm, installed) => call('SetGuestAdditions', vm, installed),
     sinkCount: (vm) => binding.call(control, 'AdvisedSinkCount', [vm]),
     fire: {
       stateChange: (vm, state) => call('FireStateChange', vm, state),
