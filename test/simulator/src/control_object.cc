@@ -27,6 +27,10 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
     return World::Instance().Define(Str(name), initialState);
   }
   STDMETHODIMP RemoveVirtualMachine(BSTR name) override { return World::Instance().Remove(Str(name)); }
+  STDMETHODIMP SetGuestAdditions(BSTR vmName, VARIANT_BOOL installed) override {
+    return WithVm(
+        vmName, [installed](const VmPtr& vm) { World::Instance().SetGuestAdditions(vm, installed != VARIANT_FALSE); });
+  }
   STDMETHODIMP FireStateChange(BSTR vmName, long state) override {
     return WithVm(vmName, [state](const VmPtr& vm) { World::Instance().FireStateChange(vm, state); });
   }

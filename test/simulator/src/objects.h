@@ -7,6 +7,7 @@
 
 IVMTask* NewTaskObject(TaskPtr progress);
 IVMVirtualMachine* NewVirtualMachineObject(VmPtr vm);
+IVMGuestOS* NewGuestOSObject(VmPtr vm);
 IVMVirtualMachineCollection* NewVirtualMachineCollection(std::vector<VmPtr> vms);
 // When set, a VM collection's enumerator never ends (the control's EndlessEnumerator): a broken server.
 void SetEndlessEnumerator(bool endless);

@@ -13,6 +13,14 @@ class VirtualMachineObject : public DispatchObject<IVMVirtualMachine, IConnectio
   STDMETHODIMP get_Name(BSTR* name) override { return Text(vm_->name, name); }
   STDMETHODIMP get_ConfigID(BSTR* id) override { return Text(vm_->configId, id); }
   STDMETHODIMP get_File(BSTR* file) override { return Text(vm_->file, file); }
+  STDMETHODIMP get_GuestOS(IVMGuestOS** guest) override {
+    if (guest == nullptr) return E_POINTER;
+    *guest = nullptr;
+    long state = 0;
+    const HRESULT hr = World::Instance().ReadState(vm_, IID_IVMVirtualMachine, &state);
+    if (SUCCEEDED(hr)) *guest = NewGuestOSObject(vm_);
+    return hr;
+  }
   STDMETHODIMP get_State(VMVMState* state) override {
     if (state == nullptr) return E_POINTER;
     long value = 0;

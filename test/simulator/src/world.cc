@@ -201,6 +201,7 @@ void World::QueueSequence(const VmPtr& vm, std::vector<long> states, long finalS
         // Not busy before the last event: a client reacting to it may call the next method at once.
         std::lock_guard<std::mutex> lock(mutex_);
         removed = vm->removed;
+        if (state == vmVMState_TurningOn) vm->heartbeatLost = false;  // a guest that boots again sends heartbeats
         vm->state = last ? finalState : state;
         if (last) vm->busy = false;
       }
@@ -265,6 +266,82 @@ HRESULT World::Resume(const VmPtr& vm) {
                        vmVMState_Running, nullptr);
 }
 
+HRESULT World::ReadGuest(const VmPtr& vm, GuestProperty property, std::wstring* text, long* number) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (vm->removed) {
+    return ReportError(VM_E_VM_UNKNOWN, IID_IVMGuestOS, L"The virtual machine \"" + vm->name + L"\" was removed");
+  }
+  // "Fully booted and not shutting down" (ivmguestos-isheartbeating.md): Running, no sequence in progress.
+  const bool running = vm->state == vmVMState_Running && !vm->busy;
+  const std::wstring noAdditions = L"The virtual machine \"" + vm->name +
+                                   L"\" has no Virtual Machine Additions installed (or has never been started with "
+                                   L"them): SetGuestAdditions installs them in the simulator";
+  const std::wstring notRunning = L"The virtual machine \"" + vm->name + L"\" is not running";
+  switch (property) {
+    case GuestProperty::AdditionsVersion:
+      // Read from the configuration's cache when the VM is not running (ivmguestos-additionsversion.md).
+      if (!vm->additions) return ReportError(VM_E_ADDITIONS_NOT_AVAIL, IID_IVMGuestOS, noAdditions);
+      *text = L"13.813";
+      return S_OK;
+    case GuestProperty::CanShutdown:
+      if (!vm->additions) return ReportError(VM_E_ADDITIONS_NOT_AVAIL, IID_IVMGuestOS, noAdditions);
+      *number = running ? 1 : 0;
+      return S_OK;
+    case GuestProperty::HeartbeatPercentage:
+    case GuestProperty::IsHeartbeating:
+      if (!running) return ReportError(VM_E_VM_NOT_RUNNING, IID_IVMGuestOS, notRunning);
+      if (!vm->additions) return ReportError(VM_E_ADDITIONS_NOT_AVAIL, IID_IVMGuestOS, noAdditions);
+      if (property == GuestProperty::IsHeartbeating) {
+        *number = vm->heartbeatLost ? 0 : 1;
+      } else {
+        *number = vm->heartbeatLost ? 0 : 100;
+      }
+      return S_OK;
+    case GuestProperty::OSName:
+      if (!running) return ReportError(VM_E_VM_NOT_RUNNING, IID_IVMGuestOS, notRunning);
+      if (!vm->additions) return ReportError(VM_E_ADDITIONS_FEATURE_NOT_AVAIL, IID_IVMGuestOS, noAdditions);
+      *text = L"Windows Server 2003, Enterprise Edition";
+      return S_OK;
+  }
+  return E_UNEXPECTED;
+}
+
+HRESULT World::GuestShutdown(const VmPtr& vm, TaskPtr* task) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (vm->removed) {
+      return ReportError(VM_E_VM_UNKNOWN, IID_IVMGuestOS, L"The virtual machine \"" + vm->name + L"\" was removed");
+    }
+    if (vm->busy) {
+      return ReportError(VM_E_VM_NOT_RUNNING, IID_IVMGuestOS,
+                         L"The virtual machine \"" + vm->name +
+                             L"\" is changing state: wait for the current task or its last OnStateChange");
+    }
+    if (vm->state != vmVMState_Running) {
+      return ReportError(VM_E_VM_NOT_RUNNING, IID_IVMGuestOS,
+                         L"The virtual machine \"" + vm->name + L"\" is not running");
+    }
+    if (!vm->additions) {
+      return ReportError(VM_E_ADDITIONS_FEATURE_NOT_AVAIL, IID_IVMGuestOS,
+                         L"The virtual machine \"" + vm->name +
+                             L"\" has no Virtual Machine Additions installed: its guest cannot be asked to shut down");
+    }
+    vm->busy = true;
+  }
+  const std::vector<long> states = {vmVMState_TurningOff, vmVMState_DeleteMachine, vmVMState_TurnedOff};
+  TaskPtr progress = std::make_shared<TaskProgress>(L"Shutting down the guest of \"" + vm->name + L"\"", states.size());
+  QueueSequence(vm, states, vmVMState_TurnedOff, progress);
+  *task = progress;
+  return S_OK;
+}
+
+HRESULT World::SetGuestAdditions(const VmPtr& vm, bool installed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  vm->additions = installed;
+  vm->heartbeatLost = false;
+  return S_OK;
+}
+
 void World::FireStateChange(const VmPtr& vm, long state) {
   queue_.Schedule(0, [this, vm, state] {
     {
@@ -277,6 +354,11 @@ void World::FireStateChange(const VmPtr& vm, long state) {
 
 void World::FireHeartbeatStopped(const VmPtr& vm) {
   queue_.Schedule(0, [this, vm] {
+    {
+      // IsHeartbeating reads false from this event on, until the guest boots again or SetGuestAdditions.
+      std::lock_guard<std::mutex> lock(mutex_);
+      vm->heartbeatLost = true;
+    }
     OwnedBstr name(vm->name);
     DeliverHeartbeatStopped(*vm->sinks);
     DeliverServerHeartbeatStopped(*serverSinks_, name.value);
@@ -367,6 +449,10 @@ HRESULT World::FireBurst(const std::wstring& eventName, long count, const VmPtr&
         V_I4(&data) = i;
         DeliverConfigurationChanged(*vm->sinks, key.value, data);
       } else if (eventName == L"OnHeartbeatStopped") {
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          vm->heartbeatLost = true;
+        }
         DeliverHeartbeatStopped(*vm->sinks);
         DeliverServerHeartbeatStopped(*serverSinks_, name.value);
       } else if (eventName == L"OnTripleFault") {

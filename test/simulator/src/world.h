@@ -33,6 +33,8 @@ struct VirtualMachineRecord {
   bool busy = false;     // a state sequence is in progress
   bool removed = false;  // RemoveVirtualMachine: every call fails with VM_E_VM_UNKNOWN
   std::wstring shutdownOutcome = L"none";
+  bool additions = false;      // Virtual Machine Additions installed (SetGuestAdditions)
+  bool heartbeatLost = false;  // OnHeartbeatStopped fired, and the guest has not booted since
   std::shared_ptr<SinkList> sinks;
 };
 
@@ -65,6 +67,15 @@ class World {
   HRESULT Reset(const VmPtr& vm, TaskPtr* task);
   HRESULT Pause(const VmPtr& vm);
   HRESULT Resume(const VmPtr& vm);
+
+  // IVMGuestOS (ivmguestos.md): the properties the simulator models, with their pages' refusals, and
+  // Shutdown, which fires a turn-off's states with a task.
+  enum class GuestProperty { AdditionsVersion, CanShutdown, HeartbeatPercentage, IsHeartbeating, OSName };
+  // `text` gets the BSTR properties, `number` the others (VARIANT_BOOL as 0 or 1).
+  HRESULT ReadGuest(const VmPtr& vm, GuestProperty property, std::wstring* text, long* number);
+  HRESULT GuestShutdown(const VmPtr& vm, TaskPtr* task);
+  // Control surface: installs or removes the Additions; either brings a lost heartbeat back.
+  HRESULT SetGuestAdditions(const VmPtr& vm, bool installed);
 
   // Control-surface injections (README.md): queued, fired in order by the event thread.
   void FireStateChange(const VmPtr& vm, long state);
