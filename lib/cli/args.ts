@@ -61,14 +61,15 @@ function didYouMean(word: string, candidates: readonly string[], prefix = ''): s
 /** The control commands (start, stop, ...), in the order of lib/control-methods.ts. */
 const controlCommands = controlNames.map((name) => controlMethods[name].command);
 
-export type Command = 'watch' | 'list' | 'wait' | ControlCommand | 'inspect';
-export const commands: readonly Command[] = ['watch', 'list', 'wait', ...controlCommands, 'inspect'];
+export type Command = 'watch' | 'list' | 'wait' | ControlCommand | 'shutdown' | 'inspect';
+export const commands: readonly Command[] = ['watch', 'list', 'wait', ...controlCommands, 'shutdown', 'inspect'];
 
 /** Options each command accepts besides the connection ones (host, local, clsid, prog-id, user, domain). */
 const commandOptions: Record<Exclude<Command, ControlCommand>, readonly string[]> = {
   watch: ['vm', 'all', 'types', 'json', 'duration', 'count', 'reconnect'],
   list: ['json'],
   wait: ['vm', 'state', 'timeout', 'json'],
+  shutdown: ['vm', 'timeout', 'json'],
   inspect: ['vm', 'json', 'header'],
 };
 /** Those of every control command. */
@@ -223,13 +224,18 @@ Commands:
         when watch starts, and the log events. --reconnect survives a service restart.
         A farm (--host A --host B): its hosts' server events in one stream, with a
         HOST column, and a line when a host is lost (and, with --reconnect, is back).
-  list [--json]                       Virtual machines and their states (of every host).
+  list [--json]                       Virtual machines, their states and their guests'
+                                      heartbeats (of every host).
   wait --vm NAME --state S[,S] [--timeout S]
                                       Wait until the VM is in one of the states
                                       (names like Running, or numbers 0-10).
   ${controlCommands.join('|')} --vm NAME [--timeout S]
                                       Control a VM (stop = turn off); returns when
                                       Virtual Server reports the task complete.
+  shutdown --vm NAME [--timeout S]    Shut the guest OS down cleanly (needs the Virtual
+                                      Machine Additions); returns when it is off. Fails
+                                      (exit 1) when the guest cannot shut down: nothing
+                                      else is tried.
   inspect [--vm NAME] [--json]        The event interfaces discovered on this host:
                                       names, IIDs, kinds, DISPIDs, vtable slots,
                                       parameter types (paste this into bug reports).
@@ -262,7 +268,7 @@ the seconds spent; nothing of it when stderr is a pipe or a file.
   -h, --help         this text;  --version  the package version
 
 Exit codes: 0 success (also when the reader of stdout goes away, as with | head -1),
-  1 failure (one line on stderr), 2 bad command line, 124 wait or a control command
-  reached its --timeout, 130 interrupted (Ctrl-C, Ctrl-Break), 129 SIGHUP, 143 SIGTERM.
+  1 failure (one line on stderr), 2 bad command line, 124 wait, a control command or
+  shutdown reached its --timeout, 130 interrupted (Ctrl-C, Ctrl-Break), 129 SIGHUP, 143 SIGTERM.
 NODE_DEBUG=virtual-server-events traces connections, subscriptions and errors.
 `;

@@ -27,6 +27,7 @@ import { quoted } from '../message-text';
 import { VirtualServer, connect } from '../virtual-server';
 import type { NativeEventInterface } from '../binding';
 import type { VirtualMachine } from '../virtual-machine';
+import { GuestHeartbeat, isGuestUnavailable } from '../guest-os';
 
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -347,11 +348,26 @@ interface VmRow {
   host?: string;
   name: string;
   state: VMState;
+  /** The guest's heartbeat; null when the VM is not running or its guest cannot tell (no Additions). */
+  heartbeat: GuestHeartbeat | null;
 }
 
 async function vmRows(server: VirtualServer, host?: string): Promise<VmRow[]> {
   const vms = await server.virtualMachines();
-  return Promise.all(vms.map(async (vm) => ({ host, name: vm.name, state: await vm.state() })));
+  return Promise.all(
+    vms.map(async (vm) => {
+      const state = await vm.state();
+      // Only a running guest has a heartbeat (ivmguestos-isheartbeating.md): no calls for the others.
+      const heartbeat = state === VMState.Running ? await vm.guestOS().heartbeat() : null;
+      return { host, name: vm.name, state, heartbeat };
+    }),
+  );
+}
+
+/** The HEARTBEAT column: `yes (100%)`, `no (0%)`, or `-` where the guest cannot tell. */
+function heartbeatText(heartbeat: GuestHeartbeat | null): string {
+  if (heartbeat === null) return '-';
+  return `${heartbeat.isHeartbeating ? 'yes' : 'no'} (${heartbeat.percentage}%)`;
 }
 
 /** `NAME  STATE` lines (after a HOST column for a farm), or one JSON array. */
@@ -364,6 +380,8 @@ function printVms(rows: VmRow[], args: ParsedArgs, several: boolean): void {
             name: row.name,
             state: row.state,
             stateName: stateName(row.state),
+            heartbeating: row.heartbeat === null ? null : row.heartbeat.isHeartbeating,
+            heartbeatPercentage: row.heartbeat === null ? null : row.heartbeat.percentage,
           }),
         ),
       ),
@@ -374,8 +392,13 @@ function printVms(rows: VmRow[], args: ParsedArgs, several: boolean): void {
   const hostColumn = (text: string): string =>
     several ? `${text.padEnd(Math.max(4, ...rows.map((row) => (row.host as string).length)))}  ` : '';
   const width = Math.max(4, ...rows.map((row) => row.name.length));
-  out(`${hostColumn('HOST')}${'NAME'.padEnd(width)}  STATE`);
-  for (const row of rows) out(`${hostColumn(row.host as string)}${row.name.padEnd(width)}  ${stateName(row.state)}`);
+  const stateWidth = Math.max(5, ...rows.map((row) => stateName(row.state).length));
+  out(`${hostColumn('HOST')}${'NAME'.padEnd(width)}  ${'STATE'.padEnd(stateWidth)}  HEARTBEAT`);
+  for (const row of rows) {
+    out(
+      `${hostColumn(row.host as string)}${row.name.padEnd(width)}  ${stateName(row.state).padEnd(stateWidth)}  ${heartbeatText(row.heartbeat)}`,
+    );
+  }
 }
 
 async function listVms(server: VirtualServer, args: ParsedArgs): Promise<void> {
@@ -445,6 +468,53 @@ async function control(
   status.show(`waiting for ${vm.name} to ${command === 'stop' ? 'turn off' : command}`);
   await withOwnTimeout(args, (timeout) => vm[method]({ timeout, signal: interrupt }));
   printState(vm, await vm.state(), args);
+}
+
+/**
+ * shutdown: the guest's own shutdown (IVMGuestOS.Shutdown), waited to its task. A guest that cannot shut
+ * down (no Additions, CanShutdown false, the VM not running) fails with what to do; nothing else is tried.
+ */
+async function shutdownGuest(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
+  const vm = await server.findVirtualMachine(oneVm(args, 'shutdown'));
+  const guest = vm.guestOS();
+  let canShutdown: boolean;
+  try {
+    canShutdown = await guest.canShutdown();
+  } catch (error) {
+    throw isGuestUnavailable(error) ? await cannotShutDown(vm, error) : error;
+  }
+  if (!canShutdown) throw await cannotShutDown(vm);
+  status.show(`waiting for the guest of ${vm.name} to shut down`);
+  try {
+    await withOwnTimeout(args, (timeout) => guest.shutdown({ timeout, signal: interrupt }));
+  } catch (error) {
+    throw isGuestUnavailable(error) ? await cannotShutDown(vm, error) : error;
+  }
+  printState(vm, await vm.state(), args);
+}
+
+/** The failure of a guest that cannot shut down: why (Virtual Server's HRESULT, or its state), and what to do. */
+async function cannotShutDown(vm: VirtualMachine, refusal?: unknown): Promise<Error> {
+  const refused = refusal as VirtualServerError | undefined;
+  const additions = refused !== undefined && refused.hresultName !== 'VM_E_VM_NOT_RUNNING';
+  const vmArg = JSON.stringify(vm.name);
+  let why: string;
+  let todo: string;
+  if (additions) {
+    why = `its Virtual Machine Additions are not installed, or it has not run with them (${refused.hresultName})`;
+    todo = `install the Additions in the guest, or turn the VM off with \`vsevents stop --vm ${vmArg}\` (like pulling the power)`;
+  } else {
+    const state = await vm.state().catch(() => undefined);
+    const name = state === undefined ? 'in an unknown state' : stateName(state);
+    why = `it is ${name}${refused ? ` (${refused.hresultName})` : ''}: only a Running guest can be asked to shut down`;
+    if (state === VMState.TurnedOff || state === VMState.Saved) todo = 'the VM is off already';
+    else if (state === VMState.Paused) todo = `resume it first (\`vsevents resume --vm ${vmArg}\`)`;
+    else todo = `wait until it is Running (\`vsevents wait --vm ${vmArg} --state Running\`), then try again`;
+  }
+  const message = `the guest of ${vm.name} cannot shut down: ${why}. Nothing else was tried: ${todo}`;
+  return refused && refused.hresult !== undefined
+    ? new VirtualServerError(ErrorCodes.COM_ERROR, message, { hresult: refused.hresult, cause: refusal })
+    : new Error(message);
 }
 
 async function inspect(server: VirtualServer, args: ParsedArgs, header: MidlHeader | undefined): Promise<void> {
@@ -564,6 +634,8 @@ async function run(
         return await listVms(server, args);
       case 'wait':
         return await waitCommand(server, args, interrupt);
+      case 'shutdown':
+        return await shutdownGuest(server, args, interrupt);
       case 'inspect':
         return await inspect(server, args, header);
       default:

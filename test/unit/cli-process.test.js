@@ -13,7 +13,7 @@ const runner = path.join(__dirname, 'fixtures', 'cli', 'vsevents-on-fake.js');
 const running = new Set();
 
 /**
- * @typedef {{ vms?: object[], fireEveryMs?: number, stderrTTY?: boolean, freezeAfterConnect?: boolean,
+ * @typedef {{ vms?: object[], heartbeatStopped?: string[], fireEveryMs?: number, stderrTTY?: boolean, freezeAfterConnect?: boolean,
  *   pacing?: number, emit?: { signal: string, afterMs: number } }} FakeSetup what the fixture's VSEVENTS_FAKE holds
  */
 
@@ -339,3 +339,97 @@ describe('vsevents as a process (over the testing fake)', function () {
 });
 
 module.exports = { vsevents, until, running };
+
+describe('vsevents shutdown and the heartbeat in list (over the testing fake)', function () {
+  this.timeout(20000);
+
+  it('shutdown --vm: the guest shuts down, the command prints the state it ends in, exit 0', async () => {
+    const { status, stdout, stderr } = await vsevents(['shutdown', '--vm', 'web01'], {
+      vms: [{ name: 'web01', state: 5, additions: true }],
+      pacing: 20,
+    }).done;
+    assert.strictEqual(status, 0, stderr);
+    assert.strictEqual(stdout, 'web01: TurnedOff\n');
+    const json = await vsevents(['shutdown', '--vm', 'web01', '--json'], {
+      vms: [{ name: 'web01', state: 5, additions: true }],
+    }).done;
+    assert.deepStrictEqual(JSON.parse(json.stdout), { vm: 'web01', state: 1, stateName: 'TurnedOff' });
+  });
+
+  it('shutdown of a guest without Additions fails clearly (exit 1), says what to do', async () => {
+    const { status, stdout, stderr } = await vsevents(['shutdown', '--vm', 'web01'], {
+      vms: [{ name: 'web01', state: 5 }],
+    }).done;
+    assert.strictEqual(status, 1);
+    assert.strictEqual(stdout, '');
+    assert.match(
+      stderr,
+      /^vsevents: the guest of web01 cannot shut down: its Virtual Machine Additions are not installed/,
+    );
+    assert.match(stderr, /VM_E_ADDITIONS_NOT_AVAIL/);
+    assert.match(stderr, /install the Additions in the guest, or turn the VM off with `vsevents stop --vm "web01"`/);
+    assert.match(stderr, /\[ERR_VS_COM_ERROR\]\n$/);
+    assert.strictEqual(stderr.split('\n').length, 2, 'one line');
+  });
+
+  it('shutdown of a VM that is off, or paused, fails (exit 1) with its state and what to do', async () => {
+    const off = await vsevents(['shutdown', '--vm', 'web01'], { vms: [{ name: 'web01', state: 1, additions: true }] })
+      .done;
+    assert.strictEqual(off.status, 1);
+    assert.match(off.stderr, /cannot shut down: it is TurnedOff: only a Running guest can be asked to shut down/);
+    assert.match(off.stderr, /the VM is off already/);
+    const paused = await vsevents(['shutdown', '--vm', 'web01'], {
+      vms: [{ name: 'web01', state: 6, additions: true }],
+    }).done;
+    assert.strictEqual(paused.status, 1);
+    assert.match(paused.stderr, /it is Paused/);
+    assert.match(paused.stderr, /vsevents resume --vm "web01"/);
+  });
+
+  it('shutdown needs one --vm and takes --timeout and --json only (exit 2)', async () => {
+    assert.strictEqual((await vsevents(['shutdown']).done).status, 2);
+    const other = await vsevents(['shutdown', '--vm', 'a', '--state', 'Running']).done;
+    assert.strictEqual(other.status, 2);
+    assert.match(other.stderr, /shutdown takes no --state/);
+  });
+
+  it('shutdown reaching its --timeout exits 124', async () => {
+    const { status, stderr } = await vsevents(['shutdown', '--vm', 'web01', '--timeout', '0.2'], {
+      vms: [{ name: 'web01', state: 5, additions: true }],
+      pacing: 1000,
+    }).done;
+    assert.strictEqual(status, 124, stderr);
+    assert.match(stderr, /ERR_VS_TIMEOUT/);
+  });
+
+  const vms = [
+    { name: 'web01', state: 5, additions: true },
+    { name: 'db01', state: 5, additions: true },
+    { name: 'bare', state: 5 },
+    { name: 'off', state: 1, additions: true },
+  ];
+
+  it("list shows each running guest's heartbeat: yes (100%), no (0%) once lost, - where it cannot tell", async () => {
+    const { status, stdout, stderr } = await vsevents(['list'], { vms, heartbeatStopped: ['db01'] }).done;
+    assert.strictEqual(status, 0, stderr);
+    assert.deepStrictEqual(stdout.split('\n'), [
+      'NAME   STATE      HEARTBEAT',
+      'web01  Running    yes (100%)',
+      'db01   Running    no (0%)',
+      'bare   Running    -',
+      'off    TurnedOff  -',
+      '',
+    ]);
+  });
+
+  it('list --json adds heartbeating and heartbeatPercentage to each VM (null where the guest cannot tell)', async () => {
+    const { status, stdout, stderr } = await vsevents(['list', '--json'], { vms, heartbeatStopped: ['db01'] }).done;
+    assert.strictEqual(status, 0, stderr);
+    assert.deepStrictEqual(JSON.parse(stdout), [
+      { name: 'web01', state: 5, stateName: 'Running', heartbeating: true, heartbeatPercentage: 100 },
+      { name: 'db01', state: 5, stateName: 'Running', heartbeating: false, heartbeatPercentage: 0 },
+      { name: 'bare', state: 5, stateName: 'Running', heartbeating: null, heartbeatPercentage: null },
+      { name: 'off', state: 1, stateName: 'TurnedOff', heartbeating: null, heartbeatPercentage: null },
+    ]);
+  });
+});
