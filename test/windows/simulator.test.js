@@ -419,6 +419,63 @@ describe(`simulated Virtual Server (${build} build)`, function () {
     });
   });
 
+  describe('guest OS (IVMGuestOS, ivmguestos.md)', function () {
+    it('refuses without Additions, answers with them, loses the heartbeat, and shuts the guest down', async function () {
+      await connect();
+      await defineVm('Guest', S.Running);
+      await findVm('Guest', 'vm');
+      const guestOS = ok(await client.call('vm', 'get', 'GuestOS', 'guest'));
+      assert.deepStrictEqual(guestOS.result, { vt: 9, value: 'object' });
+      const library = ok(await client.command('typelib', 'guest'));
+      assert.strictEqual(
+        Object.fromEntries(library.types.map((type) => [type.name, type.kind])).IVMGuestOS,
+        'dispatch',
+      );
+      // No Additions when defined: the refusals of each member's page.
+      for (const property of ['AdditionsVersion', 'CanShutdown', 'IsHeartbeating', 'HeartbeatPercentage']) {
+        failsWith(await client.call('guest', 'get', property), H.VM_E_ADDITIONS_NOT_AVAIL);
+      }
+      failsWith(await client.call('guest', 'get', 'OSName'), H.VM_E_ADDITIONS_FEATURE_NOT_AVAIL);
+      failsWith(await client.call('guest', 'method', 'Shutdown'), H.VM_E_ADDITIONS_FEATURE_NOT_AVAIL);
+      failsWith(await client.call('guest', 'method', 'InstallAdditions'), H.E_NOTIMPL);
+      failsWith(await client.call('ctl', 'method', 'SetGuestAdditions', '-', 's:Nobody', 'b:true'), H.VM_E_VM_UNKNOWN);
+
+      ok(await client.call('ctl', 'method', 'SetGuestAdditions', '-', 's:Guest', 'b:true'));
+      assert.deepStrictEqual(ok(await client.call('guest', 'get', 'CanShutdown')).result, { vt: 11, value: true });
+      assert.deepStrictEqual(ok(await client.call('guest', 'get', 'IsHeartbeating')).result, { vt: 11, value: true });
+      assert.deepStrictEqual(ok(await client.call('guest', 'get', 'HeartbeatPercentage')).result, {
+        vt: 3,
+        value: 100,
+      });
+      assert.strictEqual(
+        ok(await client.call('guest', 'get', 'OSName')).result.value,
+        'Windows Server 2003, Enterprise Edition',
+      );
+      assert.strictEqual(ok(await client.call('guest', 'get', 'AdditionsVersion')).result.value, '13.813');
+
+      ok(await client.call('ctl', 'method', 'FireHeartbeatStopped', '-', 's:Guest'));
+      await waitForIdle();
+      assert.deepStrictEqual(ok(await client.call('guest', 'get', 'IsHeartbeating')).result, { vt: 11, value: false });
+      assert.deepStrictEqual(ok(await client.call('guest', 'get', 'HeartbeatPercentage')).result, { vt: 3, value: 0 });
+      ok(await client.call('ctl', 'method', 'SetGuestAdditions', '-', 's:Guest', 'b:true'));
+      assert.deepStrictEqual(ok(await client.call('guest', 'get', 'IsHeartbeating')).result, { vt: 11, value: true });
+
+      await advise('vm', 'vm');
+      ok(await client.call('guest', 'method', 'Shutdown', 'task'));
+      ok(await client.call('task', 'method', 'WaitForCompletion', '-', 'i:30000'));
+      assert.deepStrictEqual(ok(await client.call('task', 'get', 'IsComplete')).result, { vt: 11, value: true });
+      assert.strictEqual(await state('vm'), S.TurnedOff);
+      const states = await client.waitForEvents((e) => e.label === 'vm' && e.event === 'OnStateChange', { count: 3 });
+      assert.deepStrictEqual(
+        states.map((e) => argValues(e)[0]),
+        [S.TurningOff, S.DeleteMachine, S.TurnedOff],
+      );
+      failsWith(await client.call('guest', 'get', 'IsHeartbeating'), H.VM_E_VM_NOT_RUNNING);
+      failsWith(await client.call('guest', 'method', 'Shutdown'), H.VM_E_VM_NOT_RUNNING);
+      assert.deepStrictEqual(ok(await client.call('guest', 'get', 'CanShutdown')).result, { vt: 11, value: false });
+    });
+  });
+
   describe('process lifetime', function () {
     it('exits after the last object is released, while the client lives on', async function () {
       await connect();
