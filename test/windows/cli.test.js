@@ -54,15 +54,22 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     const name = await h.defineVm(binding, control, 'cli list', VMState.Paused);
     const text = await vsevents('list').done;
     assert.strictEqual(text.status, 0, text.stderr);
-    assert.match(text.stdout, /^NAME +STATE\n/);
+    assert.match(text.stdout, /^NAME +STATE +HEARTBEAT\n/);
     assert.ok(
-      text.stdout.split('\n').some((line) => line.startsWith(name) && /\bPaused$/.test(line)),
+      text.stdout.split('\n').some((line) => line.startsWith(name) && /\bPaused +-$/.test(line)),
       text.stdout,
     );
     const json = await vsevents('list', '--json').done;
     assert.strictEqual(json.status, 0, json.stderr);
     const row = JSON.parse(json.stdout).find((r) => r.name === name);
-    assert.deepStrictEqual(row, { name, state: VMState.Paused, stateName: 'Paused' });
+    // A paused guest has no heartbeat to read: null, never left out.
+    assert.deepStrictEqual(row, {
+      name,
+      state: VMState.Paused,
+      stateName: 'Paused',
+      heartbeating: null,
+      heartbeatPercentage: null,
+    });
   });
 
   it('watch --vm --json prints one JSON object an event, and --count ends it with 0', async function () {
@@ -176,6 +183,26 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
       stderr,
       /^vsevents: timed out after 300 ms waiting for virtual machine "cli-timeout-[^"]+" to reach Running \[ERR_VS_TIMEOUT\]\n$/,
     );
+  });
+
+  it('shutdown shuts a guest with Additions down, and fails (exit 1) for one without, saying what to do', async function () {
+    const name = await h.defineVm(binding, control, 'cli-shutdown', VMState.Running);
+    await fire('SetGuestAdditions', name, true);
+    const listed = await vsevents('list', '--json').done;
+    assert.strictEqual(listed.status, 0, listed.stderr);
+    const row = JSON.parse(listed.stdout).find((r) => r.name === name);
+    assert.deepStrictEqual([row.heartbeating, row.heartbeatPercentage], [true, 100]);
+    const done = await vsevents('shutdown', '--vm', name).done;
+    assert.strictEqual(done.status, 0, done.stderr);
+    assert.strictEqual(done.stdout, `${name}: TurnedOff\n`);
+
+    const bare = await h.defineVm(binding, control, 'cli-no-additions', VMState.Running);
+    const refused = await vsevents('shutdown', '--vm', bare).done;
+    assert.strictEqual(refused.status, 1);
+    assert.strictEqual(refused.stdout, '');
+    assert.match(refused.stderr, /cannot shut down: its Virtual Machine Additions are not installed/);
+    assert.match(refused.stderr, /VM_E_ADDITIONS_NOT_AVAIL/);
+    assert.match(refused.stderr, /vsevents stop --vm/);
   });
 
   it('pause and resume a VM, printing its state', async function () {

@@ -55,13 +55,13 @@ describe(`vsevents of two hosts (build: ${build})`, function () {
     const text = await vsevents('list', ...bothHosts).done;
     assert.strictEqual(text.status, 0, text.stderr);
     const lines = text.stdout.trim().split('\n');
-    assert.match(lines[0], /^HOST +NAME +STATE$/);
+    assert.match(lines[0], /^HOST +NAME +STATE +HEARTBEAT$/);
     assert.ok(
-      lines.some((line) => new RegExp(`^A +${a} +Paused$`).test(line)),
+      lines.some((line) => new RegExp(`^A +${a} +Paused +-$`).test(line)),
       text.stdout,
     );
     assert.ok(
-      lines.some((line) => new RegExp(`^B +${b} +Running$`).test(line)),
+      lines.some((line) => new RegExp(`^B +${b} +Running +-$`).test(line)),
       text.stdout,
     );
     assert.ok(!lines.some((line) => line.includes(a) && line.startsWith('B')), 'no VM listed under the other host');
@@ -72,8 +72,9 @@ describe(`vsevents of two hosts (build: ${build})`, function () {
     assert.deepStrictEqual(
       rows.filter((row) => [a, b].includes(row.name)),
       [
-        { host: 'A', name: a, state: 6, stateName: 'Paused' },
-        { host: 'B', name: b, state: 5, stateName: 'Running' },
+        // No Additions (the simulator's default): no heartbeat to read.
+        { host: 'A', name: a, state: 6, stateName: 'Paused', heartbeating: null, heartbeatPercentage: null },
+        { host: 'B', name: b, state: 5, stateName: 'Running', heartbeating: null, heartbeatPercentage: null },
       ],
     );
   });
