@@ -4,6 +4,8 @@ import type { NativeEventInterface, NativeValue } from '../binding';
 import type { HeaderComparison } from '../header/compare';
 import { VirtualMachineEvent, VirtualServerEvent, stateName } from '../events';
 import type { HostEvent } from '../farm';
+import type { NotWatched } from './watch-all';
+import { quoted } from '../message-text';
 
 type AnyEvent = VirtualMachineEvent | VirtualServerEvent;
 
@@ -82,6 +84,8 @@ export const jsonFields: Readonly<Record<string, readonly string[]>> = {
   // A VM's stream: vm, state (vms null); the server's: vms (vm, state null).
   reconnected: ['vm', 'state', 'stateName', 'vms'],
   disconnected: ['retrying', 'error'],
+  // watch --all: a VM it could not subscribe to (or past its cap); `error` as disconnected's.
+  vmNotWatched: ['vm', 'error'],
 };
 
 /** The record of one event: host (when given), schema, type, time, then its type's fields, null where missing. */
@@ -120,18 +124,41 @@ export function hostEventLine(event: HostEvent, width: number): string {
   return `${localTime(event.time)}  ${host}  -  disconnected  ${error.message}${error.code ? ` [${error.code}]` : ''}; ${what}`;
 }
 
-/** One JSON object: eventJson()'s with `host` first; a disconnected record's error as its code, message and hresult. */
-export function hostEventJson(event: HostEvent): string {
-  if (event.type !== 'disconnected') return JSON.stringify(jsonRecord(event, event.host), jsonReplacer);
-  const { error } = event;
-  const record = jsonRecord(event, event.host);
-  record.error = {
+type RecordedError = Error & { code?: string; hresult?: number; hresultName?: string };
+
+/** An error in a record: its code, message and HRESULT, null where it has none. */
+function errorRecord(error: RecordedError): Record<string, unknown> {
+  return {
     code: error.code === undefined ? null : error.code,
     message: error.message,
     hresult: error.hresult === undefined ? null : error.hresult,
     hresultName: error.hresultName === undefined ? null : error.hresultName,
   };
+}
+
+/** One JSON object: eventJson()'s with `host` first; a disconnected record's error as its code, message and hresult. */
+export function hostEventJson(event: HostEvent): string {
+  if (event.type !== 'disconnected') return JSON.stringify(jsonRecord(event, event.host), jsonReplacer);
+  const record = jsonRecord(event, event.host);
+  record.error = errorRecord(event.error);
   return toJson(record);
+}
+
+/** watch --all --json: the record of a VM not watched, its error as a disconnected record's. */
+export function notWatchedJson(record: NotWatched): string {
+  return toJson({
+    schema: JSON_SCHEMA,
+    type: record.type,
+    time: record.time.toISOString(),
+    vm: record.vm,
+    error: errorRecord(record.error),
+  });
+}
+
+/** watch --all: the stderr line (after `vsevents: `) of a VM not watched. */
+export function notWatchedLine(record: NotWatched): string {
+  const { error } = record;
+  return `not watching ${quoted(record.vm)}: ${error.message.replace(/\s*[\r\n]+\s*/g, ' ').trim()}${error.code ? ` [${error.code}]` : ''}`;
 }
 
 export function toJson(value: unknown): string {

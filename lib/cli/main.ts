@@ -12,6 +12,8 @@ import {
   eventLine,
   hostEventJson,
   hostEventLine,
+  notWatchedJson,
+  notWatchedLine,
   toJson,
 } from './format';
 import { CliTarget, passwordFlag, readPassword, targetsOf } from './targets';
@@ -23,6 +25,7 @@ import { compareWithHeader } from '../header/compare';
 import { MidlHeader, readMidlHeader } from '../header/parse';
 import { headerPathProblem } from '../header/read';
 import { Interrupt } from './interrupt';
+import { AllVmsStream, NotWatched } from './watch-all';
 import { quoted } from '../message-text';
 import { VirtualServer, connect } from '../virtual-server';
 import type { NativeEventInterface } from '../binding';
@@ -248,7 +251,7 @@ function startConnecting(target: CliTarget): Promise<VirtualServer> {
   return inCommandLineWords([target], () => connect(target.options));
 }
 
-type WatchedEvent = Parameters<typeof eventLine>[0];
+type WatchedEvent = Parameters<typeof eventLine>[0] | NotWatched;
 type WatchStream = AsyncIterableIterator<WatchedEvent> & { ready(): Promise<void>; return(): Promise<unknown> };
 
 /** Server events only in --all mode: the VMs' own streams carry their state changes and heartbeats. */
@@ -290,27 +293,36 @@ async function openWatchStreams(
       what: `every VM on ${server.where}`,
     };
   }
-  const streams = (await server.virtualMachines()).map(vmStream);
-  const serverTypes = typesFor(
-    wanted,
-    virtualServerEventTypes.filter((t) => serverOnlyTypes.includes(t)),
-    ['eventLogged', 'serviceEvent'],
-  );
-  if (serverTypes && serverTypes.length > 0)
-    streams.push(server.events({ signal: interrupt, reconnect, types: serverTypes }));
-  return { streams, what: `every event of every VM on ${server.where}` };
+  // Every VM's own events, those created or registered later included (lib/cli/watch-all.ts).
+  const all = new AllVmsStream(server, {
+    signal: interrupt,
+    reconnect,
+    vmTypes: typesFor(wanted, virtualMachineEventTypes),
+    serverTypes: typesFor(wanted, ['eventLogged', 'serviceEvent', 'reconnected'] as const),
+  });
+  return { streams: [all], what: `every event of every VM on ${server.where}` };
 }
 
 async function watch(server: VirtualServer, args: ParsedArgs, interrupt: Interrupt): Promise<void> {
   const json = args.flags.has('json');
   const { streams, what } = await openWatchStreams(server, args, interrupt);
-  await printStreams(streams, (event) => out(json ? eventJson(event) : eventLine(event)), what, args, interrupt);
+  // A VM watch --all cannot watch: a record with --json, else a line on stderr; no event, so not counted.
+  const print = (event: WatchedEvent): boolean => {
+    if (event.type !== 'vmNotWatched') out(json ? eventJson(event) : eventLine(event));
+    else if (json) out(notWatchedJson(event));
+    else say(`vsevents: ${notWatchedLine(event)}`);
+    return event.type !== 'vmNotWatched';
+  };
+  await printStreams(streams, print, what, args, interrupt);
 }
 
-/** Prints every stream's events until they end, Ctrl-C, --duration or --count; lets go of them all in any case. */
+/**
+ * Prints every stream's events until they end, Ctrl-C, --duration or --count; lets go of them all in any
+ * case. `print` answers false for a record that is no event (not counted by --count).
+ */
 async function printStreams<E>(
   streams: Array<AsyncIterableIterator<E> & { ready(): Promise<void>; return(): Promise<unknown> }>,
-  print: (event: E) => void,
+  print: (event: E) => boolean | void,
   what: string,
   args: ParsedArgs,
   interrupt: Interrupt,
@@ -327,7 +339,7 @@ async function printStreams<E>(
         streams.map(async (stream) => {
           try {
             for await (const event of stream) {
-              print(event);
+              if (print(event) === false) continue;
               if (remaining !== undefined && --remaining === 0) interrupt.abort('count');
             }
           } catch (error) {

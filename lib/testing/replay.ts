@@ -20,7 +20,7 @@ export interface ReplayOptions {
 export interface ReplayResult {
   /** Events fired. */
   fired: number;
-  /** Records that are the watching client's, not the host's (reconnected, disconnected): not fired. */
+  /** Records that are the watching client's, not the host's (reconnected, disconnected, vmNotWatched): not fired. */
   skipped: number;
   /** VMs the capture named that the host did not have: defined, TurnedOff, before the first event. */
   defined: string[];
@@ -56,7 +56,7 @@ const serverEvents: Record<string, (world: World, record: CapturedEvent) => void
   eventLogged: (world, r) => world.fireServerEvent('OnEventLogged', [r.messageId]),
   serviceEvent: (world, r) => world.fireServerEvent('OnServiceEvent', [r.messageId]),
 };
-const clientRecords = ['reconnected', 'disconnected'];
+const clientRecords = ['reconnected', 'disconnected', 'vmNotWatched'];
 const STATE_TYPES = ['stateChange', 'vmStateChange'];
 
 /** Checks the options and every record at the call (bad ones throw), then fires them. */

@@ -10,6 +10,9 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const { VMState } = require(repoRoot);
 // The event methods the package knows by name: the one list, lib/events.ts's.
 const { virtualMachineEventMapper, virtualServerEventMapper } = require(path.join(repoRoot, 'dist', 'events.js'));
+// `vsevents watch --all`'s stream: every VM, those defined after it started included.
+const { AllVmsStream } = require(path.join(repoRoot, 'dist', 'cli', 'watch-all.js'));
+const { Interrupt } = require(path.join(repoRoot, 'dist', 'cli', 'interrupt.js'));
 
 for (const driver of contractDrivers()) {
   describe(`contract: lookup and events (${driver.label}, build: ${driver.build})`, function () {
@@ -123,6 +126,36 @@ for (const driver of contractDrivers()) {
       );
       assert.strictEqual(events[0].state, VMState.Running);
       await stream.return();
+    });
+
+    it('watch --all: a VM defined after the start is subscribed to once a server event names it', async function () {
+      const stream = new AllVmsStream(server, { signal: new Interrupt(), reconnect: false });
+      try {
+        await stream.ready();
+        const name = await driver.defineVm('watch-all-late');
+        assert.strictEqual(await driver.sinkCount(name), 0, 'nothing named it yet');
+        await driver.fire.stateChange(name, VMState.Running);
+        // Other VMs of the host are watched too: only this one's records are looked at.
+        const next = async () => {
+          for (;;) {
+            const { value } = await stream.next();
+            if (value.vm === name) return value;
+          }
+        };
+        const first = await next();
+        assert.deepStrictEqual([first.type, first.state], ['vmStateChange', VMState.Running]);
+        const deadline = Date.now() + 10000;
+        while ((await driver.sinkCount(name)) < 1) {
+          if (Date.now() > deadline) assert.fail(`no subscription to ${name} within 10 s`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await driver.fire.stateChange(name, VMState.Paused);
+        const own = await next();
+        assert.deepStrictEqual([own.type, own.state], ['stateChange', VMState.Paused]);
+      } finally {
+        await stream.return();
+      }
     });
 
     it('OnRequestShutdown: refused where the interface can answer (vtable), else the running VM shuts down', async function () {

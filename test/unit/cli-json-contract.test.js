@@ -63,6 +63,24 @@ describe('vsevents --json contract', () => {
     });
   });
 
+  it('watch --all: a vmNotWatched record has vm and error, every field present; replay() skips it', async () => {
+    const error = Object.assign(new Error('no virtual machine is named "gone01"'), { code: 'ERR_VS_VM_NOT_FOUND' });
+    const line = format.notWatchedJson({ type: 'vmNotWatched', time, vm: 'gone01', error });
+    assert.deepStrictEqual(JSON.parse(line), {
+      schema: JSON_SCHEMA,
+      type: 'vmNotWatched',
+      time: time.toISOString(),
+      vm: 'gone01',
+      error: { code: 'ERR_VS_VM_NOT_FOUND', message: error.message, hresult: null, hresultName: null },
+    });
+    assert.deepStrictEqual(Object.keys(JSON.parse(line)), ['schema', 'type', 'time', ...jsonFields.vmNotWatched]);
+    const capped = JSON.parse(format.notWatchedJson({ type: 'vmNotWatched', time, vm: 'x', error: new Error('cap') }));
+    assert.strictEqual(capped.error.code, null);
+    const fake = new FakeVirtualServer();
+    const result = await fake.replay([line, eventJson(events[0])].join('\n'));
+    assert.deepStrictEqual(result, { fired: 1, skipped: 1, defined: ['web01'] }, 'the VM it names is not defined');
+  });
+
   it('replay() of a capture, watched again, prints the same records (both directions)', async () => {
     /** @type {any} */
     const vmTypes = ['stateChange', 'heartbeatStopped', 'reset', 'tripleFault', 'configurationChanged'];

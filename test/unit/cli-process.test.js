@@ -14,7 +14,7 @@ const running = new Set();
 
 /**
  * @typedef {{ vms?: object[], heartbeatStopped?: string[], fireEveryMs?: number, stderrTTY?: boolean, freezeAfterConnect?: boolean,
- *   pacing?: number, emit?: { signal: string, afterMs: number } }} FakeSetup what the fixture's VSEVENTS_FAKE holds
+ *   pacing?: number, emit?: { signal: string, afterMs: number }, script?: object[] }} FakeSetup what the fixture's VSEVENTS_FAKE holds
  */
 
 /**
@@ -85,6 +85,59 @@ describe('vsevents as a process (over the testing fake)', function () {
     assert.strictEqual(status, 0, stderr);
     assert.strictEqual(stderr, '');
     assert.strictEqual(report.advised, 0);
+  });
+
+  describe('watch --all: VMs defined after it started', () => {
+    // gone01 is removed before it can be found; late01 is named by a server event, then subscribed to.
+    const script = [
+      { define: 'gone01' },
+      { fire: ['gone01', 5] },
+      { remove: 'gone01' },
+      { define: 'late01' },
+      { fire: ['late01', 5] },
+      { advised: 'late01' },
+      { fire: ['late01', 6] },
+    ];
+
+    it('--json: the server event that named it, then its own events; a VM it cannot watch is a vmNotWatched record', async () => {
+      const run = vsevents(['watch', '--all', '--json', '--count', '3'], { vms: [web01], script });
+      const { status, stdout, stderr, report } = await run.done;
+      assert.strictEqual(status, 0, stderr);
+      assert.strictEqual(stderr, '');
+      const records = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const brief = records.map((r) => `${r.type} ${r.vm}${r.stateName ? ` ${r.stateName}` : ''}`);
+      // The report of gone01 comes once its lookup failed: before or after late01's first event.
+      assert.deepStrictEqual(brief.slice(0, 3).sort(), [
+        'vmNotWatched gone01',
+        'vmStateChange gone01 Running',
+        'vmStateChange late01 Running',
+      ]);
+      assert.ok(brief.indexOf('vmStateChange gone01 Running') < brief.indexOf('vmNotWatched gone01'), brief.join());
+      assert.strictEqual(brief[3], 'stateChange late01 Paused');
+      assert.strictEqual(brief.length, 4);
+      const refused = records.find((r) => r.type === 'vmNotWatched');
+      assert.deepStrictEqual(Object.keys(refused), ['schema', 'type', 'time', 'vm', 'error']);
+      assert.deepStrictEqual(Object.keys(refused.error), ['code', 'message', 'hresult', 'hresultName']);
+      assert.strictEqual(refused.error.code, 'ERR_VS_VM_NOT_FOUND');
+      assert.strictEqual(report.advised, 0);
+    });
+
+    it('text: the VM it cannot watch is said on stderr, and the watch goes on', async () => {
+      const run = vsevents(['watch', '--all', '--count', '3'], { vms: [web01], script });
+      const { status, stdout, stderr } = await run.done;
+      assert.strictEqual(status, 0, stderr);
+      assert.match(stderr, /^watching every event of every VM on this host; Ctrl-C stops\n/);
+      assert.match(
+        stderr,
+        /\nvsevents: not watching "gone01": no virtual machine is named "gone01" .*\[ERR_VS_VM_NOT_FOUND\]\n$/,
+      );
+      const lines = stdout.trim().split('\n');
+      assert.strictEqual(lines.length, 3);
+      assert.match(lines[2], /^\S+ {2}late01 {2}stateChange {2}Paused$/);
+    });
   });
 
   describe('exit codes', () => {

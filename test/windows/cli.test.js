@@ -145,6 +145,31 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
     );
   });
 
+  it('watch --all picks up a VM defined after it started, when a server event first names it', async function () {
+    const early = await h.defineVm(binding, control, 'cli-all-early');
+    const run = vsevents('watch', '--all', '--json', '--count', '3');
+    // The VMs of the start are subscribed to after the server: once this one is, a VM defined is new.
+    await untilSubscribed(run, async () => (await sinksOn(early)) === 1);
+    const name = await h.defineVm(binding, control, 'cli-all-late');
+    await fire('FireStateChange', name, VMState.Running);
+    await untilSubscribed(run, async () => (await sinksOn(name)) === 1);
+    await h.waitUntil(() => run.result.stdout.includes('"vmStateChange"'), 'the server event that named it');
+    await fire('FireStateChange', name, VMState.Paused);
+    await fire('FireEventLogged', 98);
+    const { status, stdout, stderr } = await run.done;
+    assert.strictEqual(status, 0, stderr);
+    const events = jsonLines(stdout);
+    assert.deepStrictEqual(
+      events.map((e) => [e.type, e.vm, e.stateName]),
+      [
+        ['vmStateChange', name, 'Running'],
+        ['stateChange', name, 'Paused'],
+        ['eventLogged', null, null],
+      ],
+    );
+    await h.waitUntil(async () => (await sinksOn(name)) === 0, 'its sink to be unadvised');
+  });
+
   it('wait exits 0 once the VM reaches a wanted state', async function () {
     const name = await h.defineVm(binding, control, 'cli-wait');
     const run = vsevents('wait', '--vm', name, '--state', 'Running,Paused', '--timeout', '60');
