@@ -128,6 +128,26 @@ for (const driver of contractDrivers()) {
       await stream.return();
     });
 
+    it('messageId is the signed long as fired, its high bit included, unchanged (the reference defines no split of it)', async function () {
+      const stream = server.events({ types: ['eventLogged', 'serviceEvent'] });
+      await stream.ready();
+      // 0xC0000001 and 0x80000000 as a long: what a severity-coded message identifier would look like.
+      await driver.fire.eventLogged(-1073741823);
+      await driver.fire.serviceEvent(-2147483648);
+      await driver.fire.eventLogged(2147483647);
+      const events = await take(stream, 3);
+      assert.deepStrictEqual(
+        events.map((e) => [e.type, e.messageId]),
+        [
+          ['eventLogged', -1073741823],
+          ['serviceEvent', -2147483648],
+          ['eventLogged', 2147483647],
+        ],
+      );
+      assert.deepStrictEqual(Object.keys(events[0]).sort(), ['messageId', 'time', 'type']);
+      await stream.return();
+    });
+
     it('watch --all: a VM defined after the start is subscribed to once a server event names it', async function () {
       const stream = new AllVmsStream(server, { signal: new Interrupt(), reconnect: false });
       try {

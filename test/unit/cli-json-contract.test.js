@@ -63,6 +63,13 @@ describe('vsevents --json contract', () => {
     });
   });
 
+  it('a negative messageId (a long with its high bit set) is written as it came, as text and JSON', () => {
+    /** @type {any} */
+    const event = { type: 'eventLogged', time, messageId: -1073741823 };
+    assert.strictEqual(JSON.parse(eventJson(event)).messageId, -1073741823);
+    assert.match(format.eventLine(event), / {2}eventLogged {2}message -1073741823$/);
+  });
+
   it('watch --all: a vmNotWatched record has vm and error, every field present; replay() skips it', async () => {
     const error = Object.assign(new Error('no virtual machine is named "gone01"'), { code: 'ERR_VS_VM_NOT_FOUND' });
     const line = format.notWatchedJson({ type: 'vmNotWatched', time, vm: 'gone01', error });
