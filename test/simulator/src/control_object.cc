@@ -83,20 +83,12 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
       *outcome = SysAllocString(World::Instance().ShutdownOutcome(vm).c_str());
     });
   }
-  STDMETHODIMP get_KeepDeadSinks(VARIANT_BOOL* keep) override {
-    if (keep == nullptr) return E_POINTER;
-    *keep = KeepsDeadSinks() ? VARIANT_TRUE : VARIANT_FALSE;
-    return S_OK;
-  }
+  STDMETHODIMP get_KeepDeadSinks(VARIANT_BOOL* keep) override { return Flag(KeepsDeadSinks(), keep); }
   STDMETHODIMP put_KeepDeadSinks(VARIANT_BOOL keep) override {
     SetKeepDeadSinks(keep != VARIANT_FALSE);
     return S_OK;
   }
-  STDMETHODIMP get_EndlessEnumerator(VARIANT_BOOL* endless) override {
-    if (endless == nullptr) return E_POINTER;
-    *endless = EndlessEnumerator() ? VARIANT_TRUE : VARIANT_FALSE;
-    return S_OK;
-  }
+  STDMETHODIMP get_EndlessEnumerator(VARIANT_BOOL* endless) override { return Flag(EndlessEnumerator(), endless); }
   STDMETHODIMP put_EndlessEnumerator(VARIANT_BOOL endless) override {
     SetEndlessEnumerator(endless != VARIANT_FALSE);
     return S_OK;
@@ -131,6 +123,11 @@ class ControlObject : public DispatchObject<IVMSimulatorControl> {
   static HRESULT Number(long value, long* out) {
     if (out == nullptr) return E_POINTER;
     *out = value;
+    return S_OK;
+  }
+  static HRESULT Flag(bool value, VARIANT_BOOL* out) {
+    if (out == nullptr) return E_POINTER;
+    *out = value ? VARIANT_TRUE : VARIANT_FALSE;
     return S_OK;
   }
 };
