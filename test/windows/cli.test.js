@@ -164,7 +164,7 @@ describe(`vsevents against the simulator (build: ${build})`, function () {
       [
         ['vmStateChange', name, 'Running'],
         ['stateChange', name, 'Paused'],
-        ['eventLogged', null, null],
+        ['eventLogged', undefined, undefined],
       ],
     );
     await h.waitUntil(async () => (await sinksOn(name)) === 0, 'its sink to be unadvised');
