@@ -11,12 +11,8 @@ const fixturesDir = path.join(__dirname, 'fixtures');
 // The probe timing of every case's connections: failures are found within about a second.
 const probe = { probeInterval: 500, probeTimeout: 1000, callTimeout: 3000 };
 // How long a growth of handles or threads may last before it counts: twice the call timeout, so that a
-// call in flight when its connection closed has ended, then the time the COM thread pool keeps an idle
-// thread beyond the few it always keeps (native/src/com_thread.cc: kIdleLifetime, 10 s, trimmed by a
-// timer a second later). With a settle shorter than that, teardown-gc's last connections' threads and
-// their handles were still there: handles 138 -> 149 (bound 10) in a full campaign, threads within 2.
-const POOL_IDLE_END_MS = 11000;
-const SETTLE_MS = 2 * probe.callTimeout + POOL_IDLE_END_MS;
+// call in flight when its connection closed has ended.
+const SETTLE_MS = 2 * probe.callTimeout;
 
 // The simulator's control object, for a case that does not kill the simulator (a process that holds
 // proxies of a killed server cannot activate it again under Wine 8.0): release() it in tearDown.
