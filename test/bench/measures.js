@@ -32,10 +32,22 @@ function cpuMs() {
   return (used.user + used.system) / 1000;
 }
 
+/** This process's CPU in % of one core over `runs` idle windows of `ms` each. */
+async function idleCpuWindows(/** @type {number} */ runs, /** @type {number} */ ms) {
+  const percent = [];
+  for (let run = 0; run < runs; run++) {
+    const before = cpuMs();
+    const start = nowMs();
+    await sleep(ms);
+    percent.push(((cpuMs() - before) / (nowMs() - start)) * 100);
+  }
+  return percent;
+}
+
 /** The RSS of this process in MB, after a full collection. */
 function rssMb() {
   gc();
   return process.memoryUsage().rss / 1048576;
 }
 
-module.exports = { nowMs, sleep, summary, percentile, spread, cpuMs, rssMb };
+module.exports = { nowMs, sleep, summary, percentile, spread, cpuMs, idleCpuWindows, rssMb };

@@ -12,7 +12,7 @@ const h = require('../support/harness');
 const { runRecord, keepResults } = require('../../scripts/run-record');
 const { DEFAULT_MAX_QUEUE } = require('../../dist/event-options.js');
 const { table } = require('./table');
-const { nowMs, sleep, summary, spread, cpuMs, rssMb } = require('./measures');
+const { nowMs, sleep, summary, spread, cpuMs, idleCpuWindows, rssMb } = require('./measures');
 const { scale } = require('./scale');
 
 /** @param {string} problem @returns {never} */
@@ -409,16 +409,7 @@ async function subscribeCycles(vm) {
 // CPU of this process over idle windows, first with no stream open (the baseline: Node under Wine with
 // its connections, timers and GC at rest), then with 10 idle subscriptions and their liveness probes.
 async function idleCpu(server) {
-  const windows = async () => {
-    const percent = [];
-    for (let run = 0; run < RUNS; run++) {
-      const before = cpuMs();
-      const start = nowMs();
-      await sleep(N.idleMs);
-      percent.push(((cpuMs() - before) / (nowMs() - start)) * 100);
-    }
-    return percent;
-  };
+  const windows = () => idleCpuWindows(RUNS, N.idleMs);
   // Settles first: the work before (collections, the last subscribe cycles' releases) would count as idle.
   await sleep(Math.min(N.idleMs, 5000));
   const baseline = await windows();

@@ -6,7 +6,7 @@
 // then the latency of events every host fires at once. The per-host cost is the growth from the size
 // before, divided by the hosts added.
 const h = require('../support/harness');
-const { nowMs, sleep, summary, spread, cpuMs, rssMb } = require('./measures');
+const { nowMs, sleep, summary, spread, idleCpuWindows, rssMb } = require('./measures');
 
 const P99_TARGET_MS = 5;
 
@@ -53,16 +53,7 @@ async function scale({ api, binding, sizes, runs, perSecond, seconds, idleMs }) 
   const hosts = [];
   const probes = () => Promise.all(hosts.map((host) => binding.call(host.control, 'CallCount', ['GetTypeInfoCount'])));
   const held = () => ({ ...h.sim.census(process.pid), rssMb: rssMb() });
-  const idleCpu = async () => {
-    const percent = [];
-    for (let run = 0; run < runs; run++) {
-      const before = cpuMs();
-      const start = nowMs();
-      await sleep(idleMs);
-      percent.push(((cpuMs() - before) / (nowMs() - start)) * 100);
-    }
-    return summary(percent);
-  };
+  const idleCpu = async () => summary(await idleCpuWindows(runs, idleMs));
   const rows = [];
   try {
     await sleep(2000); // the cases before: their releases and collections would count here
